@@ -1,0 +1,105 @@
+"""Configuration: the only module that reads the environment (and ``.env``).
+
+Names are the ones the Tencent Cloud SDKs and Slack already use, so an existing
+setup works unchanged. Secrets are ``SecretStr``: their repr is masked.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_ENDPOINT = "trtc.tencentcloudapi.com"
+INTL_ENDPOINT = "trtc.intl.tencentcloudapi.com"
+
+
+class TrtcMode(StrEnum):
+    REAL = "tencent-cloud"
+    SIMULATOR = "simulator"
+
+
+class SlackMode(StrEnum):
+    SOCKET = "socket"
+    HTTP = "http"
+    CONSOLE = "console"
+
+
+class SettingsError(ValueError):
+    """A configuration value is invalid; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    tencentcloud_secret_id: SecretStr | None = None
+    tencentcloud_secret_key: SecretStr | None = None
+    tencentcloud_token: SecretStr | None = None
+    tencentcloud_region: str = "ap-guangzhou"
+    trtc_endpoint: str = DEFAULT_ENDPOINT
+    trtc_sdk_app_id: int | None = Field(default=None, gt=0)
+    trtc_callback_key: SecretStr | None = None
+
+    # Client behaviour (ours; not in the Tencent SDK's vocabulary).
+    trtc_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    trtc_rate_limit: float = Field(default=20.0, gt=0)
+    trtc_max_attempts: int = Field(default=4, ge=1, le=10)
+    trtc_language: str = Field(default="en-US", pattern=r"^(en-US|zh-CN)$")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    trtc_chatops_policy_file: Path | None = None
+    trtc_chatops_approvals_channel: str | None = None
+    database_url: str = "sqlite+aiosqlite:///trtc-chatops.sqlite3"
+    port: int | None = Field(default=None, ge=1, le=65535, validation_alias=AliasChoices("PORT"))
+
+    @field_validator("trtc_endpoint")
+    @classmethod
+    def _endpoint_shape(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must be a host name or an http(s)://host:port URL")
+        if "://" in value and not value.startswith(("http://", "https://")):
+            raise ValueError("a URL endpoint must start with http:// or https://")
+        return value
+
+    @property
+    def trtc_mode(self) -> TrtcMode:
+        """No Tencent credentials means the embedded simulator, never a half-configured client."""
+        if self.tencentcloud_secret_id and self.tencentcloud_secret_key:
+            return TrtcMode.REAL
+        return TrtcMode.SIMULATOR
+
+    @property
+    def slack_mode(self) -> SlackMode:
+        if self.slack_app_token and self.slack_bot_token:
+            return SlackMode.SOCKET
+        if self.slack_signing_secret and self.slack_bot_token and self.port:
+            return SlackMode.HTTP
+        return SlackMode.CONSOLE
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings once, turning pydantic's report into one message per bad variable.
+
+    The offending *value* is never echoed: it may be a secret.
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors(include_input=False, include_url=False):
+            name = str(err["loc"][0]).upper() if err["loc"] else "configuration"
+            lines.append(f"{name}: {err['msg']}")
+        raise SettingsError("invalid configuration:\n  " + "\n  ".join(lines)) from None

@@ -1,0 +1,43 @@
+"""Choose what TRTC is: Tencent Cloud with the configured credentials, or the
+embedded simulator when there are none (a newcomer's first run needs nothing)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bot.settings import Settings, TrtcMode
+from bot.trtc.client import TrtcClient
+from bot.trtc.simulator import SimulatorConfig, serve_simulator
+
+
+@dataclass(frozen=True, slots=True)
+class Backend:
+    client: TrtcClient
+    mode: TrtcMode
+    endpoint: str
+
+    @property
+    def label(self) -> str:
+        """Shown on every reply, so nobody mistakes a rehearsal for production."""
+        return "SIMULATOR" if self.mode is TrtcMode.SIMULATOR else "TENCENT CLOUD"
+
+
+@asynccontextmanager
+async def open_backend(settings: Settings, *, seed: int = 0) -> AsyncIterator[Backend]:
+    if settings.trtc_mode is TrtcMode.REAL:
+        async with TrtcClient.from_settings(settings) as client:
+            yield Backend(client, TrtcMode.REAL, settings.trtc_endpoint)
+        return
+    # Fresh throw-away credentials: the embedded simulator still verifies every
+    # signature, so the same code path runs as against Tencent Cloud.
+    secret_id, secret_key = "AKIDsim" + secrets.token_hex(12), secrets.token_hex(16)
+    config = SimulatorConfig(secret_id=secret_id, secret_key=secret_key, seed=seed)
+    async with serve_simulator(config, host="127.0.0.1", port=0) as running:
+        client = TrtcClient.from_settings(
+            settings, endpoint=running.url, secret_id=secret_id, secret_key=secret_key
+        )
+        async with client:
+            yield Backend(client, TrtcMode.SIMULATOR, running.url)

@@ -1,0 +1,193 @@
+"""One signed TRTC API call on a shared aiohttp session, with pacing and retries.
+
+The typed methods in ``client.py`` are built on :meth:`Transport.call`; nothing
+else in the bot sends a TRTC request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+import stamina
+from aiolimiter import AsyncLimiter
+from pydantic import SecretStr
+
+from bot.trtc.errors import TrtcApiError, TrtcError, TrtcTransportError
+from bot.trtc.signing import sign_request
+
+log = logging.getLogger(__name__)
+
+API_VERSION = "2019-07-22"
+SERVICE = "trtc"
+# A few percent of headroom so that network jitter bunching our evenly spaced
+# requests never puts 21 in one of the server's one-second windows.
+_LIMITER_HEADROOM = 1.05
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where requests go: ``url`` to connect to, ``host`` to send and sign."""
+
+    url: str
+    host: str
+
+    @classmethod
+    def parse(cls, value: str) -> Endpoint:
+        """A bare host means HTTPS to that host; a full URL (a simulator) is used as is."""
+        if "://" not in value:
+            return cls(url=f"https://{value}/", host=value.lower())
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an http(s) endpoint: {value!r}")
+        return cls(url=f"{parts.scheme}://{parts.netloc}/", host=parts.netloc.lower())
+
+
+@dataclass(slots=True)
+class Credentials:
+    secret_id: str
+    secret_key: SecretStr
+    token: SecretStr | None = None
+
+    def __repr__(self) -> str:
+        return f"Credentials(secret_id={self.secret_id!r}, secret_key=**********)"
+
+
+def _should_retry(exc: Exception) -> bool:
+    return isinstance(exc, TrtcApiError | TrtcTransportError) and exc.retryable
+
+
+@dataclass
+class Transport:
+    credentials: Credentials
+    endpoint: Endpoint
+    region: str | None = "ap-guangzhou"
+    timeout_s: float = 10.0
+    rate_limit: float | None = 20.0
+    max_attempts: int = 4
+    language: str | None = "en-US"
+    clock: Callable[[], float] = time.time
+    session: aiohttp.ClientSession | None = None
+    _owns_session: bool = field(default=False, init=False)
+    _limiters: dict[str, AsyncLimiter] = field(default_factory=dict, init=False)
+
+    def _session(self) -> aiohttp.ClientSession:
+        if self.session is None or self.session.closed:
+            self.session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self.timeout_s),
+                connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
+                raise_for_status=False,
+            )
+            self._owns_session = True
+        return self.session
+
+    async def close(self) -> None:
+        if self._owns_session and self.session is not None:
+            await self.session.close()
+            self.session = None
+
+    def _limiter(self, action: str) -> AsyncLimiter | None:
+        if self.rate_limit is None:
+            return None
+        limiter = self._limiters.get(action)
+        if limiter is None:
+            # Capacity one: requests leave evenly spaced instead of in a burst
+            # that a sliding one-second window on the server would count twice.
+            limiter = AsyncLimiter(1, _LIMITER_HEADROOM / self.rate_limit)
+            self._limiters[action] = limiter
+        return limiter
+
+    async def call(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Send one API call and return its ``Response`` object (RequestId included).
+
+        The first attempt runs outside the retry machinery, which costs ~30 µs a
+        call; a retryable failure is replayed into stamina as its attempt 1, so
+        the back-off schedule is exactly stamina's.
+        """
+        body = json.dumps(params, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        try:
+            return await self._attempt(action, body)
+        except TrtcError as exc:
+            if not _should_retry(exc) or self.max_attempts <= 1:
+                raise
+            first: TrtcError | None = exc
+        async for attempt in stamina.retry_context(
+            on=_should_retry,
+            attempts=self.max_attempts,
+            timeout=self.timeout_s * self.max_attempts,
+            wait_initial=0.2,
+            wait_max=5.0,
+            wait_jitter=0.5,
+        ):
+            with attempt:
+                if first is not None:
+                    replay, first = first, None
+                    raise replay
+                return await self._attempt(action, body)
+        raise AssertionError("unreachable: stamina re-raises the last error")
+
+    async def _attempt(self, action: str, body: bytes) -> dict[str, Any]:
+        limiter = self._limiter(action)
+        if limiter is not None:
+            await limiter.acquire()
+        creds = self.credentials
+        signed = sign_request(
+            secret_id=creds.secret_id,
+            secret_key=creds.secret_key.get_secret_value(),
+            service=SERVICE,
+            host=self.endpoint.host,
+            action=action,
+            version=API_VERSION,
+            region=self.region,
+            timestamp=int(self.clock()),
+            payload=body,
+            token=creds.token.get_secret_value() if creds.token else None,
+            language=self.language,
+        )
+        try:
+            async with self._session().post(
+                self.endpoint.url, data=body, headers=signed.headers
+            ) as resp:
+                raw = await resp.read()
+                status = resp.status
+        except TimeoutError:
+            raise TrtcTransportError(
+                f"{action}: no answer from TRTC within {self.timeout_s:g} s", action=action
+            ) from None
+        except aiohttp.ClientError as exc:
+            raise TrtcTransportError(
+                f"{action}: cannot reach TRTC at {self.endpoint.host}: {type(exc).__name__}",
+                action=action,
+            ) from None
+        if status != 200:
+            raise TrtcTransportError(
+                f"{action}: TRTC answered HTTP {status}", action=action, status=status
+            )
+        return _unwrap(action, raw)
+
+
+def _unwrap(action: str, raw: bytes) -> dict[str, Any]:
+    try:
+        envelope = json.loads(raw)
+        response = envelope["Response"]
+    except (ValueError, KeyError, TypeError):
+        raise TrtcTransportError(
+            f"{action}: TRTC's answer is not a Tencent Cloud API envelope", action=action
+        ) from None
+    if not isinstance(response, dict):
+        raise TrtcTransportError(f"{action}: Response is not an object", action=action)
+    error = response.get("Error")
+    if error is not None:
+        raise TrtcApiError(
+            action=action,
+            code=str(error.get("Code", "UnknownError")),
+            message=str(error.get("Message", "")),
+            request_id=response.get("RequestId"),
+        )
+    return response
