@@ -61,7 +61,12 @@ class Settings(BaseSettings):
 
     trtc_chatops_policy_file: Path | None = None
     trtc_chatops_approvals_channel: str | None = None
-    database_url: str = "sqlite+aiosqlite:///trtc-chatops.sqlite3"
+    # Named applications for `app/room`, as JSON: {"prod": 1400000001, "staging": 1400000002}.
+    trtc_chatops_apps: dict[str, int] = Field(default_factory=dict)
+    trtc_chatops_approval_ttl_s: int = Field(default=900, ge=60, le=86400)
+    trtc_chatops_confirm_ttl_s: int = Field(default=120, ge=10, le=3600)
+    # Unset: a local SQLite file (a throw-away one while the simulator is in use).
+    database_url: str | None = None
     port: int | None = Field(default=None, ge=1, le=65535, validation_alias=AliasChoices("PORT"))
 
     @field_validator("trtc_endpoint")
@@ -72,6 +77,16 @@ class Settings(BaseSettings):
             raise ValueError("must be a host name or an http(s)://host:port URL")
         if "://" in value and not value.startswith(("http://", "https://")):
             raise ValueError("a URL endpoint must start with http:// or https://")
+        return value
+
+    @field_validator("trtc_chatops_apps")
+    @classmethod
+    def _app_names(cls, value: dict[str, int]) -> dict[str, int]:
+        for name, app in value.items():
+            if not name or "/" in name or name.isdigit():
+                raise ValueError(f"application name {name!r} must be a word without '/'")
+            if app <= 0:
+                raise ValueError(f"application {name!r}: SdkAppId must be positive")
         return value
 
     @property

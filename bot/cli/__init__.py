@@ -17,6 +17,7 @@ SUBCOMMANDS: dict[str, str] = {
     "simulator": "simulator",
     "call": "call",
     "policy": "policy",
+    "console": "console",
 }
 
 

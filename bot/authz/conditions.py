@@ -1,0 +1,291 @@
+"""The `condition` element: compiled once, evaluated against a request context.
+
+Combining (CAM's page and IAM agree): several values for a key are OR; several
+keys under an operator, and several operators, are AND; a negated operator
+(`*_not_*`) with several values is true only when the request value matches none.
+
+A missing key (absent, or an empty list) makes a test false, except: a negated
+operator is then true (IAM's documented rule: the value "does not match");
+`_if_exist` makes it true; `for_all_value:` is true and `for_any_value:` false
+(AWS's ForAllValues/ForAnyValue). A multi-valued request value without a
+qualifier is tested like `for_any_value:` for positive operators and "no value
+matches" for negated ones. Values that cannot be read as the operator's type
+(a number, a date, an address) do not match.
+
+Dates are ISO 8601 (`2026-01-01T00:00:00Z`; no zone means UTC) or epoch seconds.
+Policy variables (`${key}`) are allowed in the values of the `string_*`
+operators only; an unresolvable variable makes the condition false.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from bot.authz.errors import PolicyError
+from bot.authz.matching import (
+    PatternElement,
+    glob_elements,
+    glob_regex,
+    resolve_variable,
+    template,
+    wildcard_match,
+)
+from bot.authz.operators import Compare, Kind, Operator, parse_operator
+from bot.authz.request import ContextLookup
+
+MatchOne = Callable[[str], bool]
+Template = tuple[tuple[bool, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One (operator, key) pair of a statement's condition."""
+
+    operator: Operator
+    key: str
+    match_one: MatchOne | None  # None when the values hold policy variables
+    templates: tuple[Template, ...] = ()
+    null_absent: frozenset[bool] = frozenset()  # null_equal: accepted "key is absent" answers
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return tuple(text for t in self.templates for is_var, text in t if is_var)
+
+    def holds(self, ctx: ContextLookup) -> bool:
+        raw = ctx.get(self.key)
+        values: Sequence[str] = () if raw is None else (raw,) if isinstance(raw, str) else raw
+        if self.operator.kind is Kind.NULL:
+            return (not values) in self.null_absent
+        match_one = self.match_one
+        if match_one is None:
+            match_one = self._resolve(ctx)
+            if match_one is None:
+                return False
+        return _combine(self.operator, values, match_one)
+
+    def _resolve(self, ctx: ContextLookup) -> MatchOne | None:
+        kind = self.operator.kind
+        if kind is Kind.LIKE:
+            patterns: list[list[PatternElement]] = []
+            for tpl in self.templates:
+                elements: list[PatternElement] = []
+                for is_var, text in tpl:
+                    if not is_var:
+                        elements.extend(glob_elements(text))
+                        continue
+                    value = resolve_variable(text, ctx)
+                    if value is None:
+                        return None
+                    elements.extend(value)
+                patterns.append(elements)
+            return lambda v: any(wildcard_match(p, v) for p in patterns)
+        resolved: set[str] = set()
+        for tpl in self.templates:
+            parts = []
+            for is_var, text in tpl:
+                value = resolve_variable(text, ctx) if is_var else text
+                if value is None:
+                    return None
+                parts.append(value)
+            resolved.add("".join(parts))
+        if kind is Kind.STRING_IGNORE_CASE:
+            lowered = {v.lower() for v in resolved}
+            return lambda v: v.lower() in lowered
+        return resolved.__contains__
+
+
+def _combine(op: Operator, values: Sequence[str], match_one: MatchOne) -> bool:
+    negated = op.negated
+    if not values:
+        if op.if_exist or op.qualifier == "all":
+            return True
+        if op.qualifier == "any":
+            return False
+        return negated
+    if op.qualifier == "all":
+        return all(match_one(v) != negated for v in values)
+    if op.qualifier == "any":
+        return any(match_one(v) != negated for v in values)
+    return any(match_one(v) for v in values) != negated
+
+
+def compile_condition(block: object) -> tuple[Condition, ...]:
+    """Every (operator, key) test of a `condition` element, in document order."""
+    if not isinstance(block, Mapping):
+        raise PolicyError("must be a mapping of operator -> {key: value}", field="condition")
+    out: list[Condition] = []
+    for name, keys in block.items():
+        if not isinstance(name, str):
+            raise PolicyError(f"operator {name!r} is not a string", field="condition")
+        where = f"condition.{name}"
+        op = parse_operator(name, field=where)
+        if not isinstance(keys, Mapping) or not keys:
+            raise PolicyError("must be a non-empty mapping of key -> value(s)", field=where)
+        for key, raw in keys.items():
+            if not isinstance(key, str) or not key.strip():
+                raise PolicyError(f"condition key {key!r} is not a non-empty string", field=where)
+            out.append(_compile_one(op, key, raw, field=f"{where}.{key}"))
+    return tuple(out)
+
+
+def _compile_one(op: Operator, key: str, raw: object, *, field: str) -> Condition:
+    items = raw if isinstance(raw, list) else [raw]
+    if not items:
+        raise PolicyError("has no value", field=field)
+    texts = [_text(item, field=f"{field}[{i}]") for i, item in enumerate(items)]
+    kind = op.kind
+    if any("${" in t for t in texts):
+        if kind not in (Kind.STRING, Kind.STRING_IGNORE_CASE, Kind.LIKE):
+            raise PolicyError(
+                f"policy variables are allowed only in string_* values, not in {op.name}",
+                field=field,
+            )
+        templates = tuple(template(t, field=field) for t in texts)
+        return Condition(op, key, None, templates)
+    if kind is Kind.NULL:
+        return Condition(op, key, None, null_absent=frozenset(_bools(texts, field=field)))
+    return Condition(op, key, _static_matcher(op, texts, field=field))
+
+
+def _static_matcher(op: Operator, texts: list[str], *, field: str) -> MatchOne:
+    kind = op.kind
+    if kind is Kind.STRING:
+        return frozenset(texts).__contains__
+    if kind is Kind.STRING_IGNORE_CASE:
+        lowered = frozenset(t.lower() for t in texts)
+        return lambda v: v.lower() in lowered
+    if kind is Kind.LIKE:
+        regex = re.compile("|".join(f"(?:{glob_regex(t)})" for t in texts), re.DOTALL)
+        return lambda v: regex.fullmatch(v) is not None
+    if kind is Kind.BOOL:
+        truths = frozenset("true" if b else "false" for b in _bools(texts, field=field))
+        return lambda v: v.lower() in truths
+    if kind is Kind.BINARY:
+        blobs = frozenset(_base64(t, field=field) for t in texts)
+        return lambda v: _base64_or_none(v) in blobs
+    if kind is Kind.IP:
+        networks = tuple(_network(t, field=field) for t in texts)
+        return lambda v: _ip_in(v, networks)
+    if kind is Kind.NUMERIC:
+        numbers = tuple(_number(t, field=field) for t in texts)
+        return _comparer(op.compare, numbers, _number_or_none)
+    dates = tuple(_timestamp(t, field=field) for t in texts)
+    return _comparer(op.compare, dates, _timestamp_or_none)
+
+
+def _comparer(
+    compare: Compare, bounds: tuple[float, ...], parse: Callable[[str], float | None]
+) -> MatchOne:
+    if compare is Compare.EQ:
+        wanted = frozenset(bounds)
+        return lambda v: parse(v) in wanted
+    low, high = min(bounds), max(bounds)
+
+    def match(v: str) -> bool:
+        x = parse(v)
+        if x is None:
+            return False
+        if compare is Compare.LT:
+            return x < high
+        if compare is Compare.LE:
+            return x <= high
+        if compare is Compare.GT:
+            return x > low
+        return x >= low
+
+    return match
+
+
+def _text(item: object, *, field: str) -> str:
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    if isinstance(item, str):
+        return item
+    if isinstance(item, int | float):
+        return str(item)
+    if isinstance(item, datetime | date):  # YAML reads unquoted timestamps as dates
+        return item.isoformat()
+    raise PolicyError(f"{item!r} is not a string, number or boolean", field=field)
+
+
+def _bools(texts: list[str], *, field: str) -> list[bool]:
+    out = []
+    for t in texts:
+        if t.lower() not in ("true", "false"):
+            raise PolicyError(f"{t!r} is not 'true' or 'false'", field=field)
+        out.append(t.lower() == "true")
+    return out
+
+
+def _number_or_none(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _number(text: str, *, field: str) -> float:
+    value = _number_or_none(text)
+    if value is None:
+        raise PolicyError(f"{text!r} is not a number", field=field)
+    return value
+
+
+def _timestamp_or_none(text: str) -> float | None:
+    text = text.strip()
+    if text.lstrip("-").isdigit():
+        return float(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _timestamp(text: str, *, field: str) -> float:
+    value = _timestamp_or_none(text)
+    if value is None:
+        raise PolicyError(
+            f"{text!r} is not an ISO 8601 date (2026-01-01T00:00:00Z) or epoch seconds",
+            field=field,
+        )
+    return value
+
+
+def _network(text: str, *, field: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        raise PolicyError(f"{text!r} is not an IP address or CIDR block", field=field) from None
+
+
+def _ip_in(text: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return False
+    return any(address in n for n in networks)
+
+
+def _base64_or_none(text: str) -> bytes | None:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _base64(text: str, *, field: str) -> bytes:
+    value = _base64_or_none(text)
+    if value is None:
+        raise PolicyError(f"{text!r} is not base64", field=field)
+    return value

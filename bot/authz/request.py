@@ -1,0 +1,143 @@
+"""What is asked of the engine, and the condition context built from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+# A context value: one string, or several (multi-valued keys such as slack:usergroup).
+ContextValue = str | tuple[str, ...]
+
+# Keys trtc-chatops puts into the context. None of them exists in real CAM.
+ROOM_ID = "trtc:room_id"
+SDKAPPID = "trtc:sdkappid"
+USER_ID = "slack:user_id"
+CHANNEL_ID = "slack:channel_id"
+USERGROUP = "slack:usergroup"
+CURRENT_TIME = "qcs:current_time"
+APPROVED = "chatops:approved"
+REQUESTED_ACTION = "chatops:requested_action"
+REQUESTER = "chatops:requester"
+CONTEXT_KEYS = frozenset(
+    {
+        ROOM_ID,
+        SDKAPPID,
+        USER_ID,
+        CHANNEL_ID,
+        USERGROUP,
+        CURRENT_TIME,
+        APPROVED,
+        REQUESTED_ACTION,
+        REQUESTER,
+    }
+)
+
+APPROVE_ACTION = "chatops:Approve"
+
+
+class ContextLookup(Protocol):
+    """Anything conditions can read a context value from (a dict, a RequestContext)."""
+
+    def get(self, key: str, /) -> ContextValue | None: ...
+
+
+def normalize_action(action: str) -> str:
+    """`name/trtc:RemoveUser` and `TRTC:removeuser` both become `trtc:removeuser`."""
+    text = action.strip()
+    if text[:5].lower() == "name/":
+        text = text[5:]
+    return text.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class AuthzRequest:
+    """One question: may this Slack user, in this channel, do `action` on `resource`?
+
+    `action` is `trtc:RemoveUser` or `name/trtc:RemoveUser`; `resource` is a qcs
+    name such as `qcs::trtc::uin/100000000001:sdkappid/1400000001` (or `*` for an
+    operation-level API). The engine itself adds `slack:user_id`,
+    `slack:channel_id` and `slack:usergroup` to `context` (overriding any caller
+    value), and `trtc:sdkappid` from the resource when the caller did not give it.
+    """
+
+    user_id: str
+    usergroups: frozenset[str]
+    channel_id: str
+    action: str
+    resource: str
+    context: Mapping[str, str | Sequence[str]] = field(default_factory=dict, hash=False)
+    action_key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.usergroups, frozenset):
+            groups: Iterable[str] = self.usergroups
+            object.__setattr__(self, "usergroups", frozenset(groups))
+        object.__setattr__(self, "action_key", normalize_action(self.action))
+
+
+class RequestContext:
+    """The condition context of one request, built on first use.
+
+    Most statements carry no condition, so most decisions never build it.
+    """
+
+    __slots__ = ("_data", "_overrides", "_request")
+
+    def __init__(
+        self, request: AuthzRequest, overrides: Mapping[str, ContextValue] | None = None
+    ) -> None:
+        self._request = request
+        self._overrides = overrides
+        self._data: dict[str, ContextValue] | None = None
+
+    def get(self, key: str) -> ContextValue | None:
+        data = self._data
+        if data is None:
+            data = self._data = self._build()
+        return data.get(key)
+
+    def with_overrides(self, overrides: Mapping[str, ContextValue]) -> RequestContext:
+        merged = dict(self._overrides or {})
+        merged.update(overrides)
+        return RequestContext(self._request, merged)
+
+    def _build(self) -> dict[str, ContextValue]:
+        req = self._request
+        data: dict[str, ContextValue] = {}
+        for key, value in req.context.items():
+            data[key] = _as_value(value)
+        if SDKAPPID not in data:
+            app = sdkappid_of(req.resource)
+            if app is not None:
+                data[SDKAPPID] = app
+        data[USER_ID] = req.user_id
+        data[CHANNEL_ID] = req.channel_id
+        data[USERGROUP] = tuple(sorted(req.usergroups))
+        if self._overrides:
+            data.update(self._overrides)
+        return data
+
+
+def sdkappid_of(resource: str) -> str | None:
+    """The SdkAppId named by a TRTC resource, if it names one."""
+    head, sep, tail = resource.rpartition(":sdkappid/")
+    if not sep or not head.startswith("qcs:") or not tail or "*" in tail:
+        return None
+    return tail
+
+
+def _as_value(value: object) -> ContextValue:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Iterable):
+        return tuple(_scalar(v) for v in value)
+    return str(value)
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,132 @@
+"""`trtc-chatops simulator`: the embedded TRTC simulator on its own, on 127.0.0.1."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import secrets
+import signal
+import string
+import sys
+from typing import Any
+
+from bot.trtc.simulator import ScenarioError, SimulatorConfig, load_scenario, serve_simulator
+from bot.trtc.simulator.world import World
+
+HOST = "127.0.0.1"
+_ALNUM = string.ascii_letters + string.digits
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "simulator",
+        help="run the embedded TRTC simulator on 127.0.0.1",
+        description="Serve a local, signature-verifying stand-in for the TRTC server API "
+        "(version 2019-07-22) on 127.0.0.1 and print the URL to use as TRTC_ENDPOINT. "
+        "Credentials: --secret-id/--secret-key, else TENCENTCLOUD_SECRET_ID/"
+        "TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_TOKEN) from the environment, else a new "
+        "pair is generated and printed.",
+    )
+    parser.add_argument("--port", type=int, default=0, help="port (default: 0, any free port)")
+    parser.add_argument("--secret-id", help="SecretId requests must be signed with")
+    parser.add_argument("--secret-key", help="SecretKey requests must be signed with")
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="delay every answer by N ms (default 0)"
+    )
+    parser.add_argument(
+        "--rate-limit",
+        type=int,
+        default=20,
+        help="requests per second per action before RequestLimitExceeded (default 20; 0 = off)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the simulated world")
+    parser.add_argument("--scenario", metavar="FILE", help="YAML/JSON scenario file")
+    parser.add_argument(
+        "--callback-url", help="TRTC event callback receiver (accepted, not used yet)"
+    )
+    parser.add_argument("--callback-key", help="callback signing key (accepted, not used yet)")
+    parser.set_defaults(handler=run)
+
+
+def _credentials(args: argparse.Namespace) -> tuple[str, str, str | None, str] | None:
+    """(secret id, secret key, token, where they came from); None if half given."""
+    if args.secret_id or args.secret_key:
+        if not (args.secret_id and args.secret_key):
+            return None
+        return args.secret_id, args.secret_key, None, "the command line"
+    env_id = os.environ.get("TENCENTCLOUD_SECRET_ID", "").strip()
+    env_key = os.environ.get("TENCENTCLOUD_SECRET_KEY", "").strip()
+    if env_id and env_key:
+        token = os.environ.get("TENCENTCLOUD_TOKEN", "").strip() or None
+        return env_id, env_key, token, "TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY"
+    secret_id = "AKID" + "".join(secrets.choice(_ALNUM) for _ in range(32))
+    secret_key = "".join(secrets.choice(_ALNUM) for _ in range(32))
+    return secret_id, secret_key, None, "generated"
+
+
+def run(args: argparse.Namespace) -> int:
+    creds = _credentials(args)
+    if creds is None:
+        print("simulator: give both --secret-id and --secret-key, or neither", file=sys.stderr)
+        return 2
+    if args.rate_limit < 0 or args.latency_ms < 0:
+        print("simulator: --rate-limit and --latency-ms must not be negative", file=sys.stderr)
+        return 2
+    try:
+        scenario = load_scenario(args.scenario) if args.scenario else None
+    except ScenarioError as err:
+        print(f"simulator: {err}", file=sys.stderr)
+        return 2
+    secret_id, secret_key, token, source = creds
+    config = SimulatorConfig(
+        secret_id=secret_id,
+        secret_key=secret_key,
+        token=token,
+        seed=args.seed,
+        latency_ms=args.latency_ms,
+        rate_limit=args.rate_limit or None,
+        scenario=scenario,
+        callback_url=args.callback_url,
+        callback_key=args.callback_key,
+    )
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        asyncio.run(_serve(config, args.port, source))
+    except OSError as err:
+        print(f"simulator: cannot listen on {HOST}:{args.port}: {err.strerror}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _serve(config: SimulatorConfig, port: int, source: str) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with serve_simulator(config, host=HOST, port=port, access_log=True) as running:
+        print(f"TRTC simulator listening on {running.url}", flush=True)
+        print(f"TRTC_ENDPOINT={running.url}", flush=True)
+        if source == "generated":
+            # The one place a secret is printed: a new pair was asked for, by not giving one.
+            print(f"TENCENTCLOUD_SECRET_ID={config.secret_id}", flush=True)
+            print(f"TENCENTCLOUD_SECRET_KEY={config.secret_key}", flush=True)
+        else:
+            print(
+                f"Verifying signatures of SecretId {config.secret_id} (from {source})", flush=True
+            )
+        _describe(running.simulator.world)
+        print("Press Ctrl-C to stop.", flush=True)
+        await stop.wait()
+
+
+def _describe(world: World) -> None:
+    for app in sorted(world.apps):
+        live = world.live_rooms(app)
+        shown = ", ".join(
+            f"{c.room_id if c.numeric else repr(c.room_id)} ({len(c.present_user_ids())} users)"
+            for c in live[:4]
+        )
+        more = f" and {len(live) - 4} more" if len(live) > 4 else ""
+        print(f"SdkAppId {app}: {len(live)} live rooms: {shown}{more}", flush=True)

@@ -1,0 +1,45 @@
+"""Replies as terminal text: aligned tables, numbered actions, no control codes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.core.reply import Action, Reply, Severity, Table
+
+_ICON = {Severity.INFO: "·", Severity.SUCCESS: "✔", Severity.WARNING: "⚠", Severity.ERROR: "✖"}
+# Escape sequences and other control characters in user-supplied text could
+# repaint the terminal; they are shown as visible escapes instead.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def render(reply: Reply, number: Callable[[Action], int]) -> str:
+    label = f"[{reply.label}] " if reply.label else ""
+    private = " (only you see this)" if reply.private else ""
+    out = [f"{_ICON[reply.severity]} {label}{clean(reply.headline)}{private}"]
+    out.extend(f"  {clean(k)}: {clean(v)}" for k, v in reply.fields)
+    for table in reply.tables:
+        out.extend(_table(table))
+    out.extend(f"  {clean(line)}" for line in reply.lines)
+    if reply.actions:
+        out.append("  " + "   ".join(f"[{number(a)}] {a.label}" for a in reply.actions))
+    return "\n".join(out)
+
+
+def _table(table: Table) -> list[str]:
+    rows = [tuple(clean(c) for c in table.columns)] + [
+        tuple(clean(c) for c in row) for row in table.rows
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(table.columns))]
+    lines = [f"  {clean(table.title)}"] if table.title else []
+    for n, row in enumerate(rows):
+        lines.append(
+            "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        )
+        if n == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    return lines

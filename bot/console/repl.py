@@ -1,0 +1,149 @@
+"""The terminal adapter: the same core as Slack, typed at a prompt or piped in.
+
+Besides the chat grammar it understands a few console words: `as PERSONA`
+(or `as USERID [GROUP…]`) to switch identity, `personas`, a number to press
+that action, and `quit`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import shlex
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.console.personas import PERSONAS
+from bot.console.render import clean, render
+from bot.core.dispatcher import Core
+from bot.core.invocation import Invocation, Origin, Press
+from bot.core.notice import Notice
+from bot.core.reply import Action, Reply
+
+
+@dataclass
+class Identity:
+    user_id: str
+    groups: frozenset[str]
+    name: str
+
+    @classmethod
+    def of(cls, who: str, groups: list[str] | None = None) -> Identity:
+        persona = PERSONAS.get(who)
+        if persona is not None and not groups:
+            return cls(persona.user_id, persona.groups, persona.name)
+        return cls(who, frozenset(groups or ()), who)
+
+
+@dataclass
+class Console:
+    core: Core
+    identity: Identity
+    channel: str
+    write: Callable[[str], None] = print
+    thread: str = "console"
+    _actions: dict[int, str] = field(default_factory=dict)
+    _numbers: dict[str, int] = field(default_factory=dict)
+    _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        self.core.listeners.append(self._on_notice)
+
+    @property
+    def prompt(self) -> str:
+        return f"{self.identity.name}@{self.channel}> "
+
+    def _number(self, action: Action) -> int:
+        # Numbers are never reused, so an action shown earlier stays pressable
+        # after switching persona (how a second person approves).
+        if action.id not in self._numbers:
+            n = next(self._counter)
+            self._numbers[action.id] = n
+            self._actions[n] = action.id
+        return self._numbers[action.id]
+
+    def show(self, reply: Reply) -> None:
+        self.write(render(reply, self._number))
+
+    async def _on_notice(self, notice: Notice) -> None:
+        self.show(notice.reply)
+
+    async def line(self, text: str) -> bool:
+        """Handle one line; False when the session should end."""
+        text = text.strip()
+        if not text or text.startswith("#"):
+            return True
+        word = text.split()[0].lower()
+        if word in ("quit", "exit"):
+            return False
+        if word == "personas":
+            for p in PERSONAS.values():
+                self.write(f"  {p.name:8} {p.user_id:10} {p.about}")
+            return True
+        if word == "as":
+            self._switch(text)
+            return True
+        if text.isdigit():
+            await self._press(int(text))
+            return True
+        reply = await self.core.handle(
+            Invocation(
+                actor=self.identity.user_id,
+                channel=self.channel,
+                text=text,
+                origin=Origin.CONSOLE,
+                usergroups=self.identity.groups,
+                thread=self.thread,
+            )
+        )
+        self.show(reply)
+        return True
+
+    def _switch(self, text: str) -> None:
+        try:
+            words = shlex.split(text)[1:]
+        except ValueError:
+            words = []
+        if not words:
+            names = ", ".join(PERSONAS)
+            self.write(f"✖ say who: as oncall | as lead | as viewer ({names}) or as U123 S0GROUP")
+            return
+        self.identity = Identity.of(words[0], words[1:])
+        groups = ", ".join(sorted(self.identity.groups)) or "no usergroups"
+        self.write(f"· you are now {clean(self.identity.user_id)} ({clean(groups)})")
+
+    async def _press(self, number: int) -> None:
+        action_id = self._actions.get(number)
+        if action_id is None:
+            self.write(f"✖ there is no action [{number}]")
+            return
+        reply = await self.core.press(
+            Press(
+                actor=self.identity.user_id,
+                channel=self.channel,
+                action_id=action_id,
+                origin=Origin.CONSOLE,
+                usergroups=self.identity.groups,
+                thread=self.thread,
+            )
+        )
+        self.show(reply)
+
+    async def run(self) -> None:
+        """Prompt on a terminal; read line by line (echoing each) when piped."""
+        loop = asyncio.get_running_loop()
+        interactive = sys.stdin.isatty()
+        while True:
+            if interactive:
+                try:
+                    text = await loop.run_in_executor(None, input, self.prompt)
+                except EOFError:
+                    return
+            else:
+                text = await loop.run_in_executor(None, sys.stdin.readline)
+                if not text:
+                    return
+                self.write(f"{self.prompt}{text.rstrip()}")
+            if not await self.line(text):
+                return

@@ -1,0 +1,82 @@
+"""What a command handler can use: long-lived services plus this invocation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.authz.decision import Decision
+from bot.authz.request import AuthzRequest
+from bot.core.grammar import Grammar
+from bot.core.invocation import Invocation
+from bot.core.spec import CommandSpec
+from bot.store import Store
+from bot.trtc.client import TrtcClient
+
+
+class Policies(Protocol):
+    """The policy in force (it may be reloaded between two calls)."""
+
+    def evaluate(self, request: AuthzRequest) -> Decision: ...
+
+    def can_approve(self, approver: AuthzRequest, requester: str) -> Decision: ...
+
+    def resource_for(self, sdkappid: int | str) -> str: ...
+
+    def approval_request(
+        self,
+        pending: AuthzRequest,
+        *,
+        user_id: str,
+        usergroups: Iterable[str],
+        channel_id: str,
+        context: Mapping[str, str | Sequence[str]] | None = None,
+    ) -> AuthzRequest: ...
+
+
+class Directory(Protocol):
+    """Who is in which usergroup: Slack's usergroups, or the console's personas."""
+
+    async def groups_of(self, user_id: str) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StaticDirectory:
+    groups: dict[str, frozenset[str]]
+
+    async def groups_of(self, user_id: str) -> frozenset[str]:
+        return self.groups.get(user_id, frozenset())
+
+
+@dataclass
+class Services:
+    """Built once at start-up by the composition root; shared by every invocation."""
+
+    trtc: TrtcClient
+    store: Store
+    policies: Callable[[], Policies]
+    directory: Directory
+    grammar: Grammar
+    registry: Sequence[CommandSpec]
+    clock: Callable[[], float]
+    label: str | None = None  # "SIMULATOR" while the simulator stands in for TRTC
+    confirm_ttl_s: float = 120.0
+    approval_ttl_s: float = 900.0
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    services: Services
+    invocation: Invocation
+    # Set when an approved operation runs: who approved it.
+    approved_by: str | None = None
+    operation_id: int | None = None
+
+    @property
+    def trtc(self) -> TrtcClient:
+        return self.services.trtc
+
+    @property
+    def now(self) -> float:
+        return self.services.clock()

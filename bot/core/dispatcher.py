@@ -1,0 +1,150 @@
+"""The one pipeline: parse → authorize → confirm or approve → run → audit.
+
+Every way in (Slack command, mention, button, console) calls ``handle`` or
+``press`` here and renders the ``Reply`` that comes back.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import replace
+
+from bot.authz.decision import Decision, Effect
+from bot.authz.request import AuthzRequest
+from bot.core import auditing, mutes, replies
+from bot.core.authorizer import authorize
+from bot.core.context import Context, Services
+from bot.core.grammar import Parsed, ParseError
+from bot.core.invocation import Invocation, Press
+from bot.core.notice import Notice, Notify
+from bot.core.operations import OperationFlow
+from bot.core.reply import Reply
+from bot.core.spec import CommandSpec
+from bot.trtc.errors import TrtcError
+
+log = logging.getLogger(__name__)
+
+
+def new_reference() -> str:
+    return "ref-" + secrets.token_hex(4)
+
+
+class Core:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.listeners: list[Notify] = []
+        self.flow = OperationFlow(services, self._notify)
+
+    async def _notify(self, notice: Notice) -> None:
+        for listener in self.listeners:
+            try:
+                await listener(notice)
+            except Exception:
+                log.exception("a notice listener failed")
+
+    @property
+    def default_app(self) -> int | None:
+        return self.services.grammar.default_app
+
+    async def handle(self, inv: Invocation) -> Reply:
+        """Answer one typed command; never raises."""
+        reference = new_reference()
+        try:
+            reply = await self._handle(inv)
+        except Exception:
+            log.exception("unhandled error %s for %r by %s", reference, inv.text, inv.actor)
+            await self._audit(inv, None, None, outcome="error", note=reference)
+            reply = replies.unexpected(reference)
+        return self._label(reply)
+
+    async def press(self, press: Press) -> Reply:
+        """Answer one button press; never raises."""
+        reference = new_reference()
+        try:
+            reply = await self.flow.press(press)
+        except Exception:
+            log.exception(
+                "unhandled error %s for press %s by %s", reference, press.action_id, press.actor
+            )
+            reply = replies.unexpected(reference)
+        return self._label(reply)
+
+    async def tick(self) -> None:
+        """Expire what is overdue and lift timed mutes; the background loop calls this."""
+        await self.flow.expire_due()
+        await mutes.lift_due(self.services, self._notify)
+
+    def _label(self, reply: Reply) -> Reply:
+        if self.services.label and reply.label is None:
+            return replace(reply, label=self.services.label)
+        return reply
+
+    async def _handle(self, inv: Invocation) -> Reply:
+        services = self.services
+        try:
+            parsed = services.grammar.parse(inv.text)
+        except ParseError as exc:
+            await self._audit(inv, exc.spec, None, outcome="bad_input", note=str(exc))
+            return replies.bad_input(exc)
+        spec, args = parsed.spec, parsed.args
+        policies = services.policies()
+        auth = authorize(
+            policies,
+            spec,
+            args,
+            actor=inv.actor,
+            usergroups=inv.usergroups,
+            channel=inv.channel,
+            now=services.clock(),
+            default_app=self.default_app,
+        )
+        ctx = Context(services, inv)
+        if auth is not None:
+            request, decision = auth
+            if decision.effect is Effect.DENY:
+                await self._audit(inv, spec, (request, decision), outcome="denied")
+                return replies.denied(spec, request, decision)
+            if decision.effect is Effect.NEEDS_APPROVAL:
+                return await self.flow.request_approval(ctx, parsed, request, decision)
+            if spec.mutating:
+                return await self.flow.request_confirmation(ctx, parsed, request, decision)
+        return await self._run(ctx, parsed, auth)
+
+    async def _run(
+        self,
+        ctx: Context,
+        parsed: Parsed,
+        auth: tuple[AuthzRequest, Decision] | None,
+    ) -> Reply:
+        try:
+            reply = await parsed.spec.run(ctx, parsed.args)
+        except TrtcError as exc:
+            await self._audit(ctx.invocation, parsed.spec, auth, outcome="failed", error=exc)
+            return replies.trtc_failure(exc)
+        await self._audit(
+            ctx.invocation, parsed.spec, auth, outcome="ok", request_ids=reply.request_ids
+        )
+        return reply
+
+    async def _audit(
+        self,
+        inv: Invocation,
+        spec: CommandSpec | None,
+        auth: tuple[AuthzRequest, Decision] | None,
+        *,
+        outcome: str,
+        note: str | None = None,
+        error: TrtcError | None = None,
+        request_ids: tuple[str, ...] = (),
+    ) -> None:
+        await auditing.record(
+            self.services,
+            inv,
+            spec,
+            auth,
+            outcome=outcome,
+            note=note,
+            error=error,
+            request_ids=request_ids,
+        )

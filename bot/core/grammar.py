@@ -1,0 +1,161 @@
+"""One grammar for `/trtc …`, `@bot …` and the console: text → (spec, Args).
+
+Tokens follow shell quoting (``--reason "two words"``); options may come
+anywhere as ``--name value`` or ``--name=value``. Every failure names the
+command's usage and an example.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core import values
+from bot.core.spec import Args, CommandSpec, Kind, Option, Param
+from bot.core.values import BadValue
+
+MAX_TEXT = 2000  # a command longer than this is not something a person typed
+MAX_REASON = 500
+# Commands the grammar reserves for features still to come.
+RESERVED = {"quality", "watch", "unwatch"}
+
+
+class ParseError(ValueError):
+    def __init__(self, message: str, spec: CommandSpec | None = None) -> None:
+        super().__init__(message)
+        self.spec = spec
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    spec: CommandSpec
+    args: Args
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    registry: Sequence[CommandSpec]
+    apps: Mapping[str, int]
+    default_app: int | None
+
+    def spec(self, name: str) -> CommandSpec | None:
+        return next((s for s in self.registry if s.name == name), None)
+
+    def parse(self, text: str) -> Parsed:
+        if len(text) > MAX_TEXT:
+            raise ParseError(f"that is {len(text)} characters; a command is at most {MAX_TEXT}")
+        try:
+            tokens = shlex.split(text)
+        except ValueError:
+            raise ParseError('a quote is not closed: write --reason "like this"') from None
+        if not tokens:
+            raise ParseError("say what to do, e.g. `help`")
+        name = tokens[0].lower()
+        spec = self.spec(name)
+        if spec is None:
+            raise ParseError(self._unknown(name))
+        try:
+            return Parsed(spec, self._args(spec, tokens[1:]))
+        except BadValue as exc:
+            raise ParseError(str(exc), spec) from None
+
+    def _unknown(self, name: str) -> str:
+        if name in RESERVED:
+            return f"`{name}` is not available yet"
+        names = [s.name for s in self.registry]
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f" Did you mean `{close[0]}`?" if close else ""
+        return f"unknown command `{name}`.{hint} Try `help`."
+
+    def _args(self, spec: CommandSpec, tokens: list[str]) -> Args:
+        positional, raw_options = _split_options(spec, tokens)
+        args = Args()
+        for option in spec.options:
+            raw = raw_options.get(option.name)
+            args[option.name] = (
+                option.default if raw is None else self._value(option.kind, raw, option)
+            )
+        queue = list(positional)
+        for param in spec.params:
+            if param.variadic:
+                taken, queue = queue, []
+                if not taken and not param.optional:
+                    raise BadValue(f"name at least one {param.name.rstrip('s')}")
+                parsed = [self._value(param.kind, t, param) for t in taken]
+                _no_duplicates(parsed)
+                args[param.name] = parsed
+            elif queue:
+                args[param.name] = self._value(param.kind, queue.pop(0), param)
+            elif param.optional:
+                args[param.name] = None
+            else:
+                raise BadValue(f"<{param.name}> is missing")
+        if queue:
+            raise BadValue(f"unexpected {' '.join(queue)!r}")
+        return args
+
+    def _value(self, kind: Kind, raw: str, where: Param | Option) -> Any:
+        match kind:
+            case Kind.ROOM:
+                return values.parse_room(raw, apps=self.apps, default_app=self.default_app)
+            case Kind.USER:
+                return values.parse_user(raw)
+            case Kind.SLACK_USER:
+                return values.parse_slack_user(raw)
+            case Kind.DURATION:
+                assert isinstance(where, Option)
+                return values.parse_duration(raw, minimum=where.minimum, maximum=where.maximum)
+            case Kind.COUNT:
+                lo, hi = (where.minimum, where.maximum) if isinstance(where, Option) else (1, 100)
+                return values.parse_count(raw, minimum=lo, maximum=hi)
+            case Kind.COMMAND:
+                name = raw.lower()
+                if self.spec(name) is None:
+                    raise BadValue(self._unknown(name))
+                return name
+            case Kind.TEXT:
+                text = raw.strip()
+                if not text:
+                    raise BadValue(f"--{where.name} is empty")
+                if len(text) > MAX_REASON:
+                    raise BadValue(
+                        f"--{where.name} is {len(text)} characters; at most {MAX_REASON}"
+                    )
+                return text
+
+
+def _split_options(spec: CommandSpec, tokens: list[str]) -> tuple[list[str], dict[str, str]]:
+    known = {o.name for o in spec.options}
+    positional: list[str] = []
+    options: dict[str, str] = {}
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.startswith("--") and len(token) > 2:
+            name, eq, value = token[2:].partition("=")
+            if name not in known:
+                offered = ", ".join(f"--{n}" for n in sorted(known)) or "none"
+                raise BadValue(f"unknown option --{name} (this command takes: {offered})")
+            if name in options:
+                raise BadValue(f"--{name} is given twice")
+            if not eq:
+                i += 1
+                if i >= len(tokens):
+                    raise BadValue(f"--{name} needs a value")
+                value = tokens[i]
+            options[name] = value
+        else:
+            positional.append(token)
+        i += 1
+    return positional, options
+
+
+def _no_duplicates(items: list[Any]) -> None:
+    seen: set[Any] = set()
+    for item in items:
+        if item in seen:
+            raise BadValue(f"{item} is named twice")
+        seen.add(item)

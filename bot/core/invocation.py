@@ -1,0 +1,40 @@
+"""What comes in: a typed command or a pressed button, from any adapter.
+
+Identity (``actor``, ``usergroups``) comes from the adapter's authenticated
+source — the signed Slack payload, the console persona — never from text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Origin(StrEnum):
+    SLASH = "slash"
+    MENTION = "mention"
+    BUTTON = "button"
+    CONSOLE = "console"
+    HOME = "home"
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    actor: str
+    channel: str
+    text: str
+    origin: Origin
+    usergroups: frozenset[str] = field(default_factory=frozenset)
+    thread: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A button press; ``action_id`` is the opaque id the core put on the action."""
+
+    actor: str
+    channel: str
+    action_id: str
+    origin: Origin = Origin.BUTTON
+    usergroups: frozenset[str] = field(default_factory=frozenset)
+    thread: str | None = None

@@ -1,0 +1,67 @@
+"""The replies every command shares: bad input, refusals, TRTC failures, surprises."""
+
+from __future__ import annotations
+
+from bot.authz.decision import Decision, Reason
+from bot.authz.request import AuthzRequest
+from bot.core.grammar import ParseError
+from bot.core.hints import hint_for
+from bot.core.reply import Reply, Severity
+from bot.core.spec import CommandSpec
+from bot.trtc.errors import TrtcApiError, TrtcError, TrtcLimitError, TrtcTransportError
+
+
+def bad_input(exc: ParseError) -> Reply:
+    lines: tuple[str, ...] = ()
+    if exc.spec is not None:
+        lines = (f"Usage: {exc.spec.usage}", f"Example: {exc.spec.example}")
+    return Reply(headline=str(exc), severity=Severity.ERROR, lines=lines)
+
+
+def denied(spec: CommandSpec, request: AuthzRequest, decision: Decision) -> Reply:
+    why = {
+        Reason.EXPLICIT_DENY: "an explicit deny applies",
+        Reason.IMPLICIT_DENY: "no policy attached to you allows it",
+        Reason.GUARDRAIL: "this channel's guardrail does not allow it",
+    }.get(decision.reason, decision.reason.value)
+    return Reply(
+        headline=f"Not allowed: `{spec.name}` needs {request.action} on {request.resource}",
+        severity=Severity.ERROR,
+        lines=(
+            f"Denied because {why}.",
+            f"Decided by: {decision.explain()}",
+            "Ask an admin to change the policy, or run `whoami` to see what you may do here.",
+        ),
+    )
+
+
+def trtc_failure(exc: TrtcError) -> Reply:
+    if isinstance(exc, TrtcApiError):
+        lines = [f"Code: {exc.code}", f"Message: {exc.message}", f"RequestId: {exc.request_id}"]
+        hint = hint_for(exc.code)
+        if hint:
+            lines.append(hint)
+        return Reply(
+            headline=f"TRTC refused {exc.action}", severity=Severity.ERROR, lines=tuple(lines)
+        )
+    if isinstance(exc, TrtcLimitError):
+        return Reply(headline=str(exc), severity=Severity.ERROR)
+    assert isinstance(exc, TrtcTransportError)
+    return Reply(
+        headline=f"Could not reach TRTC for {exc.action}",
+        severity=Severity.ERROR,
+        lines=(str(exc), "Nothing is known to have changed; check before retrying."),
+    )
+
+
+def unexpected(reference: str) -> Reply:
+    return Reply(
+        headline="Something went wrong on our side; nothing was done.",
+        severity=Severity.ERROR,
+        lines=(f"Reference: {reference} (it is in the bot's log).",),
+        reference=reference,
+    )
+
+
+def private(text: str, severity: Severity = Severity.WARNING) -> Reply:
+    return Reply(headline=text, severity=severity, private=True)

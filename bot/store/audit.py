@@ -1,0 +1,31 @@
+"""The audit trail: append-only; read back newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.store.tables import AuditRecord
+
+
+class AuditLog:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def record(self, **values: Any) -> AuditRecord:
+        row = AuditRecord(**values)
+        async with self._sessions.begin() as session:
+            session.add(row)
+        return row
+
+    async def recent(self, limit: int) -> Sequence[AuditRecord]:
+        stmt = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)
+        async with self._sessions() as session:
+            return (await session.scalars(stmt)).all()
+
+    async def count(self) -> int:
+        async with self._sessions() as session:
+            return int(await session.scalar(select(func.count(AuditRecord.id))) or 0)

@@ -1,0 +1,51 @@
+"""The database: one async engine, the tables created on open, three repositories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from bot.store.audit import AuditLog
+from bot.store.mutes import Mutes
+from bot.store.operations import Operations
+from bot.store.tables import Base
+
+
+def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    # WAL lets readers proceed during a write; busy_timeout makes a second
+    # process wait for the lock instead of failing at once.
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@dataclass
+class Store:
+    engine: AsyncEngine
+    operations: Operations
+    audit: AuditLog
+    mutes: Mutes
+
+    @classmethod
+    async def open(cls, url: str) -> Store:
+        engine = create_async_engine(url)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        async with engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all)
+        sessions = async_sessionmaker(engine, expire_on_commit=False)
+        return cls(
+            engine=engine,
+            operations=Operations(sessions),
+            audit=AuditLog(sessions),
+            mutes=Mutes(sessions),
+        )
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,64 @@
+"""Timed mutes: stored, so a restart (or another replica) still lifts them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.store.tables import Mute, MuteState
+
+
+class Mutes:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def add(self, **values: Any) -> Mute:
+        row = Mute(state=MuteState.ACTIVE.value, **values)
+        async with self._sessions.begin() as session:
+            session.add(row)
+        return row
+
+    async def get(self, mute_id: int) -> Mute | None:
+        async with self._sessions() as session:
+            return await session.get(Mute, mute_id)
+
+    async def due(self, now: float) -> Sequence[Mute]:
+        stmt = select(Mute).where(
+            Mute.state == MuteState.ACTIVE.value, Mute.until.is_not(None), Mute.until <= now
+        )
+        async with self._sessions() as session:
+            return (await session.scalars(stmt)).all()
+
+    async def next_due(self) -> float | None:
+        stmt = (
+            select(Mute.until)
+            .where(Mute.state == MuteState.ACTIVE.value, Mute.until.is_not(None))
+            .order_by(Mute.until)
+            .limit(1)
+        )
+        async with self._sessions() as session:
+            return await session.scalar(stmt)
+
+    async def active_for(self, sdkappid: int, room: str, user_id: str) -> Sequence[Mute]:
+        stmt = select(Mute).where(
+            Mute.sdkappid == sdkappid,
+            Mute.room == room,
+            Mute.user_id == user_id,
+            Mute.state == MuteState.ACTIVE.value,
+        )
+        async with self._sessions() as session:
+            return (await session.scalars(stmt)).all()
+
+    async def transition(self, mute_id: int, from_state: MuteState, to_state: MuteState) -> bool:
+        """Claim or finish a mute; only one caller's update touches the row."""
+        stmt = (
+            update(Mute)
+            .where(Mute.id == mute_id, Mute.state == from_state.value)
+            .values(state=to_state.value)
+        )
+        async with self._sessions.begin() as session:
+            result = await session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0) == 1)

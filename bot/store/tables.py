@@ -1,0 +1,126 @@
+"""The three tables. Times are Unix seconds (float) from the injected clock."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OperationState(StrEnum):
+    """An operation's life; every arrow is one conditional UPDATE (see operations.py).
+
+    awaiting_confirm ─┬─► executing ─► succeeded ─► undone
+    pending_approval ─┤             └─► failed | unknown
+                      └─► cancelled | rejected | expired
+    """
+
+    AWAITING_CONFIRM = "awaiting_confirm"
+    PENDING_APPROVAL = "pending_approval"
+    EXECUTING = "executing"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    UNDONE = "undone"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+    @property
+    def open(self) -> bool:
+        return self in (OperationState.AWAITING_CONFIRM, OperationState.PENDING_APPROVAL)
+
+
+class Operation(Base):
+    """A mutating command waiting for its invoker's confirmation or an approver."""
+
+    __tablename__ = "operations"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    nonce: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    requester: Mapped[str] = mapped_column(String(64))
+    requester_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    channel: Mapped[str] = mapped_column(String(64))
+    thread: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    origin: Mapped[str] = mapped_column(String(16))
+    command: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    args: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    action: Mapped[str] = mapped_column(String(64))
+    resource: Mapped[str] = mapped_column(String(160))
+    summary: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[float]
+    expires_at: Mapped[float] = mapped_column(index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[float | None] = mapped_column(nullable=True)
+    outcome: Mapped[str | None] = mapped_column(Text, nullable=True)
+    request_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    error_code: Mapped[str | None] = mapped_column(String(96), nullable=True)
+
+    @property
+    def status(self) -> OperationState:
+        return OperationState(self.state)
+
+
+class AuditRecord(Base):
+    """Every invocation, allowed or not, and what came of it."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[float] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(64))
+    thread: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    origin: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    command: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    action: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    resource: Mapped[str | None] = mapped_column(String(160), nullable=True)
+    decision: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    policy: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    statement: Mapped[int | None] = mapped_column(nullable=True)
+    outcome: Mapped[str] = mapped_column(String(24))
+    approver: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    operation_id: Mapped[int | None] = mapped_column(nullable=True)
+    request_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    error_code: Mapped[str | None] = mapped_column(String(96), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class MuteState(StrEnum):
+    ACTIVE = "active"
+    LIFTING = "lifting"
+    LIFTED = "lifted"
+    UNDONE = "undone"
+    FAILED = "failed"
+
+
+class Mute(Base):
+    """A mute that ends by itself: the scheduler lifts it once ``until`` has passed."""
+
+    __tablename__ = "mutes"
+    __table_args__ = (Index("ix_mutes_state_until", "state", "until"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    sdkappid: Mapped[int]
+    room: Mapped[str] = mapped_column(String(128))
+    room_numeric: Mapped[bool]
+    user_id: Mapped[str] = mapped_column(String(128))
+    mode: Mapped[int]
+    muted_by: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(64))
+    thread: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[float]
+    until: Mapped[float | None] = mapped_column(nullable=True)
+    state: Mapped[str] = mapped_column(String(16))
+    operation_id: Mapped[int | None] = mapped_column(nullable=True)

@@ -1,0 +1,279 @@
+"""The simulator as an aiohttp application: one endpoint, ``/``, dispatched on X-TC-Action.
+
+A request goes through, in order: HTTP method (GET/POST) → v1 signatures refused
+→ X-TC-Action, X-TC-Version present → POST Content-Type is JSON → TC3
+signature (``verify.py``) → version 2019-07-22 → known action → region →
+language → scripted failures (``fail_next``) → rate limit → random
+InternalError (``error_rate``) → parameters (``params.py``) → the handler.
+Every request is recorded in ``Simulator.requests``, whatever it was answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections import deque
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from bot.trtc.simulator.actions import ACTIONS, VERSION
+from bot.trtc.simulator.config import SimulatorConfig
+from bot.trtc.simulator.envelope import (
+    ApiError,
+    error_body,
+    json_response,
+    new_request_id,
+    success_body,
+)
+from bot.trtc.simulator.params import BODY_ERROR, read_params, unflatten
+from bot.trtc.simulator.ratelimit import SlidingWindow
+from bot.trtc.simulator.verify import SERVICE, Credential, verify_signature
+from bot.trtc.simulator.world import World, build_world
+
+MAX_BODY = 10 * 1024 * 1024  # TC3-signed POST limit
+LANGUAGES = frozenset({"zh-CN", "en-US"})
+_MESSAGES = {
+    "InternalError": "An internal error has occurred. Retry your request, but if the problem "
+    "persists, contact us.",
+    "RequestLimitExceeded": "Your current request times exceeds the frequency limit for a "
+    "second. Please reduce the frequency of calls.",
+}
+
+
+@dataclass
+class RecordedRequest:
+    """What arrived (and how it was answered): for tests and the console."""
+
+    action: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    time: float
+    method: str = "POST"
+    body: bytes = field(default=b"", repr=False)
+    status: int = 200
+    error_code: str | None = None
+    request_id: str | None = None
+
+
+@dataclass
+class _Scripted:
+    code: str | None
+    message: str | None
+    http_status: int | None
+    body: str | None
+    remaining: int
+
+
+class _TransportFailure(Exception):
+    def __init__(self, status: int, body: str) -> None:
+        super().__init__(status)
+        self.status, self.body = status, body
+
+
+class Simulator:
+    """The world, the aiohttp app serving it, the recorded requests and the fault script."""
+
+    def __init__(self, config: SimulatorConfig) -> None:
+        self.config = config
+        self.world: World = build_world(
+            seed=config.seed, clock=config.clock, scenario=config.scenario
+        )
+        self.requests: list[RecordedRequest] = []
+        self._credential = Credential(config.secret_id, config.secret_key, config.token)
+        self._limiter = SlidingWindow(config.rate_limit) if config.rate_limit else None
+        self._faults = random.Random(f"{config.seed}|faults")
+        self._scripted: dict[str, deque[_Scripted]] = {}
+        self.app = web.Application(client_max_size=MAX_BODY)
+        self.app.router.add_route("*", "/", self._handle)
+
+    def fail_next(
+        self,
+        action: str,
+        code: str | None = None,
+        message: str | None = None,
+        *,
+        http_status: int | None = None,
+        body: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` authenticated requests for ``action`` with an API
+        error ``code``, or with a transport failure: ``http_status`` (e.g. 502) and/or
+        a non-JSON ``body``. Scripts for one action queue up in order."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}; expected one of {sorted(ACTIONS)}")
+        if (code is None) == (http_status is None and body is None):
+            raise ValueError("give either an error code, or http_status and/or body")
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        script = _Scripted(code, message, http_status, body, times)
+        self._scripted.setdefault(action, deque()).append(script)
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        received = self.config.clock()
+        try:
+            body: bytes | None = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            body = None
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        query = request.raw_path.partition("?")[2]
+        action = headers.get("x-tc-action", "").strip()
+        raw, bad_body = self._decode(action, request.method, query, body or b"")
+        record = RecordedRequest(
+            action=action,
+            params=raw,
+            headers=dict(request.headers),
+            time=received,
+            method=request.method,
+            body=body or b"",
+        )
+        self.requests.append(record)
+        if self.config.latency_ms > 0:
+            await asyncio.sleep(self.config.latency_ms / 1000)
+        request_id = new_request_id()
+        try:
+            if body is None:
+                raise ApiError("RequestSizeLimitExceeded", "The request body exceeds 10 MB.")
+            payload = self._process(record, headers, query, body, bad_body)
+        except ApiError as err:
+            record.error_code, record.request_id = err.code, request_id
+            return json_response(error_body(err.code, err.message, request_id))
+        except _TransportFailure as failure:
+            record.status = failure.status
+            return web.Response(status=failure.status, text=failure.body, content_type="text/html")
+        record.request_id = request_id
+        return json_response(success_body(payload, request_id))
+
+    @staticmethod
+    def _decode(
+        action: str, method: str, query: str, body: bytes
+    ) -> tuple[dict[str, Any], ApiError | None]:
+        code = BODY_ERROR.get(action, "InvalidParameter")
+        try:
+            if method == "GET":
+                return unflatten(parse_qsl(query, keep_blank_values=True)), None
+            data = json.loads(body) if body.strip() else {}
+        except ApiError as err:
+            return {}, err
+        except ValueError as err:  # also UnicodeDecodeError
+            return {}, ApiError(code, f"The request body is not valid JSON: {err}.")
+        if not isinstance(data, dict):
+            return {}, ApiError(code, "The request body must be a JSON object.")
+        return data, None
+
+    def _process(
+        self,
+        record: RecordedRequest,
+        headers: dict[str, str],
+        query: str,
+        body: bytes,
+        bad_body: ApiError | None,
+    ) -> dict[str, Any]:
+        method, action = record.method, record.action
+        if method not in ("GET", "POST"):
+            raise ApiError(
+                "UnsupportedProtocol", f"HTTP method {method} is not supported; use POST or GET."
+            )
+        self._refuse_v1(headers, query, body)
+        for name, header in (("Action", "x-tc-action"), ("Version", "x-tc-version")):
+            if not headers.get(header, "").strip():
+                raise ApiError(
+                    "MissingParameter", f"The request is missing a required parameter `{name}`."
+                )
+        if method == "POST":
+            content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type != "application/json":
+                raise ApiError(
+                    "UnsupportedProtocol",
+                    f"Content-Type `{content_type or '(none)'}` is not supported here: TC3 POST "
+                    "requests to TRTC carry application/json.",
+                )
+        verify_signature(
+            method=method,
+            headers=headers,
+            query=query,
+            body=body,
+            credential=self._credential,
+            now=self.config.clock(),
+            max_skew_s=self.config.max_skew_s,
+        )
+        version = headers["x-tc-version"].strip()
+        if version != VERSION:
+            raise ApiError(
+                "NoSuchVersion",
+                f"The specified api version=`{version}` does not exist in service=`{SERVICE}`.",
+            )
+        spec = ACTIONS.get(action)
+        if spec is None:
+            raise ApiError("InvalidAction", f"The requested action `{action}` does not exist.")
+        self._check_region_and_language(headers, spec.regions, action)
+        self._scripted_failure(action)
+        if self._limiter is not None and (count := self._limiter.admit(action)) is not None:
+            raise ApiError(
+                "RequestLimitExceeded",
+                f"Your current request times equals to `{count}` in a second, which exceeds "
+                f"the frequency limit `{self._limiter.limit}` for a second. "
+                "Please reduce the frequency of calls.",
+            )
+        if self.config.error_rate and self._faults.random() < self.config.error_rate:
+            raise ApiError("InternalError", _MESSAGES["InternalError"])
+        if bad_body is not None:
+            raise bad_body
+        params = read_params(action, record.params, form=method == "GET")
+        return spec.handler(self.world, params, self.config.seed)
+
+    @staticmethod
+    def _refuse_v1(headers: dict[str, str], query: str, body: bytes) -> None:
+        if "authorization" in headers:
+            return
+        form = query if query else body.decode("utf-8", "replace")
+        if any(key == "Signature" for key, _ in parse_qsl(form, keep_blank_values=True)):
+            raise ApiError(
+                "UnsupportedProtocol",
+                "This simulator verifies TC3-HMAC-SHA256 only; v1 signatures (HmacSHA1 / "
+                "HmacSHA256 in the query or form) are not supported. Sign with TC3.",
+            )
+
+    @staticmethod
+    def _check_region_and_language(
+        headers: dict[str, str], regions: frozenset[str], action: str
+    ) -> None:
+        region = headers.get("x-tc-region", "").strip()
+        if not region:
+            raise ApiError(
+                "MissingParameter", "The request is missing a required parameter `Region`."
+            )
+        if region not in regions:
+            raise ApiError(
+                "UnsupportedRegion",
+                f"{action} does not support region `{region}`; use one of "
+                f"{', '.join(sorted(regions))}.",
+            )
+        language = headers.get("x-tc-language")
+        if language is not None and language.strip() not in LANGUAGES:
+            raise ApiError(
+                "InvalidParameterValue",
+                f"The value `{language}` specified in the parameter `Language` is not valid; "
+                "use zh-CN or en-US.",
+            )
+
+    def _scripted_failure(self, action: str) -> None:
+        queue = self._scripted.get(action)
+        if not queue:
+            return
+        script = queue[0]
+        script.remaining -= 1
+        if script.remaining == 0:
+            queue.popleft()
+        if script.code is not None:
+            default = _MESSAGES.get(script.code, f"Scripted failure: {script.code}.")
+            raise ApiError(script.code, script.message or default)
+        status = script.http_status or 200
+        body = script.body
+        if body is None:
+            body = f"<html><body><h1>{status} {HTTPStatus(status).phrase}</h1></body></html>"
+        raise _TransportFailure(status, body)

@@ -1,0 +1,48 @@
+"""The simulator's knobs. Plain strings for the key: this is test and rehearsal config."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.trtc.simulator.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    """How the simulator authenticates, paces and fails.
+
+    ``error_rate`` is the fraction of otherwise valid requests answered
+    InternalError (drawn from an RNG seeded by ``seed``); ``rate_limit`` is
+    requests per second per action over a sliding 1-s window (None: off);
+    ``clock`` gives "now" for the skew check, history and the world;
+    ``callback_url``/``callback_key`` are stored for a later feature, not used yet.
+    """
+
+    secret_id: str
+    secret_key: str = field(repr=False)
+    token: str | None = field(default=None, repr=False)
+    seed: int = 0
+    latency_ms: float = 0.0
+    error_rate: float = 0.0
+    rate_limit: int | None = 20
+    scenario: Scenario | None = None
+    clock: Callable[[], float] = time.time
+    max_skew_s: float = 300
+    callback_url: str | None = None
+    callback_key: str | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.secret_id or not self.secret_key:
+            raise ValueError("the simulator needs a secret id and a secret key to verify against")
+        if not 0.0 <= self.error_rate <= 1.0:
+            raise ValueError(f"error_rate must be within [0, 1], got {self.error_rate}")
+        if self.latency_ms < 0:
+            raise ValueError(f"latency_ms must not be negative, got {self.latency_ms}")
+        if self.rate_limit is not None and self.rate_limit < 1:
+            raise ValueError(
+                f"rate_limit must be at least 1 (or None for off), got {self.rate_limit}"
+            )
+        if self.max_skew_s <= 0:
+            raise ValueError(f"max_skew_s must be positive, got {self.max_skew_s}")

@@ -1,0 +1,221 @@
+"""Scenario files: rooms, users and scripted trouble with a known truth.
+
+A scenario is YAML (or JSON) read into pydantic models; anything unexpected is
+refused with the file and the path of the bad field. Times are relative: a room
+started ``started_minutes_ago`` before the simulator starts, and everything in
+it (joins, leaves, the script) is in minutes from the room's start, so the same
+file gives the same story whenever it runs. Example::
+
+    include_defaults: true          # keep the default world (rooms 1234, "standup", ...)
+    rooms:
+      - sdkappid: 1400000001        # default
+        room: 4321                  # a number → numeric room; a string → string room
+        started_minutes_ago: 20
+        users:
+          - {id: xavier, device: android, os: "Android 14", sdk: "11.8.0.14", network: 4g}
+          - {id: yolanda, device: web, network: wifi, join_minute: 1}
+          - zeno                     # a bare id takes the defaults
+        script:
+          - {kind: loss, user: xavier, media: audio, direction: up, percent: 20,
+             from_minute: 5, to_minute: 9}
+          - {kind: exit, user: yolanda, at_minute: 12, reason: timeout}   # abnormal exit
+          - {kind: network, user: zeno, at_minute: 3, to: 4g}             # Wi-Fi → 4G
+
+Script steps: ``loss`` (percent, media audio|video|both, direction up|down),
+``rtt`` (ms added), ``cpu`` (app CPU percent added), ``exit`` (reason
+normal|timeout; timeout is TRTC's abnormal exit, EventId 7001 ParamOne 1) and
+``network`` (a switch to wifi|4g|3g|2g|wired).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.trtc.simulator.call import DeviceType, Network
+from bot.trtc.simulator.params import MAX_ROOM_ID, MAX_STR_ROOM_BYTES, MAX_USER_ID_BYTES
+
+DEFAULT_APP = 1400000001
+Minutes = Annotated[float, Field(ge=0)]
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; the message names the file and the field."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UserSpec(_Model):
+    id: str = Field(min_length=1, max_length=MAX_USER_ID_BYTES)
+    device: DeviceType = "ios"
+    os: str | None = None  # default per device
+    sdk: str | None = None  # SdkVersion; default per device
+    network: Network = "wifi"
+    ip: str | None = None
+    join_minute: Minutes = 0
+    leave_minute: Minutes | None = None  # a normal leave
+    publishes: bool = True  # False: audience, sends no audio/video
+    video: Literal["360p", "540p", "720p"] = "540p"
+    fps: int = Field(default=15, ge=1, le=60)
+
+    @model_validator(mode="after")
+    def _leave_after_join(self) -> UserSpec:
+        if self.leave_minute is not None and self.leave_minute <= self.join_minute:
+            raise ValueError(f"user {self.id!r}: leave_minute must be after join_minute")
+        return self
+
+
+class _Interval(_Model):
+    user: str
+    from_minute: Minutes
+    to_minute: Minutes
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Interval:
+        if self.to_minute <= self.from_minute:
+            raise ValueError("to_minute must be after from_minute")
+        return self
+
+
+class LossStep(_Interval):
+    kind: Literal["loss"]
+    percent: float = Field(gt=0, le=100)
+    media: Literal["audio", "video", "both"] = "audio"
+    direction: Literal["up", "down"] = "up"
+
+
+class RttStep(_Interval):
+    kind: Literal["rtt"]
+    ms: float = Field(gt=0, le=10000)
+
+
+class CpuStep(_Interval):
+    kind: Literal["cpu"]
+    percent: float = Field(gt=0, le=100)
+
+
+class ExitStep(_Model):
+    kind: Literal["exit"]
+    user: str
+    at_minute: Minutes
+    reason: Literal["normal", "timeout"] = "timeout"
+
+
+class NetworkStep(_Model):
+    kind: Literal["network"]
+    user: str
+    at_minute: Minutes
+    to: Network
+
+
+Step = Annotated[LossStep | RttStep | CpuStep | ExitStep | NetworkStep, Field(discriminator="kind")]
+
+
+class RoomSpec(_Model):
+    sdkappid: int = Field(default=DEFAULT_APP, ge=1)
+    room: int | str
+    started_minutes_ago: Minutes = 30
+    ended_minutes_ago: Minutes | None = None  # None: still live
+    creator: str | None = None  # default: the first user
+    users: list[UserSpec] = Field(min_length=1)
+    script: list[Step] = Field(default_factory=list)
+
+    @field_validator("users", mode="before")
+    @classmethod
+    def _bare_ids(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"id": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("room")
+    @classmethod
+    def _room_id(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and not 1 <= value <= MAX_ROOM_ID:
+            raise ValueError(f"a numeric room id must be 1..{MAX_ROOM_ID}")
+        if isinstance(value, str) and not 1 <= len(value.encode()) <= MAX_STR_ROOM_BYTES:
+            raise ValueError(f"a string room id must be 1-{MAX_STR_ROOM_BYTES} bytes")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RoomSpec:
+        ids = [u.id for u in self.users]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate user ids: {', '.join(duplicates)}")
+        if self.creator is not None and self.creator not in ids:
+            raise ValueError(f"creator {self.creator!r} is not one of the users")
+        if self.ended_minutes_ago is not None and (
+            self.ended_minutes_ago >= self.started_minutes_ago
+        ):
+            raise ValueError("ended_minutes_ago must be smaller than started_minutes_ago")
+        joins = {u.id: u.join_minute for u in self.users}
+        for index, step in enumerate(self.script):
+            if step.user not in joins:
+                raise ValueError(f"script[{index}]: user {step.user!r} is not in this room")
+            at = step.from_minute if isinstance(step, _Interval) else step.at_minute
+            if at < joins[step.user]:
+                raise ValueError(
+                    f"script[{index}]: starts at minute {at:g}, before {step.user!r} joins "
+                    f"(minute {joins[step.user]:g})"
+                )
+        exits = [s.user for s in self.script if isinstance(s, ExitStep)]
+        if len(exits) != len(set(exits)):
+            raise ValueError("a user can exit only once")
+        return self
+
+    @property
+    def numeric(self) -> bool:
+        return isinstance(self.room, int)
+
+
+class Scenario(_Model):
+    include_defaults: bool = True
+    apps: list[int] = Field(default_factory=list)  # extra SdkAppIds with no rooms
+    rooms: list[RoomSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_live_rooms(self) -> Scenario:
+        seen: set[tuple[int, bool, str]] = set()
+        for room in self.rooms:
+            key = (room.sdkappid, room.numeric, str(room.room))
+            if room.ended_minutes_ago is None and key in seen:
+                raise ValueError(f"room {room.room!r} of {room.sdkappid} is live twice")
+            if room.ended_minutes_ago is None:
+                seen.add(key)
+        return self
+
+    def app_ids(self) -> set[int]:
+        return {*self.apps, *(r.sdkappid for r in self.rooms)}
+
+
+def parse_scenario(data: object, *, source: str = "<scenario>") -> Scenario:
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as invalid:
+        lines = [f"{source}: invalid scenario ({invalid.error_count()} problem(s))"]
+        for error in invalid.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+            lines.append(f"  {where}: {error['msg']}")
+        raise ScenarioError("\n".join(lines)) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a YAML or JSON scenario file (``.json`` is parsed as JSON, anything else as YAML)."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ScenarioError(f"{file}: cannot read scenario: {err.strerror}") from None
+    try:
+        data = json.loads(text) if file.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as err:
+        raise ScenarioError(f"{file}: not valid {file.suffix or 'YAML'}: {err}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{file}: a scenario must be a mapping with `rooms:`")
+    return parse_scenario(data, source=str(file))

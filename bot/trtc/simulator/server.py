@@ -1,0 +1,48 @@
+"""Run the simulator on a real socket: ``async with serve_simulator(config) as running``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.trtc.simulator.app import Simulator
+from bot.trtc.simulator.config import SimulatorConfig
+
+
+@dataclass(frozen=True)
+class RunningSimulator:
+    """A listening simulator; ``url`` is what TRTC_ENDPOINT should be."""
+
+    url: str
+    host: str
+    port: int
+    simulator: Simulator
+
+
+@asynccontextmanager
+async def serve_simulator(
+    target: SimulatorConfig | Simulator,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    access_log: bool = False,
+) -> AsyncIterator[RunningSimulator]:
+    """Serve until the block exits; ``port=0`` picks a free port."""
+    simulator = target if isinstance(target, Simulator) else Simulator(target)
+    runner = (
+        web.AppRunner(simulator.app)
+        if access_log
+        else web.AppRunner(simulator.app, access_log=None)
+    )
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        bound = runner.addresses[0][1]
+        url_host = f"[{host}]" if ":" in host else host
+        yield RunningSimulator(f"http://{url_host}:{bound}", host, bound, simulator)
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,51 @@
+"""`audit [N]`: the last N audit records (needs chatops:ReadAudit)."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.reply import Reply, Table
+from bot.core.spec import Args, CommandSpec, Kind, Param
+from bot.core.values import clock_time
+from commands.actions import fixed_action
+
+TEXT_WIDTH = 48
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= TEXT_WIDTH else text[: TEXT_WIDTH - 1] + "…"
+
+
+async def run(ctx: Context, args: Args) -> Reply:
+    count: int = args["count"] or 10
+    records = await ctx.services.store.audit.recent(count)
+    rows = tuple(
+        (
+            clock_time(r.at, with_date=True),
+            r.actor,
+            _short(r.text),
+            r.decision or "—",
+            r.outcome,
+            r.approver or "",
+            ", ".join(r.request_ids) or r.error_code or "",
+        )
+        for r in records
+    )
+    return Reply(
+        headline=f"Last {len(rows)} audit records",
+        tables=(
+            Table(
+                ("When", "Who", "Command", "Decision", "Outcome", "Approver", "RequestId / error"),
+                rows,
+            ),
+        ),
+    )
+
+
+SPEC = CommandSpec(
+    name="audit",
+    summary="Show the latest audit records",
+    example="audit 20",
+    run=run,
+    params=(Param("count", Kind.COUNT, optional=True),),
+    action=fixed_action("chatops:ReadAudit"),
+)

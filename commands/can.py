@@ -1,0 +1,59 @@
+"""`can <@user> <command> <room>`: would this person be allowed, and by which statement?"""
+
+from __future__ import annotations
+
+from bot.authz.decision import Effect
+from bot.core.authorizer import authorize
+from bot.core.context import Context
+from bot.core.reply import Reply, Severity
+from bot.core.spec import Args, CommandSpec, Kind, Param
+
+_VERDICT = {
+    Effect.ALLOW: ("may", Severity.SUCCESS),
+    Effect.NEEDS_APPROVAL: ("may, with a second person's approval,", Severity.WARNING),
+    Effect.DENY: ("may not", Severity.ERROR),
+}
+
+
+async def run(ctx: Context, args: Args) -> Reply:
+    user, name, room = args["user"], args["command"], args.room
+    spec = ctx.services.grammar.spec(name)
+    assert spec is not None  # the grammar checked the name
+    groups = await ctx.services.directory.groups_of(user)
+    auth = authorize(
+        ctx.services.policies(),
+        spec,
+        Args(room=room),
+        actor=user,
+        usergroups=groups,
+        channel=ctx.invocation.channel,
+        now=ctx.now,
+        default_app=ctx.services.grammar.default_app,
+    )
+    if auth is None:
+        return Reply(f"Anyone may run `{name}`: it needs no permission.", Severity.INFO)
+    request, decision = auth
+    verb, severity = _VERDICT[decision.effect]
+    return Reply(
+        headline=f"{user} {verb} run `{name}` on room {room} in this channel",
+        severity=severity,
+        fields=(
+            ("Action", request.action),
+            ("Resource", request.resource),
+            ("Usergroups", ", ".join(sorted(groups)) or "none"),
+        ),
+        lines=(f"Decided by: {decision.explain()}",),
+    )
+
+
+SPEC = CommandSpec(
+    name="can",
+    summary="Check whether someone may run a command on a room here, and why",
+    example="can @alice kick 1234",
+    run=run,
+    params=(
+        Param("user", Kind.SLACK_USER),
+        Param("command", Kind.COMMAND),
+        Param("room", Kind.ROOM),
+    ),
+)

@@ -1,0 +1,51 @@
+"""`dismiss <room> [--reason "…"]`: end the call for everyone in it."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.reply import Reply, Severity
+from bot.core.rooms import present_users
+from bot.core.spec import Args, CommandSpec, Kind, Option, Param
+from commands.actions import room_action
+
+SHOWN = 10
+
+
+async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
+    room = args.room
+    call, present = await present_users(ctx.trtc, room, ctx.now)
+    if call is None:
+        return f"dismiss room {room}", [
+            "The room does not look live right now; TRTC may answer RoomNotExist."
+        ]
+    names = sorted(u.user_id for u in present)
+    shown = ", ".join(names[:SHOWN]) + (
+        f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+    )
+    return f"dismiss room {room}, disconnecting {len(names)} users", [
+        f"Blast radius: {len(names)} users are in the room now{': ' + shown if names else ''}.",
+        f"Application {room.sdkappid}, call {call.comm_id}: everyone is removed, the room closes.",
+    ]
+
+
+async def run(ctx: Context, args: Args) -> Reply:
+    room = args.room
+    request_id = await ctx.trtc.dismiss_room(room.sdkappid, room.api_room)
+    return Reply(
+        headline=f"Dismissed room {room}",
+        severity=Severity.SUCCESS,
+        fields=(("RequestId", request_id),),
+        request_ids=(request_id,),
+    )
+
+
+SPEC = CommandSpec(
+    name="dismiss",
+    summary="End a room for everyone in it (asks for confirmation)",
+    example='dismiss 1234 --reason "abuse"',
+    run=run,
+    preview=preview,
+    params=(Param("room", Kind.ROOM),),
+    options=(Option("reason", Kind.TEXT, metavar='"…"'),),
+    action=room_action("DismissRoom"),
+)

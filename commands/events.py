@@ -1,0 +1,50 @@
+"""`events <room> <user>`: one user's SDK events in the room's current (or last) call."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.reply import Reply, Severity, Table
+from bot.core.rooms import calls_of
+from bot.core.spec import Args, CommandSpec, Kind, Param
+from bot.core.values import clock_time
+from bot.trtc.events import describe
+from commands.actions import fixed_action
+
+MAX_ROWS = 40
+
+
+async def run(ctx: Context, args: Args) -> Reply:
+    room, user = args.room, args["user"]
+    calls = await calls_of(ctx.trtc, room, ctx.now)
+    if not calls:
+        return Reply(f"Room {room} had no call in the last 24 h.", Severity.WARNING)
+    call = calls[0]
+    end = int(ctx.now) if not call.is_finished else call.destroy_time
+    groups = await ctx.trtc.user_events(
+        room.sdkappid,
+        call.comm_id,
+        room.api_room,
+        user,
+        call.create_time,
+        max(end, call.create_time + 1),
+    )
+    events = sorted((e for g in groups for e in g.content), key=lambda e: e.time)
+    if not events:
+        return Reply(f"No events for {user} in room {room} (call {call.comm_id}).", Severity.INFO)
+    rows = tuple((clock_time(e.time / 1000), describe(e)) for e in events[-MAX_ROWS:])
+    more = (f"Showing the last {MAX_ROWS} of {len(events)}.",) if len(events) > MAX_ROWS else ()
+    return Reply(
+        headline=f"{len(events)} events for {user} in room {room} (call {call.comm_id})",
+        tables=(Table(("Time", "Event"), rows),),
+        lines=more,
+    )
+
+
+SPEC = CommandSpec(
+    name="events",
+    summary="Show a user's SDK events (joins, network changes, exits) in a room",
+    example="events 1234 alice",
+    run=run,
+    params=(Param("room", Kind.ROOM), Param("user", Kind.USER)),
+    action=fixed_action("trtc:DescribeUserEvent"),
+)

@@ -1,0 +1,55 @@
+"""`help`: the commands you may run here, derived from the specs and the policy."""
+
+from __future__ import annotations
+
+from bot.authz.decision import Effect
+from bot.core.authorizer import authorize
+from bot.core.context import Context
+from bot.core.reply import Reply, Table
+from bot.core.spec import Args, CommandSpec
+
+
+async def run(ctx: Context, args: Args) -> Reply:
+    inv = ctx.invocation
+    policies = ctx.services.policies()
+    rows = []
+    hidden = 0
+    for spec in ctx.services.registry:
+        auth = authorize(
+            policies,
+            spec,
+            Args(),
+            actor=inv.actor,
+            usergroups=inv.usergroups,
+            channel=inv.channel,
+            now=ctx.now,
+            default_app=ctx.services.grammar.default_app,
+        )
+        note = ""
+        if auth is not None:
+            effect = auth[1].effect
+            if effect is Effect.DENY:
+                hidden += 1
+                continue
+            if effect is Effect.NEEDS_APPROVAL:
+                note = " (needs approval)"
+        rows.append((spec.usage, spec.summary + note))
+    lines = [
+        "Rooms: 1234 is a numeric room, standup a string room; prod/1234 picks an application.",
+        'Durations: 30s, 10m, 2h, 1h30m. Quote text with spaces: --reason "two words".',
+    ]
+    if hidden:
+        lines.append(f"{hidden} more commands are not allowed to you here (`whoami` says why).")
+    return Reply(
+        headline="What you can do here",
+        tables=(Table(("Command", "What it does"), tuple(rows)),),
+        lines=tuple(lines),
+    )
+
+
+SPEC = CommandSpec(
+    name="help",
+    summary="Show the commands you may run here",
+    example="help",
+    run=run,
+)

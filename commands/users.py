@@ -1,0 +1,45 @@
+"""`users <room>`: who is in the room now."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.reply import Reply, Severity, Table
+from bot.core.rooms import present_users
+from bot.core.spec import Args, CommandSpec, Kind, Param
+from bot.core.values import clock_time
+from commands.actions import fixed_action
+
+MAX_ROWS = 50
+
+
+async def run(ctx: Context, args: Args) -> Reply:
+    room = args.room
+    call, users = await present_users(ctx.trtc, room, ctx.now)
+    if call is None:
+        return Reply(
+            f"Room {room} is not live (no running call in the last 24 h).",
+            Severity.WARNING,
+            lines=('Check the id with `rooms`; numeric 1234 and string "1234" are different.',),
+        )
+    users.sort(key=lambda u: u.join_ts)
+    rows = tuple(
+        (u.user_id, clock_time(u.join_ts), u.device_type or "?", u.sdk_version or "?")
+        for u in users[:MAX_ROWS]
+    )
+    more = (f"…and {len(users) - MAX_ROWS} more.",) if len(users) > MAX_ROWS else ()
+    return Reply(
+        headline=f"{len(users)} in room {room} (call {call.comm_id}, "
+        f"since {clock_time(call.create_time)})",
+        tables=(Table(("User", "Joined", "Device", "SDK"), rows),) if rows else (),
+        lines=more,
+    )
+
+
+SPEC = CommandSpec(
+    name="users",
+    summary="List who is in a room now",
+    example="users 1234",
+    run=run,
+    params=(Param("room", Kind.ROOM),),
+    action=fixed_action("trtc:DescribeUserInfo"),
+)

@@ -1,0 +1,291 @@
+"""Our async TRTC client against the running simulator: every action, limits, retries."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from bot.trtc.client import TrtcClient
+from bot.trtc.errors import TrtcApiError, TrtcLimitError, TrtcTransportError
+from bot.trtc.models import MuteMode
+from bot.trtc.simulator import RunningSimulator, SimulatorConfig, serve_simulator
+from tests.conftest import SECRET_ID, SECRET_KEY
+
+APP = 1400000001
+
+
+def _actions(sim: RunningSimulator) -> list[str]:
+    return [r.action for r in sim.simulator.requests]
+
+
+async def _live_comm_id(client: TrtcClient, room: str) -> tuple[str, int]:
+    now = int(time.time())
+    rooms = [r async for r in client.rooms(APP, now - 6 * 3600, now, room_id=room)]
+    live = [r for r in rooms if not r.is_finished]
+    assert live, f"room {room} should be live in the simulator"
+    return live[0].comm_id, live[0].create_time
+
+
+async def test_remove_users_numeric_room(client: TrtcClient, sim: RunningSimulator) -> None:
+    """An int room uses RemoveUser and the user leaves the room."""
+    ids = await client.remove_users(APP, 1234, ["alice"])
+    assert len(ids) == 1 and ids[0]
+    assert _actions(sim) == ["RemoveUser"]
+    assert sim.simulator.requests[0].params["RoomId"] == 1234
+    room = sim.simulator.world.room(APP, 1234)
+    assert room is not None and "alice" not in room.present_user_ids()
+
+
+async def test_remove_users_string_room(client: TrtcClient, sim: RunningSimulator) -> None:
+    """A str room uses RemoveUserByStrRoomId with the string id."""
+    room = sim.simulator.world.room(APP, "standup")
+    assert room is not None
+    victim = sorted(room.present_user_ids())[0]
+    await client.remove_users(APP, "standup", [victim])
+    assert _actions(sim) == ["RemoveUserByStrRoomId"]
+    assert sim.simulator.requests[0].params["RoomId"] == "standup"
+    assert victim not in room.present_user_ids()
+
+
+async def test_remove_users_batches_by_ten(client: TrtcClient, sim: RunningSimulator) -> None:
+    """23 users become three requests of at most ten, duplicates dropped."""
+    users = [f"u{i:02d}" for i in range(23)]
+    await client.remove_users(APP, 1234, [*users, "u00"])
+    sent = [r.params["UserIds"] for r in sim.simulator.requests]
+    assert sorted(len(b) for b in sent) == [3, 10, 10]
+    assert sorted(u for b in sent for u in b) == users
+
+
+async def test_dismiss_room_both_variants(client: TrtcClient, sim: RunningSimulator) -> None:
+    """Dismissing ends the room; the string variant is used for string rooms."""
+    await client.dismiss_room(APP, 1234)
+    await client.dismiss_room(APP, "standup")
+    assert _actions(sim) == ["DismissRoom", "DismissRoomByStrRoomId"]
+    with pytest.raises(TrtcApiError) as err:
+        await client.dismiss_room(APP, 1234)
+    assert err.value.code == "FailedOperation.RoomNotExist"
+    assert err.value.request_id
+
+
+async def test_set_user_blocked_both_variants(client: TrtcClient, sim: RunningSimulator) -> None:
+    """Muting uses RoomId for numeric rooms and StrRoomId for string rooms."""
+    await client.set_user_blocked(APP, 1234, "bob", MuteMode.AUDIO)
+    standup = sim.simulator.world.room(APP, "standup")
+    assert standup is not None
+    user = sorted(standup.present_user_ids())[0]
+    await client.set_user_blocked(APP, "standup", user, MuteMode.AUDIO_AND_VIDEO)
+    first, second = sim.simulator.requests
+    assert first.action == "SetUserBlocked" and first.params["RoomId"] == 1234
+    assert first.params["IsMute"] == 2
+    assert second.action == "SetUserBlockedByStrRoomId" and second.params["StrRoomId"] == "standup"
+
+
+async def test_rooms_pages_until_a_short_page(client: TrtcClient, sim: RunningSimulator) -> None:
+    """Listing with PageSize 10 walks several pages and matches one big page."""
+    now = int(time.time())
+    small = [r async for r in client.rooms(APP, now - 20 * 3600, now, page_size=10)]
+    pages = len(sim.simulator.requests)
+    big = [r async for r in client.rooms(APP, now - 20 * 3600, now, page_size=100)]
+    assert pages >= 3
+    assert [r.comm_id for r in small] == [r.comm_id for r in big]
+    assert len({r.comm_id for r in small}) == len(small)
+    numbers = [r.params["PageNumber"] for r in sim.simulator.requests[:pages]]
+    assert numbers == list(range(pages))
+
+
+async def test_rooms_over_a_day_are_split_into_windows(
+    client: TrtcClient, sim: RunningSimulator
+) -> None:
+    """A 3-day listing becomes day-sized requests, each within TRTC's 24 h limit."""
+    now = int(time.time())
+    rooms = [r async for r in client.rooms(APP, now - 3 * 86400, now)]
+    assert rooms
+    for r in sim.simulator.requests:
+        assert r.params["EndTime"] - r.params["StartTime"] <= 86400
+    assert len({r.comm_id for r in rooms}) == len(rooms)
+
+
+async def test_users_and_events_of_a_live_call(client: TrtcClient) -> None:
+    """DescribeUserInfo lists the call's users; DescribeUserEvent returns their events."""
+    comm_id, created = await _live_comm_id(client, "1234")
+    now = int(time.time())
+    start = max(created, now - 4 * 3600 + 60)
+    users = [u async for u in client.users(APP, comm_id, start, now)]
+    names = {u.user_id for u in users}
+    assert {"alice", "bob", "carol"} <= names
+    events = await client.user_events(APP, comm_id, 1234, "alice", start, now)
+    assert any(e.content for e in events)
+
+
+async def test_call_details_split_by_six_users_and_hour(
+    client: TrtcClient, sim: RunningSimulator
+) -> None:
+    """Metrics for many users over 2 h become ≤6-user, <1 h requests, merged in order."""
+    comm_id, created = await _live_comm_id(client, "1234")
+    now = int(time.time())
+    start = max(created, now - 7200)
+    users = [u.user_id async for u in client.users(APP, comm_id, max(start, now - 3600), now)]
+    sim.simulator.requests.clear()
+    detail = await client.call_details(
+        APP, comm_id, start, now, user_ids=users, data_types=["aLoss", "rtt"]
+    )
+    metric_calls = [r for r in sim.simulator.requests if r.action == "DescribeCallDetailInfo"]
+    windows = -(-(now - start) // 3599)
+    assert len(metric_calls) == -(-len(users) // 6) * windows
+    for r in metric_calls:
+        assert len(r.params["UserIds"]) <= 6
+        assert r.params["EndTime"] - r.params["StartTime"] < 3600
+    series = [d for d in detail.data if d.user_id == users[0] and d.data_type == "aLoss"]
+    assert series
+    times = [p.time for p in series[0].content]
+    assert times == sorted(set(times))
+
+
+async def test_scale(client: TrtcClient) -> None:
+    """DescribeScaleInfo returns daily buckets."""
+    now = int(time.time())
+    days = await client.scale(APP, now - 7 * 86400, now)
+    assert days and all(d.time % 60 == 0 for d in days)
+
+
+async def test_limits_refused_before_sending(client: TrtcClient, sim: RunningSimulator) -> None:
+    """Too old, inverted or too wide ranges fail here, and nothing is sent."""
+    now = int(time.time())
+    with pytest.raises(TrtcLimitError, match="14 days"):
+        [r async for r in client.rooms(APP, now - 15 * 86400, now - 14 * 86400 - 1)]
+    with pytest.raises(TrtcLimitError, match="after the start"):
+        await client.scale(APP, now, now - 10)
+    with pytest.raises(TrtcLimitError, match="4 h"):
+        [u async for u in client.users(APP, "x", now - 5 * 3600, now)]
+    with pytest.raises(TrtcLimitError, match="DataType"):
+        await client.call_details(APP, "x", now - 60, now, user_ids=["a"], data_types=["nope"])
+    with pytest.raises(TrtcLimitError):
+        await client.remove_users(APP, 1234, [])
+    assert sim.simulator.requests == []
+
+
+@pytest.mark.parametrize("code", ["RequestLimitExceeded", "InternalError", "InternalError.DBError"])
+async def test_retries_transient_api_errors(
+    client: TrtcClient, sim: RunningSimulator, code: str
+) -> None:
+    """Rate-limit and internal errors are retried until the call succeeds."""
+    sim.simulator.fail_next("DescribeScaleInfo", code, times=2)
+    now = int(time.time())
+    await client.scale(APP, now - 86400 * 3, now)
+    assert _actions(sim) == ["DescribeScaleInfo"] * 3
+
+
+async def test_retries_http_5xx(client: TrtcClient, sim: RunningSimulator) -> None:
+    """A 502 from a proxy is a transport error and is retried."""
+    sim.simulator.fail_next("DismissRoom", http_status=502, times=1)
+    await client.dismiss_room(APP, 1234)
+    assert _actions(sim) == ["DismissRoom"] * 2
+
+
+async def test_gives_up_after_max_attempts(client: TrtcClient, sim: RunningSimulator) -> None:
+    """A persistent rate limit surfaces as the API error after the configured attempts."""
+    sim.simulator.fail_next("DescribeScaleInfo", "RequestLimitExceeded", times=10)
+    now = int(time.time())
+    with pytest.raises(TrtcApiError) as err:
+        await client.scale(APP, now - 86400 * 3, now)
+    assert err.value.code == "RequestLimitExceeded"
+    assert len(sim.simulator.requests) == 4
+
+
+@pytest.mark.parametrize("code", ["InvalidParameter", "AuthFailure.UnauthorizedOperation"])
+async def test_no_retry_on_final_errors(client: TrtcClient, sim: RunningSimulator, code: str) -> None:
+    """InvalidParameter and AuthFailure are final: one request, the error surfaces."""
+    sim.simulator.fail_next("DismissRoom", code, times=1)
+    with pytest.raises(TrtcApiError) as err:
+        await client.dismiss_room(APP, 1234)
+    assert err.value.code == code
+    assert len(sim.simulator.requests) == 1
+
+
+async def test_wrong_key_is_signature_failure_not_retried(sim: RunningSimulator) -> None:
+    """A wrong secret key gets AuthFailure.SignatureFailure once, and the key is never shown."""
+    async with TrtcClient.create(
+        secret_id=SECRET_ID, secret_key="wrong-key-9f8e7d", endpoint=sim.url, rate_limit=None
+    ) as bad:
+        with pytest.raises(TrtcApiError) as err:
+            await bad.dismiss_room(APP, 1234)
+        assert err.value.code == "AuthFailure.SignatureFailure"
+        assert "wrong-key-9f8e7d" not in str(err.value)
+        assert "wrong-key-9f8e7d" not in repr(bad.transport)
+    assert len(sim.simulator.requests) <= 1
+
+
+async def test_stale_clock_is_signature_expire(sim: RunningSimulator) -> None:
+    """A clock ten minutes slow gets AuthFailure.SignatureExpire."""
+    async with TrtcClient.create(
+        secret_id=SECRET_ID,
+        secret_key=SECRET_KEY,
+        endpoint=sim.url,
+        rate_limit=None,
+        clock=lambda: time.time() - 600,
+    ) as stale:
+        with pytest.raises(TrtcApiError) as err:
+            await stale.dismiss_room(APP, 1234)
+    assert err.value.code == "AuthFailure.SignatureExpire"
+
+
+async def test_timeout_is_a_transport_error() -> None:
+    """A server slower than the timeout yields TrtcTransportError after the retries."""
+    config = SimulatorConfig(
+        secret_id=SECRET_ID, secret_key=SECRET_KEY, latency_ms=400, rate_limit=None
+    )
+    async with serve_simulator(config, host="127.0.0.1", port=0) as slow:
+        async with TrtcClient.create(
+            secret_id=SECRET_ID,
+            secret_key=SECRET_KEY,
+            endpoint=slow.url,
+            timeout_s=0.1,
+            max_attempts=2,
+        ) as client:
+            with pytest.raises(TrtcTransportError, match="within 0.1 s"):
+                await client.dismiss_room(APP, 1234)
+
+
+async def test_unreachable_endpoint_is_a_transport_error() -> None:
+    """Nothing listening is a transport error naming the host, not a crash."""
+    async with TrtcClient.create(
+        secret_id=SECRET_ID,
+        secret_key=SECRET_KEY,
+        endpoint="http://127.0.0.1:9",
+        max_attempts=1,
+    ) as client:
+        with pytest.raises(TrtcTransportError, match="127.0.0.1:9"):
+            await client.dismiss_room(APP, 1234)
+
+
+async def test_limiter_keeps_a_burst_under_the_server_limit() -> None:
+    """100 concurrent calls against a simulator enforcing 20/s all succeed with no retry."""
+    config = SimulatorConfig(secret_id=SECRET_ID, secret_key=SECRET_KEY, rate_limit=20)
+    async with (
+        serve_simulator(config, host="127.0.0.1", port=0) as strict,
+        TrtcClient.create(
+            secret_id=SECRET_ID,
+            secret_key=SECRET_KEY,
+            endpoint=strict.url,
+            rate_limit=20,
+            max_attempts=1,  # a single RequestLimitExceeded would fail the test
+        ) as client,
+    ):
+        now = int(time.time())
+        start = time.monotonic()
+        results = await asyncio.gather(
+            *(client.scale(APP, now - 3 * 86400, now) for _ in range(100))
+        )
+        elapsed = time.monotonic() - start
+    assert len(results) == 100
+    assert len(strict.simulator.requests) == 100
+    assert elapsed >= 4.5  # 100 calls at 20/s cannot finish much sooner
+
+
+async def test_secret_never_in_repr(client: TrtcClient) -> None:
+    """The transport's repr shows the secret id but never the key."""
+    text = repr(client.transport) + repr(client.transport.credentials)
+    assert SECRET_KEY not in text
+    assert SECRET_ID in text
