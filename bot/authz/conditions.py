@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from bot.authz.errors import PolicyError
+from bot.authz.errors import PolicyError, shown
 from bot.authz.matching import (
     PatternElement,
     glob_elements,
@@ -123,14 +123,16 @@ def compile_condition(block: object) -> tuple[Condition, ...]:
     out: list[Condition] = []
     for name, keys in block.items():
         if not isinstance(name, str):
-            raise PolicyError(f"operator {name!r} is not a string", field="condition")
+            raise PolicyError(f"operator {shown(name)} is not a string", field="condition")
         where = f"condition.{name}"
         op = parse_operator(name, field=where)
         if not isinstance(keys, Mapping) or not keys:
             raise PolicyError("must be a non-empty mapping of key -> value(s)", field=where)
         for key, raw in keys.items():
             if not isinstance(key, str) or not key.strip():
-                raise PolicyError(f"condition key {key!r} is not a non-empty string", field=where)
+                raise PolicyError(
+                    f"condition key {shown(key)} is not a non-empty string", field=where
+                )
             out.append(_compile_one(op, key, raw, field=f"{where}.{key}"))
     return tuple(out)
 
@@ -209,17 +211,20 @@ def _text(item: object, *, field: str) -> str:
     if isinstance(item, str):
         return item
     if isinstance(item, int | float):
-        return str(item)
+        try:
+            return str(item)
+        except ValueError:  # an integer too long to print (Python's 4,300-digit limit)
+            raise PolicyError("number too long", field=field) from None
     if isinstance(item, datetime | date):  # YAML reads unquoted timestamps as dates
         return item.isoformat()
-    raise PolicyError(f"{item!r} is not a string, number or boolean", field=field)
+    raise PolicyError(f"{shown(item)} is not a string, number or boolean", field=field)
 
 
 def _bools(texts: list[str], *, field: str) -> list[bool]:
     out = []
     for t in texts:
         if t.lower() not in ("true", "false"):
-            raise PolicyError(f"{t!r} is not 'true' or 'false'", field=field)
+            raise PolicyError(f"{shown(t)} is not 'true' or 'false'", field=field)
         out.append(t.lower() == "true")
     return out
 
@@ -235,7 +240,7 @@ def _number_or_none(text: str) -> float | None:
 def _number(text: str, *, field: str) -> float:
     value = _number_or_none(text)
     if value is None:
-        raise PolicyError(f"{text!r} is not a number", field=field)
+        raise PolicyError(f"{shown(text)} is not a number", field=field)
     return value
 
 
@@ -256,7 +261,7 @@ def _timestamp(text: str, *, field: str) -> float:
     value = _timestamp_or_none(text)
     if value is None:
         raise PolicyError(
-            f"{text!r} is not an ISO 8601 date (2026-01-01T00:00:00Z) or epoch seconds",
+            f"{shown(text)} is not an ISO 8601 date (2026-01-01T00:00:00Z) or epoch seconds",
             field=field,
         )
     return value
@@ -266,7 +271,9 @@ def _network(text: str, *, field: str) -> ipaddress.IPv4Network | ipaddress.IPv6
     try:
         return ipaddress.ip_network(text.strip(), strict=False)
     except ValueError:
-        raise PolicyError(f"{text!r} is not an IP address or CIDR block", field=field) from None
+        raise PolicyError(
+            f"{shown(text)} is not an IP address or CIDR block", field=field
+        ) from None
 
 
 def _ip_in(text: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
@@ -287,5 +294,5 @@ def _base64_or_none(text: str) -> bytes | None:
 def _base64(text: str, *, field: str) -> bytes:
     value = _base64_or_none(text)
     if value is None:
-        raise PolicyError(f"{text!r} is not base64", field=field)
+        raise PolicyError(f"{shown(text)} is not base64", field=field)
     return value

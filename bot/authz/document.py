@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.authz.conditions import Condition, compile_condition
-from bot.authz.errors import PolicyError
+from bot.authz.errors import PolicyError, shown
 from bot.authz.matching import (
     ActionMatcher,
     ResourceMatcher,
@@ -66,7 +66,12 @@ class PolicyDocument:
 
 def compact_size(data: object) -> int:
     """Characters of the compact JSON form, the measure of CAM's size limit."""
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=str, skipkeys=True)
+    try:
+        text = json.dumps(
+            data, separators=(",", ":"), ensure_ascii=False, default=str, skipkeys=True
+        )
+    except (ValueError, RecursionError) as error:  # a YAML alias cycle, an absurd number
+        raise PolicyError(f"cannot be measured as JSON: {error}") from None
     return len(text)
 
 
@@ -89,7 +94,9 @@ def _parse(name: str, data: object, *, account_uin: str) -> PolicyDocument:
             raise PolicyError(f"missing element {element!r}")
     version = top["version"]
     if not (version == VERSION or (isinstance(version, float) and version == 2.0)):
-        raise PolicyError(f'{version!r} is not supported; CAM policies say "2.0"', field="version")
+        raise PolicyError(
+            f'{shown(version)} is not supported; CAM policies say "2.0"', field="version"
+        )
     raw = top["statement"]
     items = [raw] if isinstance(raw, Mapping) else raw
     if not isinstance(items, list) or not items:
@@ -114,11 +121,11 @@ def elements(data: object, allowed: tuple[str, ...], *, what: str) -> dict[str, 
     spelled: dict[str, str] = {}
     for key, value in data.items():
         if not isinstance(key, str):
-            raise PolicyError(f"element name {key!r} is not a string")
+            raise PolicyError(f"element name {shown(key)} is not a string")
         lower = key.lower()
         if lower in out:
             raise PolicyError(
-                f"element {lower!r} appears twice ({spelled[lower]!r} and {key!r})", field=key
+                f"element {lower!r} appears twice ({spelled[lower]!r} and {shown(key)})", field=key
             )
         if lower == "principal":
             raise PolicyError(
@@ -140,7 +147,7 @@ def _statement(name: str, index: int, data: object, *, account_uin: str) -> Stat
             raise PolicyError(f"missing element {element!r}", field=element)
     effect = found["effect"]
     if not isinstance(effect, str) or effect.lower() not in ("allow", "deny"):
-        raise PolicyError(f"{effect!r} is not allow or deny", field="effect")
+        raise PolicyError(f"{shown(effect)} is not allow or deny", field="effect")
     actions = compile_actions(_strings(found["action"], field="action"))
     resources = compile_resources(
         _strings(found["resource"], field="resource"), account_uin=account_uin
@@ -155,7 +162,7 @@ def _strings(value: object, *, field: str) -> list[str]:
         raise PolicyError("must be a string or a non-empty list of strings", field=field)
     for i, item in enumerate(items):
         if not isinstance(item, str) or not item.strip():
-            raise PolicyError(f"{item!r} is not a non-empty string", field=f"{field}[{i}]")
+            raise PolicyError(f"{shown(item)} is not a non-empty string", field=f"{field}[{i}]")
     return [str(item) for item in items]
 
 

@@ -60,3 +60,12 @@ class PolicyError(Exception):
         if self.field is not None:
             where.append(f"field {self.field!r}")
         return ": ".join([*where, self.message])
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A short repr of untrusted input for an error message; never raises."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an integer beyond Python's 4,300 digits
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."

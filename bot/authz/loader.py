@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 
 from bot.authz.engine import PolicySet
-from bot.authz.errors import PolicyError
+from bot.authz.errors import PolicyError, shown
 from bot.authz.policyfile import parse_policy_file
 
 Format = Literal["json", "yaml"]
@@ -81,7 +81,7 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise PolicyError(f"key {key!r} appears twice in one object", field=key)
+            raise PolicyError(f"key {shown(key)} appears twice in one object", field=key)
         out[key] = value
     return out
 
@@ -101,6 +101,6 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                 continue  # unhashable: the base class reports it
             if duplicate:
                 line = key_node.start_mark.line + 1
-                raise PolicyError(f"key {key!r} appears twice in one mapping (line {line})")
+                raise PolicyError(f"key {shown(key)} appears twice in one mapping (line {line})")
             seen.add(key)
         return super().construct_mapping(node, deep=deep)

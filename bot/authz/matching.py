@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.authz.errors import PolicyError
+from bot.authz.errors import PolicyError, shown
 from bot.authz.request import USER_ID, ContextLookup, normalize_action
 
 _ACTION_SYNTAX = re.compile(r"[A-Za-z0-9_*?-]+:[A-Za-z0-9_*?]+")
@@ -100,7 +100,7 @@ def compile_actions(values: Sequence[str]) -> ActionMatcher:
         lowered = text.lower()
         if lowered.startswith(("permid/", "permit/")):
             raise PolicyError(
-                f"{value!r}: feature-set IDs cannot be mapped to TRTC actions; "
+                f"{shown(value)}: feature-set IDs cannot be mapped to TRTC actions; "
                 "write `service:Action` instead",
                 field=f"action[{index}]",
             )
@@ -110,7 +110,7 @@ def compile_actions(values: Sequence[str]) -> ActionMatcher:
             continue
         if not _ACTION_SYNTAX.fullmatch(key):
             raise PolicyError(
-                f"{value!r} is not an action; expected `service:Action`, "
+                f"{shown(value)} is not an action; expected `service:Action`, "
                 "`name/service:Action` or `*` (wildcards `*` and `?`)",
                 field=f"action[{index}]",
             )
@@ -176,24 +176,25 @@ def compile_resources(values: Sequence[str], *, account_uin: str) -> ResourceMat
         segments = text.split(":", 5)
         if len(segments) != 6:
             raise PolicyError(
-                f"{value!r} has {len(segments)} of the six ':'-separated segments of a qcs "
+                f"{shown(value)} has {len(segments)} of the six ':'-separated segments of a qcs "
                 "name (qcs:project:service:region:account:resource), or write '*'",
                 field=where,
             )
         if segments[0] != "qcs":
-            raise PolicyError(f"{value!r} must start with 'qcs:'", field=where)
+            raise PolicyError(f"{shown(value)} must start with 'qcs:'", field=where)
         if segments[4] == "uin/-1":
             segments[4] = f"uin/{account_uin}"
         if segments[4] and not _ACCOUNT_SYNTAX.fullmatch(segments[4]):
             raise PolicyError(
-                f"{value!r}: the account segment must be empty, uin/<uin> or uid/<appid>",
+                f"{shown(value)}: the account segment must be empty, uin/<uin> or uid/<appid>",
                 field=where,
             )
         if not segments[5]:
-            raise PolicyError(f"{value!r}: the last (resource) segment is empty", field=where)
+            raise PolicyError(f"{shown(value)}: the last (resource) segment is empty", field=where)
         if any("${" in s for s in segments[:5]):
             raise PolicyError(
-                f"{value!r}: policy variables are allowed only in the last segment", field=where
+                f"{shown(value)}: policy variables are allowed only in the last segment",
+                field=where,
             )
         head = ":".join(_segment_regex(s) for s in segments[:5])
         if "${" in segments[5]:
@@ -232,5 +233,7 @@ def template(text: str, *, field: str) -> tuple[tuple[bool, str], ...]:
     if position < len(text):
         pieces.append((False, text[position:]))
     if any("${" in piece for is_var, piece in pieces if not is_var):
-        raise PolicyError(f"{text!r}: malformed policy variable (write ${{name}})", field=field)
+        raise PolicyError(
+            f"{shown(text)}: malformed policy variable (write ${{name}})", field=field
+        )
     return tuple(pieces)

@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.authz.errors import PolicyError
+from bot.authz.errors import PolicyError, shown
 
 
 class Kind(StrEnum):
@@ -111,21 +111,23 @@ class Operator:
 def parse_operator(name: str, *, field: str) -> Operator:
     aws = aws_suggestion(name)
     if aws is not None:
-        raise PolicyError(f"{name!r} is the AWS IAM spelling; did you mean {aws}?", field=field)
+        raise PolicyError(
+            f"{shown(name)} is the AWS IAM spelling; did you mean {aws}?", field=field
+        )
     qualifier = ""
     rest = name
     if ":" in name:
         prefix, rest = name.split(":", 1)
         if prefix not in QUALIFIERS:
             raise PolicyError(
-                f"unknown qualifier {prefix!r}; use for_any_value: or for_all_value:",
+                f"unknown qualifier {shown(prefix)}; use for_any_value: or for_all_value:",
                 field=field,
             )
         qualifier = QUALIFIERS[prefix]
     if_exist = rest.endswith(IF_EXIST)
     base = rest[: -len(IF_EXIST)] if if_exist else rest
     if base not in BASES:
-        raise PolicyError(f"unknown condition operator {name!r}{_hint(name)}", field=field)
+        raise PolicyError(f"unknown condition operator {shown(name)}{_hint(name)}", field=field)
     kind, compare, negated = BASES[base]
     if kind is Kind.NULL and (if_exist or qualifier):
         raise PolicyError(

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.authz.document import PolicyDocument, elements, parse_document
-from bot.authz.errors import PolicyError
+from bot.authz.errors import PolicyError, shown
 from bot.authz.presets import PRESETS
 
 _TOP = ("account_uin", "policies", "attach")
@@ -62,7 +62,10 @@ def _parse(data: object) -> PolicyFile:
         raise PolicyError(f"the file must hold a mapping, not {type(data).__name__}")
     for key in data:
         if key not in _TOP:
-            raise PolicyError(f"unknown key; expected {', '.join(_TOP)}", field=str(key))
+            raise PolicyError(
+                f"unknown key; expected {', '.join(_TOP)}",
+                field=key if isinstance(key, str) else shown(key),
+            )
     account_uin = _account_uin(data.get("account_uin"))
     policies: dict[str, PolicyDocument] = {}
     for name, document in PRESETS.items():
@@ -74,10 +77,13 @@ def _parse(data: object) -> PolicyFile:
     for name, document in raw_policies.items():
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise PolicyError(
-                f"{name!r} is not a policy name (1-128 of A-Z a-z 0-9 _+=,.@-)", field="policies"
+                f"{shown(name)} is not a policy name (1-128 of A-Z a-z 0-9 _+=,.@-)",
+                field="policies",
             )
         if name in PRESETS:
-            raise PolicyError(f"{name!r} is a preset policy and cannot be redefined", policy=name)
+            raise PolicyError(
+                f"{shown(name)} is a preset policy and cannot be redefined", policy=name
+            )
         policies[name] = parse_document(name, document, account_uin=account_uin)
         warnings.extend(policies[name].warnings)
     attach = _attachments(data.get("attach"), policies)
@@ -90,9 +96,11 @@ def _account_uin(value: object) -> str:
         raise PolicyError(
             "missing; the root account UIN used in qcs resource names", field="account_uin"
         )
-    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    text = value
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**20:
+        text = str(value)  # YAML reads an unquoted UIN as a number
     if not isinstance(text, str) or not _UIN.fullmatch(text):
-        raise PolicyError(f"{value!r} is not a numeric UIN", field="account_uin")
+        raise PolicyError(f"{shown(value)} is not a numeric UIN", field="account_uin")
     return text
 
 
@@ -110,7 +118,7 @@ def _attachments(value: object, policies: Mapping[str, PolicyDocument]) -> Attac
         table: dict[str, tuple[str, ...]] = {}
         for slack_id, names in raw.items():
             if not isinstance(slack_id, str) or not slack_id.strip():
-                raise PolicyError(f"{slack_id!r} is not a Slack id", field=f"attach.{kind}")
+                raise PolicyError(f"{shown(slack_id)} is not a Slack id", field=f"attach.{kind}")
             table[slack_id] = _names(names, policies, field=f"attach.{kind}.{slack_id}")
         tables[kind] = table
     default = found.get("default_channel_guardrail")
@@ -134,11 +142,11 @@ def _names(value: object, policies: Mapping[str, PolicyDocument], *, field: str)
     out: list[str] = []
     for i, name in enumerate(items):
         if not isinstance(name, str):
-            raise PolicyError(f"{name!r} is not a policy name", field=f"{field}[{i}]")
+            raise PolicyError(f"{shown(name)} is not a policy name", field=f"{field}[{i}]")
         if name not in policies:
             close = difflib.get_close_matches(name, list(policies), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
-            raise PolicyError(f"no policy named {name!r}{hint}", field=f"{field}[{i}]")
+            raise PolicyError(f"no policy named {shown(name)}{hint}", field=f"{field}[{i}]")
         if name not in out:
             out.append(name)
     return tuple(out)
@@ -153,5 +161,7 @@ def _unattached(raw_policies: Mapping[object, object], attach: Attachments) -> l
     }
     used.update(attach.default_channel_guardrail or ())
     return [
-        f"policy {name!r} is not attached to anyone" for name in raw_policies if name not in used
+        f"policy {shown(name)} is not attached to anyone"
+        for name in raw_policies
+        if name not in used
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -65,6 +65,10 @@ class Services:
     approval_ttl_s: float = 900.0
 
 
+# Shows how a slow command is getting on; adapters edit one status message.
+Progress = Callable[[str], Awaitable[None]]
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     services: Services
@@ -72,6 +76,12 @@ class Context:
     # Set when an approved operation runs: who approved it.
     approved_by: str | None = None
     operation_id: int | None = None
+    progress: Progress | None = None
+
+    async def report(self, text: str) -> None:
+        """Tell the person how far a slow command has got (no-op where unsupported)."""
+        if self.progress is not None:
+            await self.progress(text)
 
     @property
     def trtc(self) -> TrtcClient:

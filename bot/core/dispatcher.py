@@ -14,7 +14,7 @@ from bot.authz.decision import Decision, Effect
 from bot.authz.request import AuthzRequest
 from bot.core import auditing, mutes, replies
 from bot.core.authorizer import authorize
-from bot.core.context import Context, Services
+from bot.core.context import Context, Progress, Services
 from bot.core.grammar import Parsed, ParseError
 from bot.core.invocation import Invocation, Press
 from bot.core.notice import Notice, Notify
@@ -47,11 +47,12 @@ class Core:
     def default_app(self) -> int | None:
         return self.services.grammar.default_app
 
-    async def handle(self, inv: Invocation) -> Reply:
-        """Answer one typed command; never raises."""
+    async def handle(self, inv: Invocation, *, progress: Progress | None = None) -> Reply:
+        """Answer one typed command; never raises. ``progress`` receives status lines
+        from slow commands."""
         reference = new_reference()
         try:
-            reply = await self._handle(inv)
+            reply = await self._handle(inv, progress)
         except Exception:
             log.exception("unhandled error %s for %r by %s", reference, inv.text, inv.actor)
             await self._audit(inv, None, None, outcome="error", note=reference)
@@ -80,7 +81,7 @@ class Core:
             return replace(reply, label=self.services.label)
         return reply
 
-    async def _handle(self, inv: Invocation) -> Reply:
+    async def _handle(self, inv: Invocation, progress: Progress | None) -> Reply:
         services = self.services
         try:
             parsed = services.grammar.parse(inv.text)
@@ -99,7 +100,7 @@ class Core:
             now=services.clock(),
             default_app=self.default_app,
         )
-        ctx = Context(services, inv)
+        ctx = Context(services, inv, progress=progress)
         if auth is not None:
             request, decision = auth
             if decision.effect is Effect.DENY:

@@ -43,6 +43,17 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that goes with the reply (a PNG chart): Slack uploads it into the
+    thread, the console writes it to a file and prints the path."""
+
+    filename: str
+    content: bytes
+    title: str
+    mimetype: str = "image/png"
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     headline: str
     severity: Severity = Severity.INFO
@@ -62,3 +73,4 @@ class Reply:
     notify_approvers: bool = False
     # TRTC RequestIds of what was done, for the audit and for support tickets.
     request_ids: tuple[str, ...] = ()
+    files: tuple[Attachment, ...] = ()

@@ -1,0 +1,95 @@
+"""Approval derived from policy: a second person, exactly once, surviving a restart."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.core.reply import ActionKind, Severity
+from bot.store import OperationState
+from tests.core.conftest import Harness
+from tests.core.test_pipeline import text
+
+
+async def test_dismiss_needs_approval_and_runs_once(harness: Harness) -> None:
+    """Two concurrent approvals execute the dismiss once; the reply names the approver."""
+    request = await harness.say("oncall", 'dismiss standup --reason "abuse"')
+    assert "Approval needed" in request.headline and request.notify_approvers
+    assert ("Reason", "abuse") in request.fields
+    assert harness.mutations() == []
+    first, second = await asyncio.gather(
+        harness.press("lead", request, ActionKind.APPROVE),
+        harness.press("lead", request, ActionKind.APPROVE),
+    )
+    winners = [r for r in (first, second) if r.severity is Severity.SUCCESS]
+    assert len(winners) == 1
+    assert "approved by U0LEAD" in text(winners[0])
+    assert winners[0].request_ids
+    loser = first if winners[0] is second else second
+    assert loser.private
+    assert harness.mutations() == ["DismissRoomByStrRoomId"]
+    op = await harness.store.operations.get(request.operation_id or 0)
+    assert op is not None and op.state == OperationState.SUCCEEDED and op.decided_by == "U0LEAD"
+    records = await harness.store.audit.recent(1)
+    assert records[0].approver == "U0LEAD" and records[0].request_ids == list(op.request_ids)
+
+
+async def test_self_approval_refused(harness: Harness) -> None:
+    """The requester's own Approve is refused, even for a lead."""
+    request = await harness.say("lead", "dismiss 1234")
+    mine = await harness.press("lead", request, ActionKind.APPROVE)
+    assert mine.private and "your own request" in mine.headline
+    assert harness.mutations() == []
+
+
+async def test_approver_needs_chatops_approve(harness: Harness) -> None:
+    """Someone without chatops:Approve cannot approve or reject."""
+    request = await harness.say("oncall", "dismiss 1234")
+    for kind in (ActionKind.APPROVE, ActionKind.REJECT):
+        refused = await harness.press("viewer", request, kind)
+        assert refused.private and "may not approve" in refused.headline
+    assert harness.mutations() == []
+    op = await harness.store.operations.get(request.operation_id or 0)
+    assert op is not None and op.state == OperationState.PENDING_APPROVAL
+
+
+async def test_reject_and_cancel(harness: Harness) -> None:
+    """A rejection closes the request; the requester may cancel theirs."""
+    rejected = await harness.say("oncall", "dismiss 1234")
+    closed = await harness.press("lead", rejected, ActionKind.REJECT)
+    assert "rejected by U0LEAD" in closed.headline
+    again = await harness.press("lead", rejected, ActionKind.APPROVE)
+    assert again.private and "already rejected" in again.headline
+    cancelled = await harness.say("oncall", "dismiss standup")
+    assert "cancelled" in (await harness.press("oncall", cancelled, ActionKind.CANCEL)).headline
+    assert harness.mutations() == []
+
+
+async def test_expired_request_refused(harness: Harness) -> None:
+    """After 15 minutes an approval is refused, and the tick announces the expiry."""
+    request = await harness.say("oncall", "dismiss 1234")
+    harness.clock.advance(15 * 60 + 1)
+    await harness.core.tick()
+    assert [n.reply.operation_id for n in harness.notices] == [request.operation_id]
+    assert "expired" in harness.notices[0].reply.headline
+    late = await harness.press("lead", request, ActionKind.APPROVE)
+    assert late.private and "expired" in late.headline
+    assert harness.mutations() == []
+
+
+async def test_approval_survives_restart(harness: Harness) -> None:
+    """A new core on the same database executes an approval requested before the restart."""
+    request = await harness.say("oncall", "dismiss 1234")
+    await harness.restart()
+    done = await harness.press("lead", request, ActionKind.APPROVE)
+    assert done.severity is Severity.SUCCESS
+    assert harness.mutations() == ["DismissRoom"]
+    assert harness.sim.simulator.world.room(1400000001, 1234) is None  # no longer live
+
+
+async def test_approvals_command_lists_what_you_can_decide(harness: Harness) -> None:
+    """`approvals` shows pending requests and whether the caller can approve them."""
+    await harness.say("oncall", "dismiss 1234")
+    for_lead = text(await harness.say("lead", "approvals"))
+    assert "dismiss room 1400000001/1234" in for_lead and "| yes" in for_lead
+    assert "| yours" in text(await harness.say("oncall", "approvals"))
+    assert "| no" in text(await harness.say("viewer", "approvals"))

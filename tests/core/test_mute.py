@@ -1,0 +1,67 @@
+"""Timed mutes lift themselves, across a restart; Undo unmutes."""
+
+from __future__ import annotations
+
+from bot.core.reply import ActionKind, Severity
+from bot.store import MuteState
+from tests.core.conftest import Harness
+
+
+def blocked(harness: Harness, user: str, room: int | str = 1234) -> int:
+    state = harness.sim.simulator.world.user_state(1400000001, room, user)
+    assert state is not None
+    return int(state.is_mute)
+
+
+async def _mute(harness: Harness, line: str) -> object:
+    reply = await harness.say("oncall", line)
+    done = await harness.press("oncall", reply, ActionKind.CONFIRM)
+    assert done.severity is Severity.SUCCESS, done.headline
+    return done
+
+
+async def test_timed_mute_lifts_itself(harness: Harness) -> None:
+    """mute --for 10m blocks now and unblocks once the clock passes ten minutes."""
+    await _mute(harness, "mute 1234 bob --for 10m")
+    assert blocked(harness, "bob") == 1
+    harness.clock.advance(9 * 60)
+    await harness.core.tick()
+    assert blocked(harness, "bob") == 1 and not harness.notices
+    harness.clock.advance(61)
+    await harness.core.tick()
+    assert blocked(harness, "bob") == 0
+    assert "Unmuted bob" in harness.notices[0].reply.headline
+    await harness.core.tick()  # lifted once, not again
+    assert harness.mutations().count("SetUserBlocked") == 2
+
+
+async def test_timed_mute_lifts_after_restart(harness: Harness) -> None:
+    """A restart between mute and expiry still lifts it."""
+    await _mute(harness, "mute 1234 carol --for 1m")
+    await harness.restart()
+    harness.clock.advance(61)
+    await harness.core.tick()
+    assert blocked(harness, "carol") == 0
+
+
+async def test_undo_unmutes_and_cancels_the_timer(harness: Harness) -> None:
+    """Undo unblocks at once; the timer then has nothing to lift."""
+    done = await _mute(harness, "mute 1234 dave --for 5m")
+    undo = await harness.press("oncall", done, ActionKind.UNDO)  # type: ignore[arg-type]
+    assert "Unmuted dave" in undo.headline and blocked(harness, "dave") == 0
+    again = await harness.press("oncall", done, ActionKind.UNDO)  # type: ignore[arg-type]
+    assert again.private
+    harness.clock.advance(301)
+    await harness.core.tick()
+    assert harness.mutations().count("SetUserBlocked") == 2
+    mutes = await harness.store.mutes.due(harness.clock())
+    assert not mutes
+
+
+async def test_unmute_command_closes_open_mutes(harness: Harness) -> None:
+    """`unmute` needs no confirmation and ends the timed mute."""
+    await _mute(harness, "mute standup grace --for 10m")
+    reply = await harness.say("oncall", "unmute standup grace")
+    assert reply.severity is Severity.SUCCESS
+    mute = await harness.store.mutes.get(1)
+    assert mute is not None and mute.state == MuteState.UNDONE
