@@ -1,0 +1,82 @@
+"""A scripted console session, run as a newcomer would: the real CLI, stdin piped."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.console.render import clean, render
+from bot.core.reply import Action, ActionKind, Reply, Table
+
+SCRIPT = """\
+rooms
+users 1234
+kick 1234 alice --reason "spamming"
+1
+users 1234
+dismiss standup
+as lead
+3
+audit 20
+quit
+"""
+
+
+def run_console(script: str, tmp_path: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "SLACK_"))}
+    env.pop("DATABASE_URL", None)
+    env.pop("TRTC_CHATOPS_POLICY_FILE", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console"],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,  # no .env from the checkout
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_scripted_session(tmp_path: Path) -> None:
+    """rooms → users → kick with confirmation → dismiss approved by another persona → audit."""
+    out = run_console(SCRIPT, tmp_path)
+    assert "TRTC: SIMULATOR" in out
+    assert "[SIMULATOR]" in out
+    assert "oncall@C0INCIDENT> kick 1234 alice" in out
+    assert "Confirm: remove alice from room 1400000001/1234?" in out
+    assert "✔ [SIMULATOR] Removed alice from room 1400000001/1234" in out
+    after_kick = out.split("Removed alice", 1)[1]
+    assert "alice" not in after_kick.split("dismiss standup", 1)[0]
+    assert "Approval needed #2: dismiss room 1400000001/standup, disconnecting 4 users" in out
+    assert "you are now U0LEAD" in out
+    assert "Dismissed room 1400000001/standup" in out
+    assert "approved by U0LEAD" in out
+    audit = out.split("lead@C0INCIDENT> audit 20", 1)[1]
+    assert "succeeded" in audit and "U0LEAD" in audit and "spamming" not in audit.split("\n")[0]
+
+
+def test_bad_lines_do_not_end_the_session(tmp_path: Path) -> None:
+    """Unknown words, bad numbers and bad personas are answered and the session goes on."""
+    out = run_console("frobnicate\n7\nas\nhelp\n", tmp_path)
+    assert "unknown command `frobnicate`" in out
+    assert "there is no action [7]" in out
+    assert "say who" in out
+    assert "What you can do here" in out
+
+
+def test_render_escapes_control_characters() -> None:
+    """Terminal escapes in user text are shown, not executed."""
+    reply = Reply(
+        headline="room \x1b[2Jboom",
+        tables=(Table(("User",), (("eve\x07",),)),),
+        actions=(Action(ActionKind.CONFIRM, "confirm:1:x", "Confirm"),),
+    )
+    shown = render(reply, lambda _a: 1)
+    assert "\x1b" not in shown and "\\x1b[2Jboom" in shown and "\\x07" in shown
+    assert "[1] Confirm" in shown
+    assert clean("plain") == "plain"
