@@ -55,7 +55,7 @@ def _free_port() -> int:
 
 
 def start_simulator(port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(
+    proc = subprocess.Popen(  # noqa: S603 (our own CLI, fixed arguments)
         [
             sys.executable,
             "-m",
@@ -92,7 +92,9 @@ def _params() -> dict[str, int]:
 def _summary(name: str, latencies: list[float], wall: float, errors: int) -> Result:
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return Result(name, len(latencies) / wall, statistics.median(latencies) * 1e3, p99 * 1e3, errors)
+    return Result(
+        name, len(latencies) / wall, statistics.median(latencies) * 1e3, p99 * 1e3, errors
+    )
 
 
 async def _drive(
@@ -196,7 +198,9 @@ def signing_micros(n: int = 20000) -> tuple[float, float]:
     payload = json.dumps(_params())
     ours_runs, official_runs = [], []
     profile = ClientProfile(httpProfile=HttpProfile(endpoint="trtc.tencentcloudapi.com"))
-    sdk = trtc_client.TrtcClient(credential.Credential(SECRET_ID, SECRET_KEY), "ap-guangzhou", profile)
+    sdk = trtc_client.TrtcClient(
+        credential.Credential(SECRET_ID, SECRET_KEY), "ap-guangzhou", profile
+    )
     req = abstract_client.RequestInternal(host="trtc.tencentcloudapi.com", method="POST", uri="/")
     req.header = {
         "Content-Type": "application/json",

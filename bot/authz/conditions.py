@@ -60,15 +60,18 @@ class Condition:
 
     def holds(self, ctx: ContextLookup) -> bool:
         raw = ctx.get(self.key)
-        values: Sequence[str] = () if raw is None else (raw,) if isinstance(raw, str) else raw
-        if self.operator.kind is Kind.NULL:
-            return (not values) in self.null_absent
+        op = self.operator
+        if op.kind is Kind.NULL:
+            return (raw is None or raw == ()) in self.null_absent
         match_one = self.match_one
         if match_one is None:
             match_one = self._resolve(ctx)
             if match_one is None:
                 return False
-        return _combine(self.operator, values, match_one)
+        if isinstance(raw, str):
+            # one value: any-of-one and all-of-one agree with the unqualified test
+            return match_one(raw) != op.negated
+        return _combine(op, raw or (), match_one)
 
     def _resolve(self, ctx: ContextLookup) -> MatchOne | None:
         kind = self.operator.kind

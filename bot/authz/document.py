@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.authz.conditions import Condition, compile_condition
+from bot.authz.decision import Decision, Effect, Reason
 from bot.authz.errors import PolicyError, shown
 from bot.authz.matching import (
     ActionMatcher,
@@ -41,14 +42,23 @@ class Statement:
     actions: ActionMatcher
     resources: ResourceMatcher
     conditions: tuple[Condition, ...]
+    # derived once, so a decision allocates nothing for them
+    uses_approved: bool = field(init=False, compare=False)
+    decision: Decision = field(init=False, compare=False, repr=False)
 
-    @property
-    def uses_approved(self) -> bool:
-        return any(c.key == APPROVED for c in self.conditions)
+    def __post_init__(self) -> None:
+        uses = any(c.key == APPROVED for c in self.conditions)
+        object.__setattr__(self, "uses_approved", uses)
+        if self.deny:
+            decision = Decision(Effect.DENY, Reason.EXPLICIT_DENY, self.policy, self.index)
+        else:
+            decision = Decision(Effect.ALLOW, Reason.ALLOWED, self.policy, self.index)
+        object.__setattr__(self, "decision", decision)
 
     def matches(self, resource: str, ctx: ContextLookup) -> bool:
         """Resource and every condition (the action was matched by the index)."""
-        if not self.resources.matches(resource, ctx):
+        resources = self.resources
+        if not (resources.any or resource in resources.exact or resources.matches(resource, ctx)):
             return False
         # a plain loop, not all(...): this is the hot path of every decision
         for condition in self.conditions:  # noqa: SIM110

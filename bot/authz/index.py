@@ -25,13 +25,10 @@ class Bucket:
 
     denies: tuple[Statement, ...]
     allows: tuple[Statement, ...]
-
-    @property
-    def uses_approved(self) -> bool:
-        return any(s.uses_approved for s in (*self.denies, *self.allows))
+    uses_approved: bool  # some statement tests chatops:approved
 
 
-EMPTY = Bucket((), ())
+EMPTY = Bucket((), (), False)
 
 
 class PolicyIndex:
@@ -73,4 +70,5 @@ def bucket(names: Iterable[str], indexes: Mapping[str, PolicyIndex], action_key:
             (denies if statement.deny else allows).append(statement)
     if not denies and not allows:
         return EMPTY
-    return Bucket(tuple(denies), tuple(allows))
+    uses_approved = any(s.uses_approved for s in (*denies, *allows))
+    return Bucket(tuple(denies), tuple(allows), uses_approved)

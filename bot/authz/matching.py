@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.authz.errors import PolicyError, shown
 from bot.authz.request import USER_ID, ContextLookup, normalize_action
@@ -153,13 +153,27 @@ class ResourceMatcher:
     exact: frozenset[str]
     pattern: re.Pattern[str] | None
     dynamic: tuple[DynamicResource, ...]
+    # resource -> does `pattern` match it; a bot sees a handful of applications
+    seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def matches(self, resource: str, ctx: ContextLookup) -> bool:
         if self.any or resource in self.exact:
             return True
-        if self.pattern is not None and self.pattern.fullmatch(resource) is not None:
-            return True
-        return any(d.matches(resource, ctx) for d in self.dynamic)
+        if self.pattern is not None:
+            hit = self.seen.get(resource)
+            if hit is None:
+                hit = self.pattern.fullmatch(resource) is not None
+                if len(self.seen) >= _SEEN_LIMIT:
+                    self.seen.clear()
+                self.seen[resource] = hit
+            if hit:
+                return True
+        if self.dynamic:
+            return any(d.matches(resource, ctx) for d in self.dynamic)
+        return False
+
+
+_SEEN_LIMIT = 4096
 
 
 def compile_resources(values: Sequence[str], *, account_uin: str) -> ResourceMatcher:

@@ -77,46 +77,46 @@ class AuthzRequest:
 
 
 class RequestContext:
-    """The condition context of one request, built on first use.
+    """The condition context of one request, read key by key.
 
-    Most statements carry no condition, so most decisions never build it.
+    Most statements carry no condition, so most decisions read nothing; nothing
+    is copied up front.
     """
 
-    __slots__ = ("_data", "_overrides", "_request")
+    __slots__ = ("_groups", "_overrides", "_request")
 
     def __init__(
         self, request: AuthzRequest, overrides: Mapping[str, ContextValue] | None = None
     ) -> None:
         self._request = request
         self._overrides = overrides
-        self._data: dict[str, ContextValue] | None = None
+        self._groups: tuple[str, ...] | None = None
 
     def get(self, key: str) -> ContextValue | None:
-        data = self._data
-        if data is None:
-            data = self._data = self._build()
-        return data.get(key)
+        if self._overrides and key in self._overrides:
+            return self._overrides[key]
+        req = self._request
+        if key in _ENGINE_KEYS:
+            if key == USER_ID:
+                return req.user_id
+            if key == CHANNEL_ID:
+                return req.channel_id
+            groups = self._groups
+            if groups is None:
+                groups = self._groups = tuple(sorted(req.usergroups))
+            return groups
+        value = req.context.get(key)
+        if value is None:
+            return sdkappid_of(req.resource) if key == SDKAPPID else None
+        return value if isinstance(value, str) else _as_value(value)
 
     def with_overrides(self, overrides: Mapping[str, ContextValue]) -> RequestContext:
         merged = dict(self._overrides or {})
         merged.update(overrides)
         return RequestContext(self._request, merged)
 
-    def _build(self) -> dict[str, ContextValue]:
-        req = self._request
-        data: dict[str, ContextValue] = {}
-        for key, value in req.context.items():
-            data[key] = _as_value(value)
-        if SDKAPPID not in data:
-            app = sdkappid_of(req.resource)
-            if app is not None:
-                data[SDKAPPID] = app
-        data[USER_ID] = req.user_id
-        data[CHANNEL_ID] = req.channel_id
-        data[USERGROUP] = tuple(sorted(req.usergroups))
-        if self._overrides:
-            data.update(self._overrides)
-        return data
+
+_ENGINE_KEYS = frozenset({USER_ID, CHANNEL_ID, USERGROUP})
 
 
 def sdkappid_of(resource: str) -> str | None:

@@ -21,7 +21,12 @@ _TERMINATOR = "tc3_request"
 
 def utc_date(timestamp: int) -> str:
     """The credential-scope date: the timestamp's day in UTC, not local time."""
-    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d")
+    return _day(timestamp // 86400)
+
+
+@lru_cache(maxsize=8)
+def _day(day: int) -> str:
+    return datetime.fromtimestamp(day * 86400, tz=UTC).strftime("%Y-%m-%d")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -29,11 +34,16 @@ def sha256_hex(data: bytes) -> str:
 
 
 def _hmac(key: bytes, msg: str) -> bytes:
-    return hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()
+    # hmac.digest is the one-shot C path: several times faster than hmac.new.
+    return hmac.digest(key, msg.encode("utf-8"), "sha256")
+
+
+def signing_key(secret_key: str, date: str, service: str) -> bytes:
+    return _signer(secret_key, date, service)[0]
 
 
 @lru_cache(maxsize=64)
-def signing_key(secret_key: str, date: str, service: str) -> bytes:
+def _signer(secret_key: str, date: str, service: str) -> tuple[bytes, hmac.HMAC]:
     """The derived key changes once a day per (secret, service): cache it.
 
     The cache holds derived keys, never the secret in a form that is printed;
@@ -41,7 +51,9 @@ def signing_key(secret_key: str, date: str, service: str) -> bytes:
     """
     secret_date = _hmac(("TC3" + secret_key).encode("utf-8"), date)
     secret_service = _hmac(secret_date, service)
-    return _hmac(secret_service, _TERMINATOR)
+    key = _hmac(secret_service, _TERMINATOR)
+    # A keyed HMAC ready to copy saves re-deriving its pads on every request.
+    return key, hmac.new(key, digestmod=hashlib.sha256)
 
 
 def canonical_request(
@@ -68,8 +80,9 @@ def string_to_sign(timestamp: int, scope: str, canonical: str) -> str:
 
 
 def signature(secret_key: str, *, date: str, service: str, to_sign: str) -> str:
-    key = signing_key(secret_key, date, service)
-    return hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+    mac = _signer(secret_key, date, service)[1].copy()
+    mac.update(to_sign.encode("utf-8"))
+    return mac.hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,17 +115,13 @@ def sign_request(
     ``sign_action`` adds ``x-tc-action`` to the signed headers, as the current
     documentation does; the official SDKs sign only ``content-type;host``.
     """
-    headers = {
-        "content-type": content_type,
-        "host": host,
-        "x-tc-action": action,
-    }
-    signed = ["content-type", "host", "x-tc-action"] if sign_action else ["content-type", "host"]
-    canonical = canonical_request(
-        method="POST",
-        headers=headers,
-        signed_headers=signed,
-        payload_hash=sha256_hex(payload),
+    # The canonical request written out for our fixed header set (a hot path);
+    # canonical_request() is the general form the simulator verifies with.
+    names = "content-type;host;x-tc-action" if sign_action else "content-type;host"
+    action_line = f"x-tc-action:{action.lower()}\n" if sign_action else ""
+    canonical = (
+        f"POST\n/\n\ncontent-type:{content_type.strip().lower()}\nhost:{host.strip().lower()}\n"
+        f"{action_line}\n{names}\n{hashlib.sha256(payload).hexdigest()}"
     )
     date = utc_date(timestamp)
     scope = f"{date}/{service}/{_TERMINATOR}"
@@ -124,7 +133,7 @@ def sign_request(
     )
     authorization = (
         f"{ALGORITHM} Credential={secret_id}/{scope}, "
-        f"SignedHeaders={';'.join(sorted(signed))}, Signature={sig}"
+        f"SignedHeaders={names}, Signature={sig}"
     )
     out = {
         "Authorization": authorization,

@@ -60,18 +60,28 @@ class Harness:
         p = PERSONAS[persona]
         return await self.core.handle(
             Invocation(
-                actor=p.user_id, channel=channel, text=text, origin=Origin.CONSOLE,
-                usergroups=p.groups, thread=THREAD,
+                actor=p.user_id,
+                channel=channel,
+                text=text,
+                origin=Origin.CONSOLE,
+                usergroups=p.groups,
+                thread=THREAD,
             )
         )
 
-    async def press(self, persona: str, reply: Reply, kind: ActionKind,
-                    channel: str = CHANNEL) -> Reply:
+    async def press(
+        self, persona: str, reply: Reply, kind: ActionKind, channel: str = CHANNEL
+    ) -> Reply:
         action = next(a for a in reply.actions if a.kind is kind)
         p = PERSONAS[persona]
         return await self.core.press(
-            Press(actor=p.user_id, channel=channel, action_id=action.id, usergroups=p.groups,
-                  thread=THREAD)
+            Press(
+                actor=p.user_id,
+                channel=channel,
+                action_id=action.id,
+                usergroups=p.groups,
+                thread=THREAD,
+            )
         )
 
     def mutations(self) -> list[str]:
@@ -102,8 +112,13 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
 
         def make_core(store: Store) -> Core:
             core = create_core(
-                settings, trtc=client, store=store, policies=lambda: reloader.current,
-                directory=directory, clock=clock, label="SIMULATOR",
+                settings,
+                trtc=client,
+                store=store,
+                policies=lambda: reloader.current,
+                directory=directory,
+                clock=clock,
+                label="SIMULATOR",
             )
             core.listeners.append(_collect(notices))
             return core

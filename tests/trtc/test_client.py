@@ -195,7 +195,9 @@ async def test_gives_up_after_max_attempts(client: TrtcClient, sim: RunningSimul
 
 
 @pytest.mark.parametrize("code", ["InvalidParameter", "AuthFailure.UnauthorizedOperation"])
-async def test_no_retry_on_final_errors(client: TrtcClient, sim: RunningSimulator, code: str) -> None:
+async def test_no_retry_on_final_errors(
+    client: TrtcClient, sim: RunningSimulator, code: str
+) -> None:
     """InvalidParameter and AuthFailure are final: one request, the error surfaces."""
     sim.simulator.fail_next("DismissRoom", code, times=1)
     with pytest.raises(TrtcApiError) as err:
@@ -236,16 +238,18 @@ async def test_timeout_is_a_transport_error() -> None:
     config = SimulatorConfig(
         secret_id=SECRET_ID, secret_key=SECRET_KEY, latency_ms=400, rate_limit=None
     )
-    async with serve_simulator(config, host="127.0.0.1", port=0) as slow:
-        async with TrtcClient.create(
+    async with (
+        serve_simulator(config, host="127.0.0.1", port=0) as slow,
+        TrtcClient.create(
             secret_id=SECRET_ID,
             secret_key=SECRET_KEY,
             endpoint=slow.url,
             timeout_s=0.1,
             max_attempts=2,
-        ) as client:
-            with pytest.raises(TrtcTransportError, match="within 0.1 s"):
-                await client.dismiss_room(APP, 1234)
+        ) as client,
+    ):
+        with pytest.raises(TrtcTransportError, match=r"within 0\.1 s"):
+            await client.dismiss_room(APP, 1234)
 
 
 async def test_unreachable_endpoint_is_a_transport_error() -> None:
@@ -256,7 +260,7 @@ async def test_unreachable_endpoint_is_a_transport_error() -> None:
         endpoint="http://127.0.0.1:9",
         max_attempts=1,
     ) as client:
-        with pytest.raises(TrtcTransportError, match="127.0.0.1:9"):
+        with pytest.raises(TrtcTransportError, match=r"127\.0\.0\.1:9"):
             await client.dismiss_room(APP, 1234)
 
 

@@ -29,8 +29,9 @@ def _event(time_ms: int, event_id: int, one: int = -1, two: int = -1) -> dict[st
 
 
 def _native(rng: random.Random, call: Call, m: Member, now: int) -> list[dict[str, Any]]:
-    join = m.join_ts * 1000
-    start = join - rng.randrange(600, 1500)
+    # Entering starts at JoinTs, so a query from the room's CreateTime sees all of it.
+    start = m.join_ts * 1000
+    join = start + rng.randrange(600, 1500)  # 5003: entered
     events = [
         _event(start, 5001),
         _event(start + rng.randrange(80, 300), 5002, 1),
@@ -66,9 +67,10 @@ def _native(rng: random.Random, call: Call, m: Member, now: int) -> list[dict[st
 
 
 def _web(rng: random.Random, m: Member, now: int) -> list[dict[str, Any]]:
-    join = m.join_ts * 1000
+    start = m.join_ts * 1000
+    join = start + rng.randrange(300, 900)
     events = [
-        _event(join - rng.randrange(300, 900), 32791),
+        _event(start, 32791),
         _event(join, 32788),
         _event(join + 10, 7000, 0),
         _event(join + rng.randrange(100, 400), 32793),

@@ -73,6 +73,7 @@ class _Noise:
     def __init__(self, seed: int, comm_id: str, user_id: str) -> None:
         self._prefix = f"{seed}|{comm_id}|{user_id}|"
         self._keys: dict[str, int] = {}
+        self._knots: dict[tuple[str, int], float] = {}
 
     def _key(self, name: str) -> int:
         key = self._keys.get(name)
@@ -87,8 +88,15 @@ class _Noise:
     def smooth(self, name: str, t: int, period: int = 20) -> float:
         """Value noise in [0, 1): linear between knots every ``period`` seconds."""
         knot, rest = divmod(t, period)
-        a, b = self.unit(name, knot), self.unit(name, knot + 1)
-        return a + (b - a) * rest / period
+        a = self._knot(name, knot)
+        return a + (self._knot(name, knot + 1) - a) * rest / period
+
+    def _knot(self, name: str, knot: int) -> float:
+        # Consecutive samples share knots: cache them for the life of one request.
+        value = self._knots.get((name, knot))
+        if value is None:
+            value = self._knots[name, knot] = self.unit(name, knot)
+        return value
 
 
 class _Stream:
@@ -98,6 +106,9 @@ class _Stream:
         self.member = member
         self.noise = _Noise(seed, call.comm_id, member.user_id)
         self._degradations = [d for d in call.degradations if d.user_id == member.user_id]
+        # Values are reused across metrics and receivers; a stream lives for one request.
+        self._loss: dict[tuple[str, bool, int], float] = {}
+        self._up: dict[tuple[str, int], float | None] = {}
 
     def _extra(
         self, kind: DegradationKind, t: int, media: Literal["audio", "video"] | None, up: bool
@@ -112,6 +123,13 @@ class _Stream:
         )
 
     def loss(self, media: Literal["audio", "video"], up: bool, t: int) -> float:
+        key = (media, up, t)
+        value = self._loss.get(key)
+        if value is None:
+            value = self._loss[key] = self._compute_loss(media, up, t)
+        return value
+
+    def _compute_loss(self, media: Literal["audio", "video"], up: bool, t: int) -> float:
         tag = f"{media}{'up' if up else 'down'}"
         n = self.noise
         value = _BASE_LOSS[self.member.network_at(t)] * (0.3 + 1.4 * n.smooth("loss" + tag, t))
@@ -137,6 +155,12 @@ class _Stream:
 
     def up(self, metric: str, t: int) -> float | None:
         """Upstream value; None when this user sends no such media at all."""
+        key = (metric, t)
+        if key not in self._up:
+            self._up[key] = self._compute_up(metric, t)
+        return self._up[key]
+
+    def _compute_up(self, metric: str, t: int) -> float | None:
         m, n = self.member, self.noise
         if metric == "appCpu":
             return self._cpu(t)
@@ -172,7 +196,8 @@ class _Stream:
         capture = float(m.fps - (1 if n.unit("capfps", t) > 0.8 else 0))
         if metric == "bigvCapFps":
             return capture
-        encode = max(0.0, capture * (0.6 if self._cpu(t) > 85 else 1.0) - (n.unit("enc", t) > 0.7))
+        dropped = 1.0 if n.unit("enc", t) > 0.7 else 0.0
+        encode = max(0.0, capture * (0.6 if self._cpu(t) > 85 else 1.0) - dropped)
         if metric == "bigvEncFps":
             return encode
         if metric == "bigvRecFps":

@@ -64,32 +64,72 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     # history: times, paging, sizes
     ("DescribeRoomInfo", {"SdkAppId": APP}, "MissingParameter.StartTs"),
     ("DescribeRoomInfo", {"SdkAppId": APP, "StartTime": NOW}, "MissingParameter.EndTs"),
-    ("DescribeRoomInfo", {**ROOMS, "StartTime": NOW - DAY - 1}, "InvalidParameter.QueryScaleOversize"),
-    ("DescribeRoomInfo", {**ROOMS, "StartTime": NOW - 14 * DAY - 1, "EndTime": NOW - 14 * DAY}, "InvalidParameter.StartTsOversize"),
+    (
+        "DescribeRoomInfo",
+        {**ROOMS, "StartTime": NOW - DAY - 1},
+        "InvalidParameter.QueryScaleOversize",
+    ),
+    (
+        "DescribeRoomInfo",
+        {**ROOMS, "StartTime": NOW - 14 * DAY - 1, "EndTime": NOW - 14 * DAY},
+        "InvalidParameter.StartTsOversize",
+    ),
     ("DescribeRoomInfo", {**ROOMS, "EndTime": NOW - 7200}, "InvalidParameter.EndTs"),
-    ("DescribeRoomInfo", {**ROOMS, "PageSize": 101, "PageNumber": 0}, "InvalidParameter.PageSizeOversize"),
+    (
+        "DescribeRoomInfo",
+        {**ROOMS, "PageSize": 101, "PageNumber": 0},
+        "InvalidParameter.PageSizeOversize",
+    ),
     ("DescribeRoomInfo", {**ROOMS, "PageSize": 0, "PageNumber": 0}, "InvalidParameter.PageSize"),
     ("DescribeRoomInfo", {**ROOMS, "PageNumber": -1}, "InvalidParameter.PageNumber"),
     ("DescribeRoomInfo", {**ROOMS, "RoomId": 1234}, "InvalidParameter"),
     ("DescribeRoomInfo", {**ROOMS, "SdkAppId": UNKNOWN_APP}, "InvalidParameter.SdkAppId"),
     ("DescribeUserInfo", {**USERS, "CommId": None}, "MissingParameter.CommId"),
-    ("DescribeUserInfo", {**USERS, "StartTime": NOW - 4 * 3600 - 1}, "InvalidParameter.QueryScaleOversize"),
+    (
+        "DescribeUserInfo",
+        {**USERS, "StartTime": NOW - 4 * 3600 - 1},
+        "InvalidParameter.QueryScaleOversize",
+    ),
     ("DescribeUserInfo", {**USERS, "CommId": "garbage"}, "InvalidParameter"),
     ("DescribeUserInfo", {**USERS, "UserIds": [f"u{i}" for i in range(101)]}, "InvalidParameter"),
-    ("DescribeCallDetailInfo", {**USERS, "DataType": ["aLoss"], "UserIds": list("abcdefg")}, "InvalidParameter.UserIdsMorethanSix"),
-    ("DescribeCallDetailInfo", {**USERS, "DataType": ["aLoss"], "PageNumber": 0, "PageSize": 7}, "InvalidParameter.PageSizeOversize"),
+    (
+        "DescribeCallDetailInfo",
+        {**USERS, "DataType": ["aLoss"], "UserIds": list("abcdefg")},
+        "InvalidParameter.UserIdsMorethanSix",
+    ),
+    (
+        "DescribeCallDetailInfo",
+        {**USERS, "DataType": ["aLoss"], "PageNumber": 0, "PageSize": 7},
+        "InvalidParameter.PageSizeOversize",
+    ),
     ("DescribeCallDetailInfo", {**USERS, "DataType": ["nope"]}, "InvalidParameter"),
-    ("DescribeCallDetailInfo", {**USERS, "StartTime": NOW - 5 * 3600}, "InvalidParameter.QueryScaleOversize"),
+    (
+        "DescribeCallDetailInfo",
+        {**USERS, "StartTime": NOW - 5 * 3600},
+        "InvalidParameter.QueryScaleOversize",
+    ),
     ("DescribeUserEvent", {**EVENT, "SdkAppId": None}, "MissingParameter.AppId"),
     ("DescribeUserEvent", {**EVENT, "RoomId": None}, "MissingParameter.RoomId"),
     ("DescribeUserEvent", {**EVENT, "UserId": None}, "MissingParameter.UserId"),
     ("DescribeUserEvent", {**EVENT, "RoomId": 1234}, "InvalidParameter"),
     ("DescribeUserEvent", {**EVENT, "SdkAppId": UNKNOWN_APP}, "InvalidParameter"),
-    ("DescribeUserEvent", {**EVENT, "StartTime": NOW - 15 * DAY}, "InvalidParameter.StartTsOversize"),
+    (
+        "DescribeUserEvent",
+        {**EVENT, "StartTime": NOW - 15 * DAY},
+        "InvalidParameter.StartTsOversize",
+    ),
     ("DescribeScaleInfo", {"SdkAppId": APP, "StartTime": NOW}, "MissingParameter.EndTs"),
-    ("DescribeScaleInfo", {"SdkAppId": APP, "StartTime": NOW, "EndTime": NOW - 1}, "InvalidParameter.EndTs"),
-    ("DescribeScaleInfo", {"SdkAppId": APP, "StartTime": NOW - 15 * DAY, "EndTime": NOW}, "InvalidParameter.StartTsOversize"),
-]  # fmt: skip
+    (
+        "DescribeScaleInfo",
+        {"SdkAppId": APP, "StartTime": NOW, "EndTime": NOW - 1},
+        "InvalidParameter.EndTs",
+    ),
+    (
+        "DescribeScaleInfo",
+        {"SdkAppId": APP, "StartTime": NOW - 15 * DAY, "EndTime": NOW},
+        "InvalidParameter.StartTsOversize",
+    ),
+]
 
 
 def _comm(running: RunningSimulator) -> str:

@@ -1,0 +1,184 @@
+"""A core ``Reply`` as Block Kit messages, within Slack's limits.
+
+Everything from the reply is ``plain_text`` (escaped, never formatted) or a
+code block (escaped, backticks defused); only the adapter's own notes are
+mrkdwn. A reply longer than one message allows (50 blocks, 3,000 characters
+per text) is split into pages: the first carries the headline and the
+buttons, the rest follow in the thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core.reply import Action, ActionKind, Reply, Severity, Table
+from bot.slack.markup import code, escape, fit
+
+Block = dict[str, Any]
+
+MAX_BLOCKS = 50  # per message (100 in App Home)
+MAX_TEXT = 3000  # a section's text
+MAX_FIELD = 2000  # each of a section's fields
+MAX_FIELDS = 10  # fields per section
+MAX_BUTTON_TEXT = 75
+MAX_BUTTONS = 25  # elements per actions block
+MAX_FALLBACK = 3000  # the notification text; Slack truncates far later
+
+ICON = {
+    Severity.INFO: "ℹ️",
+    Severity.SUCCESS: "✅",
+    Severity.WARNING: "⚠️",
+    Severity.ERROR: "❌",
+}
+_FENCE = "```"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """What ``chat.postMessage`` / ``chat.update`` take: fallback text and blocks."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+def plain(text: str, limit: int = MAX_TEXT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": fit(text, limit) or " ", "emoji": False}
+
+
+def mrkdwn(trusted: str) -> dict[str, Any]:
+    """Only for text the adapter built itself (mentions, labels), already escaped."""
+    return {"type": "mrkdwn", "text": trusted}
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": plain(text)}
+
+
+def context(*elements: dict[str, Any]) -> Block:
+    return {"type": "context", "elements": list(elements)}
+
+
+def label_block(label: str | None) -> list[Block]:
+    return [context(mrkdwn(f"*{escape(label)}*"))] if label else []
+
+
+def headline_text(reply: Reply) -> str:
+    return f"{ICON[reply.severity]} {reply.headline}"
+
+
+def fallback(reply: Reply) -> str:
+    label = f"[{reply.label}] " if reply.label else ""
+    return fit(label + headline_text(reply), MAX_FALLBACK)
+
+
+def render(reply: Reply, *, note: str | None = None, limit: int = MAX_BLOCKS) -> list[Message]:
+    """The reply as one or more messages; ``note`` is adapter-built mrkdwn (who pressed)."""
+    head = [*label_block(reply.label), section(headline_text(reply))]
+    body = [*_fields(reply.fields), *_tables(reply.tables), *_lines(reply.lines)]
+    tail = [*([context(mrkdwn(note))] if note else []), *action_blocks(reply.actions)]
+    room = limit - len(head) - len(tail)
+    pages = [Message(fallback(reply), [*head, *body[:room], *tail])]
+    rest = body[room:]
+    step = limit - 1
+    chunks = [rest[i : i + step] for i in range(0, len(rest), step)]
+    for n, chunk in enumerate(chunks, start=2):
+        more = f"{reply.headline} (continued, {n}/{len(chunks) + 1})"
+        pages.append(Message(fit(more, MAX_FALLBACK), [context(plain(more)), *chunk]))
+    return pages
+
+
+def action_blocks(actions: Sequence[Action], *, block_id: str | None = None) -> list[Block]:
+    blocks = []
+    for i in range(0, len(actions), MAX_BUTTONS):
+        block: Block = {"type": "actions", "elements": [button(a) for a in actions[i : i + MAX_BUTTONS]]}
+        if block_id is not None:
+            block["block_id"] = f"{block_id}:{i}"
+        blocks.append(block)
+    return blocks
+
+
+def button(action: Action) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": plain(action.label, MAX_BUTTON_TEXT),
+        # The core's opaque id comes back in the payload, as action_id and value.
+        "action_id": action.id,
+        "value": action.id,
+    }
+    if action.danger:
+        element["style"] = "danger"
+    elif action.kind in (ActionKind.CONFIRM, ActionKind.APPROVE):
+        element["style"] = "primary"
+    return element
+
+
+def _fields(fields: Sequence[tuple[str, str]]) -> list[Block]:
+    shown = [plain(f"{name}: {value}", MAX_FIELD) for name, value in fields]
+    return [
+        {"type": "section", "fields": shown[i : i + MAX_FIELDS]}
+        for i in range(0, len(shown), MAX_FIELDS)
+    ]
+
+
+def _lines(lines: Sequence[str]) -> list[Block]:
+    return [section("\n".join(chunk)) for chunk in _pack(lines, MAX_TEXT)]
+
+
+def _tables(tables: Iterable[Table]) -> list[Block]:
+    blocks: list[Block] = []
+    for table in tables:
+        if table.title:
+            blocks.append(section(table.title))
+        for chunk in code_chunks(table_lines(table)):
+            blocks.append({"type": "section", "text": mrkdwn(chunk)})
+    return blocks
+
+
+def table_lines(table: Table) -> list[str]:
+    """Aligned plain-text rows (a header, a rule, the rows), like the console's."""
+    rows = [tuple(table.columns), *(tuple(r) for r in table.rows)]
+    widths = [max(len(r[i]) if i < len(r) else 0 for r in rows) for i in range(len(table.columns))]
+    out = []
+    for n, row in enumerate(rows):
+        out.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def code_chunks(lines: Sequence[str], limit: int = MAX_TEXT) -> list[str]:
+    """Code blocks of at most ``limit`` characters each, escaped, split between rows."""
+    inner = limit - 2 * len(_FENCE) - 2
+    quoted = [fit(line, inner, quote=True) for line in lines]
+    return [f"{_FENCE}\n" + "\n".join(chunk) + f"\n{_FENCE}" for chunk in _group(quoted, inner)]
+
+
+def _pack(lines: Sequence[str], limit: int) -> list[list[str]]:
+    """Raw lines grouped so each group, escaped and joined, fits ``limit``."""
+    groups: list[list[str]] = []
+    size = 0
+    for line in lines:
+        length = len(escape(line))  # an over-long line alone is cut by ``plain``
+        if groups and size + 1 + length <= limit:
+            groups[-1].append(line)
+            size += 1 + length
+        else:
+            groups.append([line])
+            size = length
+    return groups
+
+
+def _group(quoted: Sequence[str], limit: int) -> list[list[str]]:
+    """Already-escaped lines grouped so each joined group fits ``limit``."""
+    groups: list[list[str]] = []
+    size = 0
+    for line in quoted:
+        if groups and size + 1 + len(line) <= limit:
+            groups[-1].append(line)
+            size += 1 + len(line)
+        else:
+            groups.append([line])
+            size = len(line)
+    return groups

@@ -1,0 +1,140 @@
+"""Everything the bot sends to Slack's Web API, paced the way Slack asks.
+
+``chat.postMessage`` allows about one message per second per channel (short
+bursts pass), so posts wait for their channel's leaky bucket (aiolimiter).
+A 429 is retried after its ``Retry-After`` by the client's
+``AsyncRateLimitErrorRetryHandler`` (see ``web_client``). A call that still
+fails is logged and reported as ``None``: a lost message must not undo or
+repeat the TRTC work already done.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from typing import Any
+
+import aiohttp
+from aiolimiter import AsyncLimiter
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.reply import Attachment
+from bot.slack.blocks import Message
+
+log = logging.getLogger(__name__)
+
+_MAX_CHANNELS = 2048  # idle channels' buckets are forgotten beyond this
+
+
+def web_client(
+    token: str, base_url: str, *, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
+    """A Web API client that reuses one aiohttp session and honours 429 Retry-After."""
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        session=session,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=4),
+        ],
+    )
+
+
+class Outbox:
+    def __init__(
+        self, client: AsyncWebClient, *, posts_per_second: float = 1.0, burst: int = 1
+    ) -> None:
+        self.client = client
+        self._rate = posts_per_second
+        self._burst = burst
+        self._buckets: OrderedDict[str, AsyncLimiter] = OrderedDict()
+
+    def _bucket(self, channel: str) -> AsyncLimiter:
+        bucket = self._buckets.pop(channel, None)
+        if bucket is None:
+            bucket = AsyncLimiter(self._burst, self._burst / self._rate)
+            if len(self._buckets) >= _MAX_CHANNELS:
+                self._buckets.popitem(last=False)
+        self._buckets[channel] = bucket
+        return bucket
+
+    async def post(
+        self, channel: str, message: Message, *, thread_ts: str | None = None
+    ) -> str | None:
+        """Post (paced per channel); the new message's ts, or None if Slack refused."""
+        ts, _ = await self.try_post(channel, message, thread_ts=thread_ts)
+        return ts
+
+    async def try_post(
+        self, channel: str, message: Message, *, thread_ts: str | None = None
+    ) -> tuple[str | None, str | None]:
+        """(ts, None) once posted, or (None, Slack's error: ``not_in_channel``…)."""
+        async with self._bucket(channel):
+            data, error = await self._call(
+                "chat.postMessage",
+                channel=channel,
+                text=message.text,
+                blocks=message.blocks,
+                thread_ts=thread_ts,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        return (str(data["ts"]), None) if data else (None, error)
+
+    async def update(self, channel: str, ts: str, message: Message) -> bool:
+        data, _ = await self._call(
+            "chat.update", channel=channel, ts=ts, text=message.text, blocks=message.blocks
+        )
+        return data is not None
+
+    async def ephemeral(
+        self, channel: str, user: str, message: Message, *, thread_ts: str | None = None
+    ) -> bool:
+        data, _ = await self._call(
+            "chat.postEphemeral",
+            channel=channel,
+            user=user,
+            text=message.text,
+            blocks=message.blocks,
+            thread_ts=thread_ts,
+        )
+        return data is not None
+
+    async def publish_home(self, user: str, view: dict[str, Any]) -> bool:
+        data, _ = await self._call("views.publish", user_id=user, view=view)
+        return data is not None
+
+    async def upload(self, channel: str, thread_ts: str | None, attachment: Attachment) -> bool:
+        """``files_upload_v2``: getUploadURLExternal, the upload, completeUploadExternal."""
+        try:
+            await self.client.files_upload_v2(
+                channel=channel,
+                thread_ts=thread_ts,
+                content=attachment.content,
+                filename=attachment.filename,
+                title=attachment.title,
+            )
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("upload of %s to %s failed: %s", attachment.filename, channel, exc)
+            return False
+        return True
+
+    async def _call(self, method: str, **args: Any) -> tuple[dict[str, Any] | None, str | None]:
+        args = {k: v for k, v in args.items() if v is not None}
+        try:
+            response = await self.client.api_call(method, json=args)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            log.warning("%s failed: %s", method, error)
+            return None, error
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("%s failed: %s", method, exc)
+            return None, "unreachable"
+        data = response.data
+        return (data, None) if isinstance(data, dict) else (None, "unexpected_response")
