@@ -49,6 +49,7 @@ import argparse
 import fnmatch
 import json
 import random
+import re
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -259,8 +260,12 @@ g = _, _
 e = some(where (p.eft == allow)) && !some(where (p.eft == deny))
 
 [matchers]
-m = g(r.sub, p.sub) && regexMatch(r.obj, p.obj) && regexMatch(r.act, p.act) && eval(p.cond)
+m = g(r.sub, p.sub) && MATCHER
 """
+# pycasbin's ABAC form: regexMatch() and eval() of a Python expression per row.
+EVAL_MATCHER = "regexMatch(r.obj, p.obj) && regexMatch(r.act, p.act) && eval(p.cond)"
+# The same rows through registered functions: regexes and conditions compiled once.
+FUNCTION_MATCHER = "rx(r.obj, p.obj) && rx(r.act, p.act) && cond(r.ctx, p.cond)"
 
 
 def glob_regex(patterns: Sequence[str], *, lower: bool) -> str:
@@ -288,6 +293,25 @@ def casbin_condition(condition: tuple[str, Any] | None) -> str:
     return f"not r.ctx.groups.isdisjoint({tuple(value)!r})"
 
 
+def casbin_predicate(condition: tuple[str, Any] | None) -> Callable[[CasbinContext], bool]:
+    if condition is None:
+        return lambda ctx: True
+    kind, value = condition
+    if kind == "rooms":
+        rooms = frozenset(value)
+        return lambda ctx: ctx.room_id in rooms
+    if kind == "vip":
+        return lambda ctx: ctx.room_id.startswith("vip-")
+    if kind == "approved":
+        return lambda ctx: ctx.approved
+    if kind == "unapproved":
+        return lambda ctx: not ctx.approved
+    if kind == "before":
+        return lambda ctx: ctx.now < value
+    groups = frozenset(value)
+    return lambda ctx: not ctx.groups.isdisjoint(groups)
+
+
 class CasbinContext:
     __slots__ = ("approved", "groups", "now", "room_id")
 
@@ -298,25 +322,37 @@ class CasbinContext:
         self.groups = ask.groups
 
 
-def casbin_enforcer(policies: dict[str, list[Rule]], attach: dict[str, Any]) -> Any:
+def casbin_enforcer(
+    policies: dict[str, list[Rule]], attach: dict[str, Any], asks: Sequence[Ask], *, functions: bool
+) -> Any:
     model = Model()
-    model.load_model_from_text(CASBIN_MODEL)
+    matcher = FUNCTION_MATCHER if functions else EVAL_MATCHER
+    model.load_model_from_text(CASBIN_MODEL.replace("MATCHER", matcher))
     enforcer = casbin.Enforcer(model)
+    regexes: dict[str, re.Pattern[str]] = {}
+    predicates: dict[str, Callable[[CasbinContext], bool]] = {}
     rows = []
     for name, rules in policies.items():
-        for rule in rules:
-            rows.append(
-                [
-                    f"policy:{name}",
-                    glob_regex(rule.resources, lower=False),
-                    glob_regex(rule.actions, lower=True),
-                    casbin_condition(rule.condition),
-                    "deny" if rule.deny else "allow",
-                ]
-            )
+        for index, rule in enumerate(rules):
+            obj = glob_regex(rule.resources, lower=False)
+            act = glob_regex(rule.actions, lower=True)
+            regexes[obj] = re.compile(obj)
+            regexes[act] = re.compile(act)
+            if functions:
+                cond = f"{name}.{index}"
+                predicates[cond] = casbin_predicate(rule.condition)
+            else:
+                cond = casbin_condition(rule.condition)
+            rows.append([f"policy:{name}", obj, act, cond, "deny" if rule.deny else "allow"])
     for preset, actions in PRESET_ACTIONS.items():
-        rows.append([f"policy:{preset}", "^.*$", glob_regex(actions, lower=True), "True", "allow"])
+        act = glob_regex(actions, lower=True)
+        regexes[act] = re.compile(act)
+        regexes["^.*$"] = re.compile("^.*$")
+        predicates[preset] = casbin_predicate(None)
+        rows.append([f"policy:{preset}", "^.*$", act, preset if functions else "True", "allow"])
     enforcer.add_policies(rows)
+    enforcer.add_function("rx", lambda text, pattern: regexes[pattern].match(text) is not None)
+    enforcer.add_function("cond", lambda ctx, cond: predicates[cond](ctx))
     links = []
     for user, names in attach["users"].items():
         links += [[f"user:{user}", f"policy:{n}"] for n in names]
@@ -325,13 +361,10 @@ def casbin_enforcer(policies: dict[str, list[Rule]], attach: dict[str, Any]) -> 
     for channel in CHANNELS + UNLISTED:
         names = attach["channels"].get(channel, attach["default_channel_guardrail"])
         links += [[f"channel:{channel}", f"policy:{n}"] for n in names]
+    members = sorted({(a.user, g) for a in asks for g in a.groups})
+    links += [[f"user:{u}", f"group:{g}"] for u, g in members]
     enforcer.add_grouping_policies(links)
     return enforcer
-
-
-def casbin_membership(enforcer: Any, asks: Sequence[Ask]) -> None:
-    links = {(a.user, g) for a in asks for g in a.groups}
-    enforcer.add_grouping_policies([[f"user:{u}", f"group:{g}"] for u, g in sorted(links)])
 
 
 # --- cedarpy ------------------------------------------------------------------------------
@@ -468,7 +501,8 @@ def show(rows: Sequence[Row], baseline: Row) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100_000)
-    parser.add_argument("--casbin-requests", type=int, default=300)
+    parser.add_argument("--casbin-requests", type=int, default=1_000)
+    parser.add_argument("--casbin-eval-requests", type=int, default=100)
     parser.add_argument("--cedar-requests", type=int, default=3_000)
     parser.add_argument("--cedar-text-requests", type=int, default=100)
     parser.add_argument("--seed", type=int, default=7)
@@ -501,11 +535,7 @@ def main() -> None:
     effects = [engine.evaluate(r).effect for r in requests]
     needs = sum(e is Effect.NEEDS_APPROVAL for e in effects)
 
-    enforcer = casbin_enforcer(policies, attach)
-    casbin_asks = asks[: args.casbin_requests]
-    casbin_membership(enforcer, asks)
-
-    def casbin_call(ask: Ask) -> Callable[[], bool]:
+    def casbin_call(enforcer: Any, ask: Ask) -> Callable[[], bool]:
         ctx = CasbinContext(ask)
         obj, act = resource(ask.app), ask.action.lower()
         return lambda: bool(
@@ -513,7 +543,18 @@ def main() -> None:
             and enforcer.enforce(f"channel:{ask.channel}", obj, act, ctx)
         )
 
-    casbin_row = timed(f"pycasbin {version('casbin')}", [casbin_call(a) for a in casbin_asks])
+    casbin_rows = []
+    for functions, count, label in (
+        (True, args.casbin_requests, "functions"),
+        (False, args.casbin_eval_requests, "eval"),
+    ):
+        enforcer = casbin_enforcer(policies, attach, asks, functions=functions)
+        casbin_rows.append(
+            timed(
+                f"pycasbin {version('casbin')} ({label})",
+                [casbin_call(enforcer, a) for a in asks[:count]],
+            )
+        )
 
     text = cedar_text(policies)
     entities_json = json.dumps(cedar_entities(attach, asks))
@@ -537,9 +578,10 @@ def main() -> None:
         f"requests: {len(requests):,} for ours ({needs:,} needs_approval); baselines on the "
         "first requests of the same stream"
     )
-    show([first, second, casbin_row, cedar_row, cedar_text_row], first)
+    baselines = [*casbin_rows, cedar_row, cedar_text_row]
+    show([first, second, *baselines], first)
     ours_allowed = [e is Effect.ALLOW for e in effects]
-    for row in (casbin_row, cedar_row, cedar_text_row):
+    for row in baselines:
         agree = sum(a == b for a, b in zip(row.allowed, ours_allowed, strict=False))
         print(f"agreement with ours: {row.name}: {agree:,}/{len(row.allowed):,}")
 

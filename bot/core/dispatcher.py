@@ -19,7 +19,7 @@ from bot.core.grammar import Parsed, ParseError
 from bot.core.invocation import Invocation, Press
 from bot.core.notice import Notice, Notify
 from bot.core.operations import OperationFlow
-from bot.core.reply import Reply
+from bot.core.reply import ActionKind, Reply
 from bot.core.spec import CommandSpec
 from bot.trtc.errors import TrtcError
 
@@ -62,6 +62,18 @@ class Core:
     async def press(self, press: Press) -> Reply:
         """Answer one button press; never raises."""
         reference = new_reference()
+        kind, _, command = press.action_id.partition(":")
+        if kind == ActionKind.RUN.value:
+            return await self.handle(
+                Invocation(
+                    actor=press.actor,
+                    channel=press.channel,
+                    text=command,
+                    origin=press.origin,
+                    usergroups=press.usergroups,
+                    thread=press.thread,
+                )
+            )
         try:
             reply = await self.flow.press(press)
         except Exception:

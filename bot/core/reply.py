@@ -23,6 +23,9 @@ class ActionKind(StrEnum):
     APPROVE = "approve"
     REJECT = "reject"
     UNDO = "undo"
+    # Runs a read command as the person who pressed (e.g. one user's breakdown);
+    # the id is "run:<command text>".
+    RUN = "run"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,11 @@ class Action:
     id: str
     label: str
     danger: bool = False  # the button does harm (kick, dismiss): adapters colour it
+
+
+def run_action(label: str, command: str) -> Action:
+    """A button that runs ``command`` for whoever presses it, authorized as usual."""
+    return Action(ActionKind.RUN, f"{ActionKind.RUN.value}:{command}", label)
 
 
 @dataclass(frozen=True, slots=True)

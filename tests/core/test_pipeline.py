@@ -133,3 +133,20 @@ async def test_named_application(harness: Harness) -> None:
     # The on-call policy covers application 1400000001 only.
     denied = await harness.say("oncall", "users staging/1234")
     assert denied.severity is Severity.ERROR and "sdkappid/1400000002" in denied.headline
+
+
+async def test_run_button_runs_a_read_command_as_the_presser(harness: Harness) -> None:
+    """A RUN action executes its command for whoever pressed it, authorized as them."""
+    from bot.core.invocation import Origin, Press
+    from bot.core.reply import run_action
+
+    action = run_action("Users", "users 1234")
+    reply = await harness.core.press(
+        Press(actor="U0VIEWER", channel="C0INCIDENT", action_id=action.id, origin=Origin.BUTTON)
+    )
+    assert "in room 1400000001/1234" in reply.headline
+    kick = run_action("Kick", "kick 1234 alice")
+    refused = await harness.core.press(
+        Press(actor="U0VIEWER", channel="C0INCIDENT", action_id=kick.id, origin=Origin.BUTTON)
+    )
+    assert refused.headline.startswith("Not allowed")

@@ -1,0 +1,200 @@
+"""App Home: what you may run and where, approvals waiting for you, your recent actions.
+
+Published with ``views.publish`` when someone opens the tab, and again for
+every possible approver when an approval appears or is settled. Approval
+buttons carry the core's own action ids; the block id says which channel the
+request came from, so a press from Home is judged with that channel's
+guardrail, as in the thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.authz.policyfile import Attachments
+from bot.core.context import Context
+from bot.core.dispatcher import Core
+from bot.core.invocation import Invocation, Origin
+from bot.core.operations import action_id, approver_decision
+from bot.core.reply import Action, ActionKind, Reply, Table
+from bot.core.values import clock_time, format_duration
+from bot.slack.blocks import (
+    Block,
+    action_blocks,
+    code_chunks,
+    context,
+    headline_text,
+    label_block,
+    mrkdwn,
+    plain,
+    section,
+    table_lines,
+)
+from bot.slack.directory import DirectoryError, SlackDirectory
+from bot.slack.markup import channel_link
+from bot.slack.outbox import Outbox
+from bot.store import AuditRecord, Operation, OperationState
+from commands.whoami import permission_rows
+
+log = logging.getLogger(__name__)
+
+MAX_HOME_BLOCKS = 100
+MAX_APPROVALS = 10
+MAX_CHANNELS = 4
+RECENT = 10
+BLOCK_PREFIX = "home"
+# Where the default guardrail applies: any channel the policy does not name.
+ELSEWHERE = "C0ELSEWHERE"
+
+
+def home_block_channel(block_id: str) -> str | None:
+    """The request's channel from a Home approval's block id, or None if not ours."""
+    prefix, _, rest = block_id.partition("|")
+    channel, _, _ = rest.partition("|")
+    return channel if prefix == BLOCK_PREFIX and channel else None
+
+
+class AppHome:
+    def __init__(
+        self,
+        core: Core,
+        outbox: Outbox,
+        directory: SlackDirectory,
+        attachments: Callable[[], Attachments],
+    ) -> None:
+        self.core = core
+        self.outbox = outbox
+        self.directory = directory
+        self.attachments = attachments
+        self.visitors: set[str] = set()
+        self._sessions = async_sessionmaker(core.services.store.engine, expire_on_commit=False)
+
+    async def publish(self, user: str, *, banner: Reply | None = None) -> bool:
+        self.visitors.add(user)
+        try:
+            groups = await self.directory.groups_of(user)
+        except DirectoryError as exc:
+            log.warning("App Home for %s: %s", user, exc)
+            view = _view([*_banner_blocks(banner), section(f"⚠️ {_UNAVAILABLE}")])
+            return await self.outbox.publish_home(user, view)
+        blocks = [
+            *label_block(self.core.services.label),
+            *_banner_blocks(banner),
+            *await self._approvals(user, groups),
+            *self._permissions(user, groups),
+            *await self._recent(user),
+        ]
+        return await self.outbox.publish_home(user, _view(blocks))
+
+    async def refresh_approvers(self, operation_id: int) -> int:
+        """Republish Home for everyone who may decide this operation (or just did)."""
+        op = await self.core.services.store.operations.get(operation_id)
+        if op is None:
+            return 0
+        attach = self.attachments()
+        candidates = set(self.directory.known_users()) | set(attach.users) | self.visitors
+        candidates.discard(op.requester)
+        published = 0
+        for user in sorted(candidates)[:200]:
+            try:
+                groups = await self.directory.groups_of(user)
+            except DirectoryError:
+                continue
+            _, decision = approver_decision(self.core.services, op, user, groups, op.channel)
+            if decision.allowed:
+                published += await self.publish(user)
+        return published
+
+    async def _approvals(self, user: str, groups: frozenset[str]) -> list[Block]:
+        services = self.core.services
+        now = services.clock()
+        pending = await services.store.operations.in_state(OperationState.PENDING_APPROVAL)
+        blocks: list[Block] = [_header("Approvals waiting for you")]
+        shown = 0
+        for op in pending:
+            if op.expires_at <= now or op.requester == user or shown >= MAX_APPROVALS:
+                continue
+            _, decision = approver_decision(services, op, user, groups, op.channel)
+            if not decision.allowed:
+                continue
+            shown += 1
+            blocks.extend(_approval(op, now))
+        if not shown:
+            blocks.append(context(plain("Nothing is waiting for you.")))
+        return blocks
+
+    def _permissions(self, user: str, groups: frozenset[str]) -> list[Block]:
+        blocks: list[Block] = [_header("What you may run")]
+        named = sorted(self.attachments().channels)[:MAX_CHANNELS]
+        for channel in [*named, ELSEWHERE]:
+            where = "in other channels" if channel == ELSEWHERE else f"in {channel_link(channel)}"
+            inv = Invocation(user, channel, "", Origin.HOME, usergroups=groups)
+            rows = permission_rows(Context(self.core.services, inv), user, groups)
+            table = Table(("Command", "Allowed", "Why"), rows)
+            blocks.append(context(mrkdwn(f"*{where}*")))
+            blocks.extend({"type": "section", "text": mrkdwn(c)} for c in code_chunks(table_lines(table)))
+        return blocks
+
+    async def _recent(self, user: str) -> list[Block]:
+        stmt = (
+            select(AuditRecord)
+            .where(AuditRecord.actor == user)
+            .order_by(AuditRecord.id.desc())
+            .limit(RECENT)
+        )
+        async with self._sessions() as session:
+            records: Sequence[AuditRecord] = (await session.scalars(stmt)).all()
+        blocks: list[Block] = [_header("Your recent actions")]
+        if not records:
+            return [*blocks, context(plain("Nothing yet."))]
+        rows = tuple(
+            (clock_time(r.at, with_date=True), r.text or r.command or "", r.outcome) for r in records
+        )
+        table = Table(("When", "Command", "Outcome"), rows)
+        return [*blocks, *({"type": "section", "text": mrkdwn(c)} for c in code_chunks(table_lines(table)))]
+
+
+_UNAVAILABLE = "Your usergroups could not be read from Slack just now; try again in a minute."
+
+
+def _header(text: str) -> Block:
+    return {"type": "header", "text": plain(text, 150)}
+
+
+def _approval(op: Operation, now: float) -> list[Block]:
+    summary = f"#{op.id} {op.summary}"
+    details = [("Requested by", op.requester), ("Expires in", format_duration(op.expires_at - now))]
+    if op.reason:
+        details.append(("Reason", op.reason))
+    actions = (
+        Action(ActionKind.APPROVE, action_id(ActionKind.APPROVE, op), "Approve", True),
+        Action(ActionKind.REJECT, action_id(ActionKind.REJECT, op), "Reject"),
+    )
+    return [
+        section(summary),
+        {
+            "type": "context",
+            "elements": [
+                mrkdwn(f"from {channel_link(op.channel)}"),
+                *(plain(f"{k}: {v}", 2000) for k, v in details),
+            ],
+        },
+        *action_blocks(actions, block_id=f"{BLOCK_PREFIX}|{op.channel}|{op.id}"),
+    ]
+
+
+def _banner_blocks(reply: Reply | None) -> list[Block]:
+    if reply is None:
+        return []
+    return [section(headline_text(reply)), *(section(line) for line in reply.lines[:3])]
+
+
+def _view(blocks: Iterable[Block]) -> dict[str, Any]:
+    shown = list(blocks)[:MAX_HOME_BLOCKS]
+    return {"type": "home", "blocks": shown}
+
