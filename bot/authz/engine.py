@@ -47,7 +47,8 @@ class PolicySet:
         self.warnings = policy_file.warnings
         self._attach = policy_file.attach
         self._indexes = {name: PolicyIndex(doc) for name, doc in policy_file.policies.items()}
-        self._owner = f":uin/{self.account_uin}:"
+        self._owner = f"uin/{self.account_uin}"
+        self._owned_memo: dict[str, bool] = {}
         self._identity_memo: dict[tuple[str, frozenset[str], str], Bucket] = {}
         self._guardrail_memo: dict[tuple[str, str], Bucket | None] = {}
 
@@ -128,7 +129,10 @@ class PolicySet:
             for statement in guardrail.denies:
                 if statement.matches(resource, ctx):
                     return statement.decision
-        if self._owner not in resource and not self._owned(resource):
+        owned = self._owned_memo.get(resource)
+        if owned is None:
+            owned = self._owned(resource)
+        if not owned:
             return _IMPLICIT_DENY
         for allow in identity.allows:
             if allow.matches(resource, ctx):
@@ -144,11 +148,18 @@ class PolicySet:
         return allow.decision
 
     def _owned(self, resource: str) -> bool:
-        """False only for a qcs name that names another account's UIN."""
-        if not resource.startswith("qcs:"):
-            return True
+        """False only for a qcs name whose account segment names another UIN."""
         segments = resource.split(":", 5)
-        return len(segments) < 6 or not segments[4].startswith("uin/")
+        owned = (
+            len(segments) < 6
+            or segments[0] != "qcs"
+            or not segments[4].startswith("uin/")
+            or segments[4] == self._owner
+        )
+        if len(self._owned_memo) >= MEMO_LIMIT:
+            self._owned_memo.clear()
+        self._owned_memo[resource] = owned
+        return owned
 
     def _identity(self, user_id: str, usergroups: frozenset[str], key: str) -> Bucket:
         memo_key = (user_id, usergroups, key)

@@ -15,10 +15,16 @@ from datetime import UTC, datetime
 MAX_NUMERIC_ROOM = 4_294_967_294
 # String room ids: up to 64 bytes of letters, digits and these symbols (TRTC docs).
 _STR_ROOM = re.compile(r"^[A-Za-z0-9 !#$%&()+\-:;<=.>?@\[\]^_{}|~,]{1,64}$")
-# UserId: up to 32 bytes of letters, digits, underscore and hyphen (TRTC docs).
-_USER = re.compile(r"^[A-Za-z0-9_\-]{1,32}$")
-_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+# UserId: TRTC's docs recommend up to 32 bytes of letters, digits and underscore
+# ("preferably", so not enforced by TRTC); apps also use - . @, which we accept.
+_USER = re.compile(r"^[A-Za-z0-9_\-.@]{1,32}$")
+_DURATION = re.compile(r"^(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$")
 _SLACK_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts '²' and other scripts' digits."""
+    return text.isascii() and text.isdigit()
 
 
 class BadValue(ValueError):
@@ -71,7 +77,7 @@ def parse_room(text: str, *, apps: Mapping[str, int], default_app: int | None) -
     sdkappid, app_name = _resolve_app(app_part, apps, default_app)
     if not room_part:
         raise BadValue(f"{text!r}: the room is missing after the slash, e.g. prod/1234")
-    if room_part.isdigit() and room_part[0] != "0":
+    if _digits(room_part) and room_part[0] != "0":
         if int(room_part) > MAX_NUMERIC_ROOM:
             raise BadValue(
                 f"room {room_part} is out of range: numeric rooms are 1 to {MAX_NUMERIC_ROOM}"
@@ -96,7 +102,7 @@ def _resolve_app(
         return default_app, None
     if name in apps:
         return apps[name], name
-    if name.isdigit() and len(name) >= 7:
+    if _digits(name) and len(name) >= 7:
         return int(name), None
     known = ", ".join(sorted(apps)) or "none configured"
     raise BadValue(f"unknown application {name!r} (known: {known}); or give its SdkAppId")
@@ -108,9 +114,7 @@ def parse_user(text: str) -> str:
     if len(text.encode()) > 32:
         raise BadValue(f"user id {text[:40]!r}… is too long: TRTC user ids are at most 32 bytes")
     if not _USER.match(text):
-        raise BadValue(
-            f"{text!r} is not a TRTC user id: letters, digits, underscore and hyphen only"
-        )
+        raise BadValue(f"{text!r} is not a TRTC user id: letters, digits and _ - . @ only")
     return text
 
 
@@ -134,7 +138,7 @@ def format_duration(seconds: float) -> str:
     if seconds < 60:
         return f"{seconds}s"
     parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
         if seconds >= size:
             parts.append(f"{seconds // size}{unit}")
             seconds %= size
@@ -150,7 +154,7 @@ def parse_slack_user(text: str) -> str:
 
 
 def parse_count(text: str, *, minimum: int, maximum: int) -> int:
-    if not text.isdigit():
+    if not _digits(text):
         raise BadValue(f"{text!r} is not a whole number")
     value = int(text)
     if not minimum <= value <= maximum:

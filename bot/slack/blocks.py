@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.reply import Action, ActionKind, Reply, Severity, Table
-from bot.slack.markup import code, escape, fit
+from bot.slack.markup import escape, fit, user_mention
 
 Block = dict[str, Any]
 
@@ -182,3 +182,20 @@ def _group(quoted: Sequence[str], limit: int) -> list[list[str]]:
             groups.append([line])
             size = len(line)
     return groups
+
+
+def parent_message(label: str | None, actor: str, command: str, status: str) -> Message:
+    """A slash command's visible parent: who ran what, and how it went (details in thread)."""
+    line = f"/trtc {command}"
+    return Message(
+        fit(f"{line}: {status}", MAX_FALLBACK),
+        [
+            *label_block(label),
+            context(mrkdwn(f"{user_mention(actor)} ran"), plain(line)),
+            section(status),
+        ],
+    )
+
+
+def progress_message(label: str | None, status: str) -> Message:
+    return Message(fit(status, MAX_FALLBACK), [*label_block(label), section(f"⏳ {status}")])

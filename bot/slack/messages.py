@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import String, UniqueConstraint, select
+from sqlalchemy import String, Text, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -34,6 +34,9 @@ class SlackMessage(Base):
     channel: Mapped[str] = mapped_column(String(64))
     ts: Mapped[str] = mapped_column(String(32))
     style: Mapped[str] = mapped_column(String(16))
+    # A parent message's caption: who ran which command.
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    command: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[float]
 
 
@@ -42,17 +45,23 @@ class Shown:
     channel: str
     ts: str
     style: Style
+    actor: str | None = None
+    command: str | None = None
 
 
 class MessageTracker:
     def __init__(self, engine: AsyncEngine) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
 
-    async def add(
-        self, operation_id: int, channel: str, ts: str, style: Style, *, now: float
-    ) -> None:
+    async def add(self, operation_id: int, shown: Shown, *, now: float) -> None:
         row = SlackMessage(
-            operation_id=operation_id, channel=channel, ts=ts, style=style.value, created_at=now
+            operation_id=operation_id,
+            channel=shown.channel,
+            ts=shown.ts,
+            style=shown.style.value,
+            actor=shown.actor,
+            command=shown.command,
+            created_at=now,
         )
         try:
             async with self._sessions.begin() as session:
@@ -68,7 +77,7 @@ class MessageTracker:
         )
         async with self._sessions() as session:
             rows: Sequence[SlackMessage] = (await session.scalars(stmt)).all()
-        return [Shown(r.channel, r.ts, Style(r.style)) for r in rows]
+        return [Shown(r.channel, r.ts, Style(r.style), r.actor, r.command) for r in rows]
 
     async def operation_at(self, channel: str, ts: str) -> int | None:
         """The operation a message shows (the one whose button was pressed)."""

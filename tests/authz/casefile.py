@@ -38,7 +38,7 @@ def scenario_params(kind: str) -> list[Any]:
     `kind` is "cases" (a request and its decision) or "approvals".
     """
     params = []
-    names = sorted(p.name for p in FIXTURES.glob("evaluate_*.yaml")) + ["vectors.yaml"]
+    names = [*sorted(p.name for p in FIXTURES.glob("evaluate_*.yaml")), "vectors.yaml"]
     for name in names:
         for scenario in _scenarios(name).values():
             for case in scenario.get(kind, []):

@@ -14,7 +14,9 @@ DESIGN = str(FIXTURES / "files" / "design.yaml")
 APP = "qcs::trtc::uin/100000000001:sdkappid/1400000001"
 
 
-def _simulate(*extra: str, groups: tuple[str, ...] = ("S0ONCALL",), channel: str = "C0INCIDENT") -> list[str]:
+def _simulate(
+    *extra: str, groups: tuple[str, ...] = ("S0ONCALL",), channel: str = "C0INCIDENT"
+) -> list[str]:
     argv = ["policy", "simulate", DESIGN, "--user", "U9", "--channel", channel, "--resource", APP]
     for group in groups:
         argv += ["--group", group]
@@ -57,7 +59,10 @@ def test_check_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
 def test_check_prints_warnings(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
     """Warnings go to stderr and do not make a valid file invalid."""
     path = tmp_path / "p.yaml"
-    path.write_text('account_uin: "1"\npolicies: {p: {version: "2.0", statement: {effect: allow, action: "*", resource: "*"}}}\n')
+    path.write_text(
+        'account_uin: "1"\n'
+        'policies: {p: {version: "2.0", statement: {effect: allow, action: "*", resource: "*"}}}\n'
+    )
     assert main(["policy", "check", str(path)]) == 0
     assert "warning: policy 'p' is not attached to anyone" in capsys.readouterr().err
 
@@ -65,12 +70,19 @@ def test_check_prints_warnings(tmp_path: Any, capsys: pytest.CaptureFixture[str]
 def test_simulate_allow_json(capsys: pytest.CaptureFixture[str]) -> None:
     """An allowed request exits 0 and prints exactly decision, reason, policy, statement."""
     assert main(_simulate("--action", "trtc:RemoveUser", "--json")) == 0
-    assert _json(capsys) == {"decision": "allow", "reason": "allowed", "policy": "oncall", "statement": 0}
+    assert _json(capsys) == {
+        "decision": "allow",
+        "reason": "allowed",
+        "policy": "oncall",
+        "statement": 0,
+    }
 
 
 def test_simulate_needs_approval_json(capsys: pytest.CaptureFixture[str]) -> None:
     """needs_approval exits 1, like a deny."""
-    argv = _simulate("--action", "name/trtc:DismissRoom", "--context", "chatops:approved=false", "--json")
+    argv = _simulate(
+        "--action", "name/trtc:DismissRoom", "--context", "chatops:approved=false", "--json"
+    )
     assert main(argv) == 1
     assert _json(capsys) == {
         "decision": "needs_approval",
@@ -82,23 +94,39 @@ def test_simulate_needs_approval_json(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_simulate_approved_context(capsys: pytest.CaptureFixture[str]) -> None:
     """--context k=v reaches the conditions."""
-    assert main(_simulate("--action", "trtc:DismissRoom", "--context", "chatops:approved=true", "--json")) == 0
+    assert (
+        main(
+            _simulate(
+                "--action", "trtc:DismissRoom", "--context", "chatops:approved=true", "--json"
+            )
+        )
+        == 0
+    )
     assert _json(capsys)["decision"] == "allow"
 
 
 def test_simulate_guardrail_deny_json(capsys: pytest.CaptureFixture[str]) -> None:
     """A deny exits 1 and names the guardrail as the reason."""
     assert main(_simulate("--action", "trtc:RemoveUser", "--json", channel="C0RANDOM")) == 1
-    assert _json(capsys) == {"decision": "deny", "reason": "guardrail", "policy": None, "statement": None}
+    assert _json(capsys) == {
+        "decision": "deny",
+        "reason": "guardrail",
+        "policy": None,
+        "statement": None,
+    }
 
 
 def test_simulate_implicit_deny_text(capsys: pytest.CaptureFixture[str]) -> None:
     """Without --json one human line explains the decision."""
     assert main(_simulate("--action", "trtc:RemoveUser", groups=())) == 1
-    assert capsys.readouterr().out == "deny (implicit_deny): no identity policy allows this request\n"
+    assert (
+        capsys.readouterr().out == "deny (implicit_deny): no identity policy allows this request\n"
+    )
 
 
-def test_simulate_repeated_context_key_is_multi_valued(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_simulate_repeated_context_key_is_multi_valued(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A --context key given twice has both values (for for_any_value / for_all_value)."""
     path = tmp_path / "p.yaml"
     path.write_text(
@@ -110,10 +138,24 @@ def test_simulate_repeated_context_key_is_multi_valued(tmp_path: Any, capsys: py
         "      effect: allow\n"
         '      action: "trtc:*"\n'
         '      resource: "*"\n'
-        '      condition: {for_all_value:string_like: {"trtc:tag": ["a*"]}, null_equal: {"trtc:tag": false}}\n'
+        "      condition:\n"
+        '        for_all_value:string_like: {"trtc:tag": ["a*"]}\n'
+        '        null_equal: {"trtc:tag": false}\n'
         "attach: {users: {U1: [p]}}\n"
     )
-    base = ["policy", "simulate", str(path), "--user", "U1", "--channel", "C", "--action", "trtc:X", "--resource", "*"]
+    base = [
+        "policy",
+        "simulate",
+        str(path),
+        "--user",
+        "U1",
+        "--channel",
+        "C",
+        "--action",
+        "trtc:X",
+        "--resource",
+        "*",
+    ]
     assert main([*base, "--context", "trtc:tag=a1", "--context", "trtc:tag=a2"]) == 0
     assert main([*base, "--context", "trtc:tag=a1", "--context", "trtc:tag=b"]) == 1
     capsys.readouterr()
@@ -121,8 +163,20 @@ def test_simulate_repeated_context_key_is_multi_valued(tmp_path: Any, capsys: py
 
 def test_simulate_invalid_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     """simulate on an invalid file exits 2, not 1: no decision was made."""
-    argv = ["policy", "simulate", str(FIXTURES / "files" / "duplicate_key.json"), "--user", "U", "--channel", "C",
-            "--action", "trtc:RemoveUser", "--resource", "*", "--json"]
+    argv = [
+        "policy",
+        "simulate",
+        str(FIXTURES / "files" / "duplicate_key.json"),
+        "--user",
+        "U",
+        "--channel",
+        "C",
+        "--action",
+        "trtc:RemoveUser",
+        "--resource",
+        "*",
+        "--json",
+    ]
     assert main(argv) == 2
     out = capsys.readouterr()
     assert out.out == ""
@@ -134,8 +188,21 @@ def test_simulate_invalid_file_exits_2(capsys: pytest.CaptureFixture[str]) -> No
     [
         ["policy"],
         ["policy", "simulate", DESIGN, "--user", "U", "--channel", "C", "--action", "trtc:X"],
-        ["policy", "simulate", DESIGN, "--user", "U", "--channel", "C", "--action", "a", "--resource", "*",
-         "--context", "no-equals-sign"],
+        [
+            "policy",
+            "simulate",
+            DESIGN,
+            "--user",
+            "U",
+            "--channel",
+            "C",
+            "--action",
+            "a",
+            "--resource",
+            "*",
+            "--context",
+            "no-equals-sign",
+        ],
     ],
 )
 def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:

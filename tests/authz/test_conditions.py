@@ -34,7 +34,9 @@ def _context(raw: dict[str, Any]) -> dict[str, ContextValue]:
 
 
 @pytest.mark.parametrize(("operator", "key", "values", "context", "expect"), _rows())
-def test_operator(operator: str, key: str, values: Any, context: dict[str, Any], expect: bool) -> None:
+def test_operator(
+    operator: str, key: str, values: Any, context: dict[str, Any], expect: bool
+) -> None:
     """The operator is true or false (or handles the missing key) exactly as the table says."""
     (condition,) = compile_condition({operator: {key: values}})
     assert condition.holds(_context(context)) is expect

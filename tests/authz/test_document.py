@@ -13,7 +13,10 @@ from tests.authz.casefile import read
 
 
 def _doc_params() -> list[Any]:
-    return [pytest.param(c["document"], c["error"], id=c["name"]) for c in read("invalid_documents.yaml")]
+    return [
+        pytest.param(c["document"], c["error"], id=c["name"])
+        for c in read("invalid_documents.yaml")
+    ]
 
 
 def _file_params() -> list[Any]:
@@ -56,7 +59,9 @@ def _padded(size: int) -> dict[str, Any]:
     """A valid document whose compact JSON is exactly `size` characters long."""
     doc: dict[str, Any] = {
         "version": "2.0",
-        "statement": [{"effect": "allow", "action": "trtc:*", "resource": "qcs::trtc::uin/1:sdkappid/"}],
+        "statement": [
+            {"effect": "allow", "action": "trtc:*", "resource": "qcs::trtc::uin/1:sdkappid/"}
+        ],
     }
     doc["statement"][0]["resource"] += "x" * (size - compact_size(doc))
     assert compact_size(doc) == size

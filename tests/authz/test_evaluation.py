@@ -10,7 +10,9 @@ from tests.authz.casefile import build_request, policy_set, scenario_params
 
 
 @pytest.mark.parametrize(("fixture", "scenario", "defaults", "case"), scenario_params("cases"))
-def test_decision(fixture: str, scenario: str, defaults: dict[str, Any], case: dict[str, Any]) -> None:
+def test_decision(
+    fixture: str, scenario: str, defaults: dict[str, Any], case: dict[str, Any]
+) -> None:
     """Each fixture request gets exactly the decision, reason, policy and statement listed."""
     policies = policy_set(fixture, scenario)
     decision = policies.evaluate(build_request(policies, defaults, case["request"]))
@@ -18,7 +20,9 @@ def test_decision(fixture: str, scenario: str, defaults: dict[str, Any], case: d
 
 
 @pytest.mark.parametrize(("fixture", "scenario", "defaults", "case"), scenario_params("approvals"))
-def test_approval(fixture: str, scenario: str, defaults: dict[str, Any], case: dict[str, Any]) -> None:
+def test_approval(
+    fixture: str, scenario: str, defaults: dict[str, Any], case: dict[str, Any]
+) -> None:
     """Each fixture approver gets exactly the approval decision listed for the pending request."""
     policies = policy_set(fixture, scenario)
     pending = build_request(policies, defaults, case["pending"])

@@ -24,14 +24,19 @@ def test_yaml_and_json_files_mean_the_same() -> None:
     """The DESIGN.md example gives the same decisions read as YAML or as JSON."""
     from_yaml = load_policy_file(FILES / "design.yaml")
     from_json = load_policy_file(FILES / "design.json")
-    for action in ("trtc:RemoveUser", "trtc:DismissRoom", "trtc:DescribeRoomInfo", "chatops:Approve"):
+    for action in (
+        "trtc:RemoveUser",
+        "trtc:DismissRoom",
+        "trtc:DescribeRoomInfo",
+        "chatops:Approve",
+    ):
         for channel in ("C0INCIDENT", "C0ELSEWHERE"):
             request = _request(action, channel=channel)
             assert from_yaml.evaluate(request) == from_json.evaluate(request)
 
 
 def test_design_example_decisions() -> None:
-    """On-call may kick in the incident channel, needs approval to dismiss, and only reads elsewhere."""
+    """On-call kicks in the incident channel, needs approval to dismiss, only reads elsewhere."""
     policies = load_policy_file(FILES / "design.yaml")
     assert policies.evaluate(_request("trtc:RemoveUser")).effect is Effect.ALLOW
     assert policies.evaluate(_request("trtc:DismissRoom")).effect is Effect.NEEDS_APPROVAL
@@ -78,7 +83,7 @@ def test_aws_spelling_in_a_file_names_everything(tmp_path: Path) -> None:
 )
 def test_unreadable_text_is_a_policy_error(text: str, fmt: str, message: str) -> None:
     """Syntax errors become PolicyError with the file named, never a parser exception."""
-    with pytest.raises(PolicyError, match="^bad: ") as caught:
+    with pytest.raises(PolicyError, match=r"^bad: ") as caught:
         loads(text, file="bad", fmt=fmt)  # type: ignore[arg-type]
     assert message in caught.value.message
 

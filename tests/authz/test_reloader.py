@@ -22,7 +22,8 @@ def _policy(action: str) -> str:
     return (
         'account_uin: "1"\n'
         "policies:\n"
-        f'  p: {{version: "2.0", statement: [{{effect: allow, action: "{action}", resource: "*"}}]}}\n'
+        '  p: {version: "2.0", statement: '
+        f'[{{effect: allow, action: "{action}", resource: "*"}}]}}\n'
         "attach: {users: {U1: [p]}}\n"
     )
 
@@ -35,6 +36,14 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     stamp = 1_700_000_000_000_000_000 + next(_ticks) * 1_000_000_000
     os.utime(path, ns=(stamp, stamp))
+
+
+def _rewrite_unnoticed(path: Path, text: str) -> None:
+    """New content of the same size and modification time: polling cannot see it."""
+    stat = path.stat()
+    assert len(text) == stat.st_size
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
 @pytest.fixture
@@ -120,11 +129,7 @@ async def test_sighup_reloads(policy_path: Path) -> None:
     loop = asyncio.get_running_loop()
     reloader.install_sighup(loop)
     try:
-        stat = policy_path.stat()
-        same_size = _policy("trtc:Describe??")
-        assert len(same_size) == stat.st_size
-        policy_path.write_text(same_size, encoding="utf-8")
-        os.utime(policy_path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        _rewrite_unnoticed(policy_path, _policy("trtc:Describe??"))
         assert reloader.check() is False  # invisible to polling
         os.kill(os.getpid(), signal.SIGHUP)
         for _ in range(100):

@@ -59,6 +59,11 @@ def _user_information(call: Call, m: Member, now: int) -> dict[str, Any]:
     }
 
 
+def _stayed(m: Member, start: int, end: int, now: int) -> bool:
+    """In the call at some instant of [start, end] (a join still to come does not count)."""
+    return m.join_ts <= end and m.stay_end(now) >= start
+
+
 def describe_room_info(world: World, p: dict[str, Any], seed: int) -> dict[str, Any]:
     check_app(world, p["SdkAppId"], "InvalidParameter.SdkAppId")
     now = world.now()
@@ -96,7 +101,7 @@ def _users_page(
         return None, []
     start, end = p["StartTime"], p["EndTime"]
     members = sorted(
-        (m for m in call.members.values() if m.join_ts <= end and m.stay_end(now) >= start),
+        (m for m in call.members.values() if _stayed(m, start, min(end, now), now)),
         key=lambda m: (m.join_ts, m.user_id),
     )
     if wanted:

@@ -265,7 +265,7 @@ def quality_data(
         return streams[member.user_id]
 
     def overlapping(m: Member) -> bool:
-        return m.join_ts <= end and m.stay_end(now) >= start
+        return m.join_ts <= min(end, now) and m.stay_end(now) >= start
 
     senders = sorted(
         (m for m in call.members.values() if m.publishes and overlapping(m)),

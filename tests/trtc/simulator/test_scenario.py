@@ -210,3 +210,35 @@ def test_missing_file_is_a_scenario_error(tmp_path: Path) -> None:
     """A scenario path that does not exist is reported, not a traceback."""
     with pytest.raises(ScenarioError, match="cannot read scenario"):
         load_scenario(tmp_path / "nope.yaml")
+
+
+async def test_scheduled_joins_and_exits_happen_as_the_clock_moves() -> None:
+    """A join or exit scripted after "now" takes effect once the clock passes it."""
+    clock = [float(NOW)]
+    scenario = parse_scenario(
+        {
+            "include_defaults": False,
+            "rooms": [
+                {
+                    "room": 55,
+                    "started_minutes_ago": 5,
+                    "users": ["host", {"id": "late", "join_minute": 10}],
+                    "script": [{"kind": "exit", "user": "host", "at_minute": 8}],
+                }
+            ],
+        }
+    )
+    config = frozen_config(scenario=scenario, clock=lambda: clock[0])
+    async with serve_simulator(config) as running, aiohttp.ClientSession() as session:
+        wire = Wire(session, running)
+        world = running.simulator.world
+        room = world.room(1400000001, 55)
+        assert room is not None
+        window = {"SdkAppId": 1400000001, "CommId": room.comm_id, "StartTime": NOW - 300}
+        users = await wire.call("DescribeUserInfo", {**window, "EndTime": NOW + 3600})
+        assert [u["UserId"] for u in users.response["UserList"]] == ["host"]
+        clock[0] = NOW + 6 * 60
+        assert room.present_user_ids() == ["late"]
+        users = await wire.call("DescribeUserInfo", {**window, "EndTime": NOW + 360})
+        listed = {u["UserId"]: u["Finished"] for u in users.response["UserList"]}
+        assert listed == {"host": True, "late": False}

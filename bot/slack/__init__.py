@@ -1,0 +1,23 @@
+"""The Slack adapter: Bolt listeners, Block Kit rendering, App Home, HTTP and Socket Mode."""
+
+from bot.slack.app import SlackBot, create_slack_app, prepare_database
+from bot.slack.blocks import Message, render
+from bot.slack.deliveries import SlackDelivery
+from bot.slack.directory import DirectoryError, SlackDirectory
+from bot.slack.messages import SlackMessage
+from bot.slack.server import serve_http, socket_mode, web_app
+
+__all__ = [
+    "DirectoryError",
+    "Message",
+    "SlackBot",
+    "SlackDelivery",
+    "SlackDirectory",
+    "SlackMessage",
+    "create_slack_app",
+    "prepare_database",
+    "render",
+    "serve_http",
+    "socket_mode",
+    "web_app",
+]

@@ -1,0 +1,293 @@
+"""Slack in, core, Slack out: the translations, and nothing else.
+
+Identity is the user id of the signed payload and the usergroups Slack says
+they are in; the text is what they typed, unescaped. Replies come back as
+structured ``Reply`` values and leave as Block Kit. An operation's messages
+(the thread reply, the approvals-channel copy, a slash command's parent) are
+remembered, so a press, an expiry or an Undo edits all of them in place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any
+
+from bot.core.dispatcher import Core
+from bot.core.invocation import Invocation, Origin, Press
+from bot.core.notice import Notice
+from bot.core.reply import Reply, Severity
+from bot.slack.blocks import (
+    Message,
+    headline_text,
+    parent_message,
+    progress_message,
+    render,
+)
+from bot.slack.directory import DirectoryError, SlackDirectory
+from bot.slack.home import AppHome, home_block_channel
+from bot.slack.markup import channel_link, escape, user_mention
+from bot.slack.messages import MessageTracker, Shown, Style
+from bot.slack.outbox import Outbox
+from bot.slack.progress import StatusMessage
+
+log = logging.getLogger(__name__)
+
+Respond = Callable[..., Awaitable[Any]]
+
+NO_GROUPS = Reply(
+    "Your usergroups could not be read from Slack just now, so nothing was run; "
+    "try again in a minute.",
+    Severity.ERROR,
+    private=True,
+)
+
+
+class SlackAdapter:
+    def __init__(
+        self,
+        core: Core,
+        outbox: Outbox,
+        tracker: MessageTracker,
+        directory: SlackDirectory,
+        home: AppHome,
+        *,
+        approvals_channel: str | None = None,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        progress_interval: float = 2.0,
+    ) -> None:
+        self.core = core
+        self.outbox = outbox
+        self.tracker = tracker
+        self.directory = directory
+        self.home = home
+        self.approvals_channel = approvals_channel
+        self._clock = clock
+        self._monotonic = monotonic
+        self._progress_interval = progress_interval
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def label(self) -> str | None:
+        return self.core.services.label
+
+    # -- ways in -----------------------------------------------------------------
+
+    async def command(self, *, user: str, channel: str, text: str, respond: Respond) -> None:
+        """``/trtc …`` (already acknowledged): a visible parent, the result in its thread."""
+        text = text.strip() or "help"
+        groups = await self._groups(user)
+        if groups is None:
+            await respond(text=render(NO_GROUPS)[0].text, response_type="ephemeral")
+            return
+        status = self._status(
+            channel, None, lambda s: parent_message(self.label, user, text, s)
+        )
+        parent, error = await status.open("Working…")
+        if parent is None:
+            await respond(
+                text=f"I could not post in this channel ({escape(error or 'unknown')}); "
+                "invite me with `/invite`, then try again. Nothing was run.",
+                response_type="ephemeral",
+            )
+            return
+        inv = Invocation(user, channel, text, Origin.SLASH, usergroups=groups, thread=parent)
+        reply = await self.core.handle(inv, progress=status.report)
+        await status.close()
+        await self.deliver(reply, channel=channel, thread=parent, actor=user)
+        outcome = "Answered privately." if reply.private else headline_text(reply)
+        await self.outbox.update(channel, parent, parent_message(self.label, user, text, outcome))
+        if reply.operation_id is not None:
+            shown = Shown(channel, parent, Style.SUMMARY, actor=user, command=text)
+            await self.tracker.add(reply.operation_id, shown, now=self._clock())
+
+    async def mention(
+        self, *, user: str, channel: str, text: str, ts: str, thread_ts: str | None
+    ) -> None:
+        """``@bot …``: answered in the thread where it was said."""
+        thread = thread_ts or ts
+        text = text.strip() or "help"
+        groups = await self._groups(user)
+        if groups is None:
+            await self.outbox.ephemeral(channel, user, render(NO_GROUPS)[0], thread_ts=thread)
+            return
+        status = self._status(channel, thread, lambda s: progress_message(self.label, s))
+        inv = Invocation(user, channel, text, Origin.MENTION, usergroups=groups, thread=thread)
+        reply = await self.core.handle(inv, progress=status.report)
+        await status.close()
+        await self.deliver(reply, channel=channel, thread=thread, actor=user, reuse=status.ts)
+
+    async def press(self, body: Mapping[str, Any]) -> None:
+        """A ``block_actions`` payload (already acknowledged and deduplicated)."""
+        user = str(body["user"]["id"])
+        action = (body.get("actions") or [{}])[0]
+        container = body.get("container") or {}
+        label = str((action.get("text") or {}).get("text") or "A button")
+        from_home = container.get("type") == "view"
+        if from_home:
+            channel = home_block_channel(str(action.get("block_id", "")))
+            message_ts = thread = None
+        else:
+            message = body.get("message") or {}
+            channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+            message_ts = container.get("message_ts") or message.get("ts")
+            thread = message.get("thread_ts") or message_ts
+        if not channel:
+            log.warning("a press without a channel was ignored: %s", action.get("action_id"))
+            return
+        groups = await self._groups(user)
+        reply = NO_GROUPS
+        if groups is not None:
+            press = Press(
+                actor=user,
+                channel=channel,
+                action_id=str(action.get("value") or action.get("action_id") or ""),
+                origin=Origin.HOME if from_home else Origin.BUTTON,
+                usergroups=groups,
+                thread=thread,
+            )
+            reply = await self.core.press(press)
+        if reply.private:
+            if from_home:
+                await self.home.publish(user, banner=reply)
+            else:
+                await self.outbox.ephemeral(channel, user, render(reply)[0], thread_ts=thread)
+            return
+        note = f"{escape(label)} pressed by {user_mention(user)}"
+        op_id = reply.operation_id
+        if op_id is None and message_ts:
+            op_id = await self.tracker.operation_at(channel, message_ts)
+        pressed = Shown(channel, message_ts, Style.FULL) if message_ts else None
+        where = None if from_home else (channel, thread)
+        await self.show(reply, op_id, note=note, pressed=pressed, thread=where)
+        if from_home:
+            await self.home.publish(user, banner=reply)
+
+    async def home_opened(self, user: str) -> None:
+        await self.home.publish(user)
+
+    async def on_notice(self, notice: Notice) -> None:
+        """The core's listener: expiries and timed-mute lifts, nobody pressed anything."""
+        reply = notice.reply
+        if reply.operation_id is not None and await self.tracker.of(reply.operation_id):
+            await self.show(reply, reply.operation_id, thread=(notice.channel, notice.thread))
+            return
+        await self.deliver(reply, channel=notice.channel, thread=notice.thread, actor=None)
+
+    # -- ways out ----------------------------------------------------------------
+
+    async def deliver(
+        self,
+        reply: Reply,
+        *,
+        channel: str,
+        thread: str | None,
+        actor: str | None,
+        reuse: str | None = None,
+    ) -> str | None:
+        """Post a reply in the thread (or into ``reuse``, a status message); its ts."""
+        pages = render(reply)
+        if reply.private and actor is not None:
+            await self.outbox.ephemeral(channel, actor, pages[0], thread_ts=thread)
+            if reuse:
+                await self.outbox.update(channel, reuse, progress_message(self.label, "Done."))
+            return None
+        if reuse is not None and await self.outbox.update(channel, reuse, pages[0]):
+            ts: str | None = reuse
+        else:
+            ts = await self.outbox.post(channel, pages[0], thread_ts=thread)
+        for page in pages[1:]:
+            await self.outbox.post(channel, page, thread_ts=thread or ts)
+        op_id = reply.operation_id
+        if op_id is not None and ts is not None:
+            await self.tracker.add(op_id, Shown(channel, ts, Style.FULL), now=self._clock())
+        if op_id is not None and reply.notify_approvers:
+            await self._copy_to_approvers(reply, op_id, channel)
+            self.spawn(self.home.refresh_approvers(op_id))
+        await self._upload(reply, channel, thread or ts)
+        return ts
+
+    async def show(
+        self,
+        reply: Reply,
+        op_id: int | None,
+        *,
+        note: str | None = None,
+        pressed: Shown | None = None,
+        thread: tuple[str, str | None] | None = None,
+    ) -> None:
+        """Edit every message of the operation to show ``reply``, buttons and all."""
+        targets = await self.tracker.of(op_id) if op_id is not None else []
+        if pressed is not None and all((t.channel, t.ts) != (pressed.channel, pressed.ts) for t in targets):
+            targets.append(pressed)
+        pages = render(reply, note=note)
+        if not targets and thread is not None:
+            await self.deliver(reply, channel=thread[0], thread=thread[1], actor=None)
+            return
+        await asyncio.gather(*(self.outbox.update(t.channel, t.ts, self._drawn(t, reply, pages[0])) for t in targets))
+        if thread is not None:
+            for page in pages[1:]:
+                await self.outbox.post(thread[0], page, thread_ts=thread[1])
+            await self._upload(reply, thread[0], thread[1])
+        if op_id is not None:
+            self.spawn(self.home.refresh_approvers(op_id))
+
+    def _drawn(self, shown: Shown, reply: Reply, full: Message) -> Message:
+        if shown.style is Style.SUMMARY:
+            return parent_message(
+                self.label, shown.actor or "", shown.command or "", headline_text(reply)
+            )
+        return full
+
+    async def _copy_to_approvers(self, reply: Reply, op_id: int, channel: str) -> None:
+        where = self.approvals_channel
+        if not where or where == channel:
+            return
+        page = render(reply, note=f"Requested in {channel_link(channel)}")[0]
+        ts = await self.outbox.post(where, page)
+        if ts is not None:
+            await self.tracker.add(op_id, Shown(where, ts, Style.FULL), now=self._clock())
+
+    async def _upload(self, reply: Reply, channel: str, thread: str | None) -> None:
+        for attachment in reply.files:
+            await self.outbox.upload(channel, thread, attachment)
+
+    # -- plumbing ------------------------------------------------------------------
+
+    async def _groups(self, user: str) -> frozenset[str] | None:
+        try:
+            return await self.directory.groups_of(user)
+        except DirectoryError as exc:
+            log.warning("usergroups of %s unavailable: %s", user, exc)
+            return None
+
+    def _status(
+        self, channel: str, thread: str | None, draw: Callable[[str], Message]
+    ) -> StatusMessage:
+        return StatusMessage(
+            self.outbox,
+            channel,
+            thread_ts=thread,
+            draw=draw,
+            interval=self._progress_interval,
+            clock=self._monotonic,
+        )
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Follow-up work (Home refreshes) that must not hold up the reply."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background Slack work failed", exc_info=task.exception())
+
+    async def drain(self) -> None:
+        """Wait for follow-up work (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)

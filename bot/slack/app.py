@@ -1,0 +1,93 @@
+"""The Slack app, wired once: Bolt, the adapter and what it keeps.
+
+Every collaborator can be passed in (the Web API client, clocks, pacing), so
+tests point it at a local fake of Slack instead of patching anything.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.authz.policyfile import Attachments
+from bot.core.dispatcher import Core
+from bot.settings import Settings
+from bot.slack import listeners
+from bot.slack.adapter import SlackAdapter
+from bot.slack.deliveries import Deliveries, SlackDelivery
+from bot.slack.directory import SlackDirectory
+from bot.slack.home import AppHome
+from bot.slack.messages import MessageTracker, SlackMessage
+from bot.slack.outbox import Outbox, web_client
+from bot.store.tables import Base
+
+
+@dataclass
+class SlackBot:
+    app: AsyncApp
+    adapter: SlackAdapter
+    outbox: Outbox
+    directory: SlackDirectory
+    tracker: MessageTracker
+    deliveries: Deliveries
+
+
+async def prepare_database(engine: AsyncEngine) -> None:
+    """Create the adapter's tables (``Store.open`` does too when this module was imported first)."""
+    tables = [SlackDelivery.__table__, SlackMessage.__table__]
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all, tables=tables)
+
+
+def create_slack_app(
+    settings: Settings,
+    core: Core,
+    *,
+    attachments: Callable[[], Attachments],
+    client: AsyncWebClient | None = None,
+    clock: Callable[[], float] = time.time,
+    monotonic: Callable[[], float] = time.monotonic,
+    posts_per_second: float = 1.0,
+    burst: int = 1,
+    usergroup_ttl_s: float = 300.0,
+    progress_interval: float = 2.0,
+) -> SlackBot:
+    """``attachments`` is the policy in force's ``attach`` section (usergroups, channels)."""
+    if client is None:
+        if settings.slack_bot_token is None:
+            raise ValueError("SLACK_BOT_TOKEN is needed to talk to Slack")
+        client = web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    secret = settings.slack_signing_secret
+    app = AsyncApp(
+        client=client,
+        # Socket Mode traffic is not signed; over HTTP an empty secret rejects everything.
+        signing_secret=secret.get_secret_value() if secret else "",
+        process_before_response=False,
+    )
+    outbox = Outbox(client, posts_per_second=posts_per_second, burst=burst)
+    directory = SlackDirectory(
+        client, lambda: attachments().usergroups, ttl_s=usergroup_ttl_s, clock=monotonic
+    )
+    engine = core.services.store.engine
+    tracker = MessageTracker(engine)
+    deliveries = Deliveries(engine)
+    home = AppHome(core, outbox, directory, attachments)
+    adapter = SlackAdapter(
+        core,
+        outbox,
+        tracker,
+        directory,
+        home,
+        approvals_channel=settings.trtc_chatops_approvals_channel,
+        clock=clock,
+        monotonic=monotonic,
+        progress_interval=progress_interval,
+    )
+    core.listeners.append(adapter.on_notice)
+    listeners.register(app, adapter, deliveries, clock)
+    return SlackBot(app, adapter, outbox, directory, tracker, deliveries)

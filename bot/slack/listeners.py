@@ -1,0 +1,81 @@
+"""The Bolt listeners: acknowledge first, then hand the payload to the adapter.
+
+Bolt answers Slack as soon as ``ack()`` runs, so each listener acks before
+anything slow; the rest runs after the HTTP response has gone (Bolt's
+``process_before_response=False``). The ``once`` middleware drops a delivery
+Slack already made (an event retry, a replayed click) before any listener
+sees it, answering 200 with ``X-Slack-No-Retry`` so Slack stops retrying.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.response import BoltResponse
+
+from bot.slack.adapter import SlackAdapter
+from bot.slack.blocks import section
+from bot.slack.deliveries import Deliveries, delivery_key
+from bot.slack.markup import fit, unescape
+
+COMMAND = "/trtc"
+_ANY = re.compile(r".*")
+
+
+def strip_mention(text: str, bot_user_id: str | None) -> str:
+    """What follows ``@bot`` in a mention; the whole text if the bot is not named."""
+    if bot_user_id:
+        found = re.search(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", text)
+        if found:
+            return text[found.end() :]
+    return text
+
+
+def register(app: AsyncApp, adapter: SlackAdapter, deliveries: Deliveries, clock: Callable[[], float]) -> None:
+    async def once(body: dict[str, Any], next_: Callable[[], Awaitable[None]]) -> BoltResponse | None:
+        key = delivery_key(body)
+        if key is not None and not await deliveries.claim(key, clock()):
+            return BoltResponse(status=200, body="", headers={"X-Slack-No-Retry": "1"})
+        await next_()
+        return None
+
+    async def on_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+        text = unescape(str(command.get("text") or ""))
+        working = f"⏳ Working on {COMMAND} {text}".rstrip() + "…"
+        await ack(text=fit(working, 3000), blocks=[section(working)], response_type="ephemeral")
+        await adapter.command(
+            user=str(command["user_id"]),
+            channel=str(command["channel_id"]),
+            text=text,
+            respond=respond,
+        )
+
+    async def on_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        user = event.get("user")
+        if not user:  # another bot, or a message Slack generated
+            return
+        text = unescape(strip_mention(str(event.get("text") or ""), context.bot_user_id))
+        await adapter.mention(
+            user=str(user),
+            channel=str(event["channel"]),
+            text=text,
+            ts=str(event["ts"]),
+            thread_ts=event.get("thread_ts"),
+        )
+
+    async def on_home(event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home" and event.get("user"):
+            await adapter.home_opened(str(event["user"]))
+
+    async def on_action(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        await adapter.press(body)
+
+    app.middleware(once)
+    app.command(COMMAND)(on_command)
+    app.event("app_mention")(on_mention)
+    app.event("app_home_opened")(on_home)
+    app.action(_ANY)(on_action)

@@ -1,0 +1,60 @@
+"""The two ways Slack reaches the bot: HTTP (aiohttp) and Socket Mode.
+
+HTTP mode serves ``POST /slack/events`` for commands, events and interactions
+(Bolt verifies each signature before anything else) and ``GET /healthz``.
+Socket Mode opens an outbound WebSocket with the app-level token; Bolt's
+handler acknowledges each envelope and reconnects when Slack asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+from bot.slack.app import SlackBot
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+def web_app(bot: SlackBot) -> web.Application:
+    async def events(request: web.Request) -> web.Response:
+        response = await bot.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    app = web.Application()
+    app.router.add_post(EVENTS_PATH, events)
+    app.router.add_get(HEALTH_PATH, healthz)
+    return app
+
+
+@asynccontextmanager
+async def serve_http(bot: SlackBot, *, host: str, port: int) -> AsyncIterator[str]:
+    """Serve until the block exits; yields the base URL (``port=0`` picks a free port)."""
+    runner = web.AppRunner(web_app(bot), access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        bound = runner.addresses[0][1]
+        yield f"http://{host}:{bound}"
+    finally:
+        await runner.cleanup()
+
+
+@asynccontextmanager
+async def socket_mode(bot: SlackBot, app_token: str) -> AsyncIterator[AsyncSocketModeHandler]:
+    """Connected until the block exits (``apps.connections.open`` on ``SLACK_API_URL``)."""
+    handler = AsyncSocketModeHandler(bot.app, app_token)
+    await handler.connect_async()
+    try:
+        yield handler
+    finally:
+        await handler.close_async()

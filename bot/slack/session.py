@@ -1,0 +1,111 @@
+"""Assemble a Slack session: policy, database, TRTC backend, core, Bolt app, transport.
+
+Mirrors ``bot.console.session``, with one difference that matters: Slack mode
+never falls back to the bundled sample policy. No policy file, or a broken
+one, and the bot does not start (fail closed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import aiohttp
+
+from bot.app import background, create_core
+from bot.authz import PolicyReloader
+from bot.console.session import database_url
+from bot.settings import Settings, SlackMode, TrtcMode
+from bot.slack.app import create_slack_app, prepare_database
+from bot.slack.directory import SlackDirectory
+from bot.slack.outbox import web_client
+from bot.slack.server import serve_http, socket_mode
+from bot.store import Store
+from bot.trtc.backend import open_backend
+
+log = logging.getLogger(__name__)
+
+HTTP_HOST = "0.0.0.0"  # noqa: S104 - Slack must reach the HTTP endpoint
+
+
+class StartupError(RuntimeError):
+    """The configuration cannot start the Slack adapter; the message says which variable."""
+
+
+def policy_reloader(settings: Settings) -> PolicyReloader:
+    """The policy in force; raises StartupError or PolicyError rather than run without one."""
+    if settings.trtc_chatops_policy_file is None:
+        raise StartupError(
+            "TRTC_CHATOPS_POLICY_FILE is not set: Slack mode needs a policy file "
+            "(the bundled sample is for the console only); not starting"
+        )
+    return PolicyReloader(settings.trtc_chatops_policy_file)  # broken → PolicyError
+
+
+@asynccontextmanager
+async def _watching(reloader: PolicyReloader) -> AsyncIterator[None]:
+    reloader.install_sighup()
+    task = asyncio.create_task(reloader.watch(), name="policy-watch")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def run_slack(settings: Settings) -> None:
+    reloader = policy_reloader(settings)
+    token = settings.slack_bot_token
+    if token is None:
+        raise StartupError("SLACK_BOT_TOKEN is not set; not starting")
+    store = await Store.open(database_url(settings))
+    try:
+        await prepare_database(store.engine)
+        async with (
+            aiohttp.ClientSession() as http,
+            open_backend(settings) as backend,
+            _watching(reloader),
+        ):
+            client = web_client(token.get_secret_value(), settings.slack_api_url, session=http)
+            label = "SIMULATOR" if backend.mode is TrtcMode.SIMULATOR else None
+            attachments = lambda: reloader.current.policy_file.attach  # noqa: E731
+            directory_client = client
+            core = create_core(
+                settings,
+                trtc=backend.client,
+                store=store,
+                policies=lambda: reloader.current,
+                directory=SlackDirectory(directory_client, lambda: attachments().usergroups),
+                label=label,
+            )
+            bot = create_slack_app(settings, core, attachments=attachments, client=client)
+            # One directory (and one cache) for the core's `can` and the adapter.
+            core.services.directory = bot.directory
+            print(
+                f"trtc-chatops: Slack {settings.slack_mode.value} mode · TRTC: {backend.label} "
+                f"· policy: {reloader.path}"
+            )
+            async with background(core):
+                await _serve(settings, bot)
+    finally:
+        await store.close()
+
+
+async def _serve(settings: Settings, bot: object) -> None:
+    from bot.slack.app import SlackBot
+
+    assert isinstance(bot, SlackBot)
+    if settings.slack_mode is SlackMode.SOCKET:
+        assert settings.slack_app_token is not None
+        async with socket_mode(bot, settings.slack_app_token.get_secret_value()):
+            print("Connected to Slack over Socket Mode.")
+            await asyncio.Event().wait()
+    else:
+        assert settings.port is not None
+        async with serve_http(bot, host=HTTP_HOST, port=settings.port) as url:
+            print(f"Listening on {url}/slack/events (health: {url}/healthz).")
+            await asyncio.Event().wait()
