@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import logging
 import sys
 from typing import Any
 
 from bot.cli import console
 from bot.console.personas import DEFAULT_CHANNEL, DEFAULT_PERSONA
-from bot.settings import SettingsError, SlackMode, load_settings
+from bot.settings import Settings, SettingsError, SlackMode, load_settings
 
 
 def register(sub: Any) -> None:
@@ -26,12 +28,26 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(f"trtc-chatops: TRTC is {settings.trtc_mode.value}; Slack: {settings.slack_mode.value}")
     if settings.slack_mode is not SlackMode.CONSOLE:
-        print(
-            f"Slack {settings.slack_mode.value} mode is configured, but the Slack adapter is "
-            "not built yet; unset the SLACK_* variables to use the console.",
-            file=sys.stderr,
-        )
-        return 2
+        return run_slack(settings)
     return console.run(
         argparse.Namespace(who=DEFAULT_PERSONA, group=[], channel=DEFAULT_CHANNEL, policy=None)
     )
+
+
+def run_slack(settings: Settings) -> int:
+    """Socket Mode or HTTP; a missing or broken policy stops start-up (fail closed)."""
+    # Imported here: the console and `policy check` need not load Bolt.
+    from bot.authz import PolicyError
+    from bot.slack.session import StartupError
+    from bot.slack.session import run_slack as serve
+
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(settings))
+    except StartupError as exc:
+        print(f"trtc-chatops: {exc}", file=sys.stderr)
+        return 2
+    except PolicyError as exc:
+        print(f"policy refused, not starting: {exc}", file=sys.stderr)
+        return 2
+    return 0

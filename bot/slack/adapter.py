@@ -83,9 +83,7 @@ class SlackAdapter:
         if groups is None:
             await respond(text=render(NO_GROUPS)[0].text, response_type="ephemeral")
             return
-        status = self._status(
-            channel, None, lambda s: parent_message(self.label, user, text, s)
-        )
+        status = self._status(channel, None, lambda s: parent_message(self.label, user, text, s))
         parent, error = await status.open("Working…")
         if parent is None:
             await respond(
@@ -221,13 +219,17 @@ class SlackAdapter:
     ) -> None:
         """Edit every message of the operation to show ``reply``, buttons and all."""
         targets = await self.tracker.of(op_id) if op_id is not None else []
-        if pressed is not None and all((t.channel, t.ts) != (pressed.channel, pressed.ts) for t in targets):
+        if pressed is not None and all(
+            (t.channel, t.ts) != (pressed.channel, pressed.ts) for t in targets
+        ):
             targets.append(pressed)
         pages = render(reply, note=note)
         if not targets and thread is not None:
             await self.deliver(reply, channel=thread[0], thread=thread[1], actor=None)
             return
-        await asyncio.gather(*(self.outbox.update(t.channel, t.ts, self._drawn(t, reply, pages[0])) for t in targets))
+        await asyncio.gather(
+            *(self.outbox.update(t.channel, t.ts, self._drawn(t, reply, pages[0])) for t in targets)
+        )
         if thread is not None:
             for page in pages[1:]:
                 await self.outbox.post(thread[0], page, thread_ts=thread[1])

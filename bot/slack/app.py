@@ -39,7 +39,8 @@ class SlackBot:
 
 async def prepare_database(engine: AsyncEngine) -> None:
     """Create the adapter's tables (``Store.open`` does too when this module was imported first)."""
-    tables = [SlackDelivery.__table__, SlackMessage.__table__]
+    names = (SlackDelivery.__tablename__, SlackMessage.__tablename__)
+    tables = [Base.metadata.tables[name] for name in names]
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all, tables=tables)
 
@@ -50,6 +51,7 @@ def create_slack_app(
     *,
     attachments: Callable[[], Attachments],
     client: AsyncWebClient | None = None,
+    directory: SlackDirectory | None = None,
     clock: Callable[[], float] = time.time,
     monotonic: Callable[[], float] = time.monotonic,
     posts_per_second: float = 1.0,
@@ -70,9 +72,10 @@ def create_slack_app(
         process_before_response=False,
     )
     outbox = Outbox(client, posts_per_second=posts_per_second, burst=burst)
-    directory = SlackDirectory(
-        client, lambda: attachments().usergroups, ttl_s=usergroup_ttl_s, clock=monotonic
-    )
+    if directory is None:  # share one with the core (``can``) to share its cache
+        directory = SlackDirectory(
+            client, lambda: attachments().usergroups, ttl_s=usergroup_ttl_s, clock=monotonic
+        )
     engine = core.services.store.engine
     tracker = MessageTracker(engine)
     deliveries = Deliveries(engine)

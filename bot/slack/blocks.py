@@ -92,7 +92,10 @@ def render(reply: Reply, *, note: str | None = None, limit: int = MAX_BLOCKS) ->
 def action_blocks(actions: Sequence[Action], *, block_id: str | None = None) -> list[Block]:
     blocks = []
     for i in range(0, len(actions), MAX_BUTTONS):
-        block: Block = {"type": "actions", "elements": [button(a) for a in actions[i : i + MAX_BUTTONS]]}
+        block: Block = {
+            "type": "actions",
+            "elements": [button(a) for a in actions[i : i + MAX_BUTTONS]],
+        }
         if block_id is not None:
             block["block_id"] = f"{block_id}:{i}"
         blocks.append(block)

@@ -76,7 +76,7 @@ class SlackDirectory:
                 return self._stale(group, exc)
             log.warning("usergroup %s named in the policy does not exist in Slack", group)
             response_users: frozenset[str] = frozenset()
-        except ( SlackClientError, OSError, TimeoutError) as exc:
+        except (SlackClientError, OSError, TimeoutError) as exc:
             return self._stale(group, exc)
         else:
             response_users = frozenset(str(u) for u in response.get("users") or ())

@@ -137,7 +137,9 @@ class AppHome:
             rows = permission_rows(Context(self.core.services, inv), user, groups)
             table = Table(("Command", "Allowed", "Why"), rows)
             blocks.append(context(mrkdwn(f"*{where}*")))
-            blocks.extend({"type": "section", "text": mrkdwn(c)} for c in code_chunks(table_lines(table)))
+            blocks.extend(
+                {"type": "section", "text": mrkdwn(c)} for c in code_chunks(table_lines(table))
+            )
         return blocks
 
     async def _recent(self, user: str) -> list[Block]:
@@ -153,10 +155,14 @@ class AppHome:
         if not records:
             return [*blocks, context(plain("Nothing yet."))]
         rows = tuple(
-            (clock_time(r.at, with_date=True), r.text or r.command or "", r.outcome) for r in records
+            (clock_time(r.at, with_date=True), r.text or r.command or "", r.outcome)
+            for r in records
         )
         table = Table(("When", "Command", "Outcome"), rows)
-        return [*blocks, *({"type": "section", "text": mrkdwn(c)} for c in code_chunks(table_lines(table)))]
+        return [
+            *blocks,
+            *({"type": "section", "text": mrkdwn(c)} for c in code_chunks(table_lines(table))),
+        ]
 
 
 _UNAVAILABLE = "Your usergroups could not be read from Slack just now; try again in a minute."
@@ -197,4 +203,3 @@ def _banner_blocks(reply: Reply | None) -> list[Block]:
 def _view(blocks: Iterable[Block]) -> dict[str, Any]:
     shown = list(blocks)[:MAX_HOME_BLOCKS]
     return {"type": "home", "blocks": shown}
-

@@ -34,8 +34,12 @@ def strip_mention(text: str, bot_user_id: str | None) -> str:
     return text
 
 
-def register(app: AsyncApp, adapter: SlackAdapter, deliveries: Deliveries, clock: Callable[[], float]) -> None:
-    async def once(body: dict[str, Any], next_: Callable[[], Awaitable[None]]) -> BoltResponse | None:
+def register(
+    app: AsyncApp, adapter: SlackAdapter, deliveries: Deliveries, clock: Callable[[], float]
+) -> None:
+    async def once(
+        body: dict[str, Any], next_: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
         key = delivery_key(body)
         if key is not None and not await deliveries.claim(key, clock()):
             return BoltResponse(status=200, body="", headers={"X-Slack-No-Retry": "1"})

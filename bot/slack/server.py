@@ -53,8 +53,8 @@ async def serve_http(bot: SlackBot, *, host: str, port: int) -> AsyncIterator[st
 async def socket_mode(bot: SlackBot, app_token: str) -> AsyncIterator[AsyncSocketModeHandler]:
     """Connected until the block exits (``apps.connections.open`` on ``SLACK_API_URL``)."""
     handler = AsyncSocketModeHandler(bot.app, app_token)
-    await handler.connect_async()
+    await handler.connect_async()  # type: ignore[no-untyped-call]
     try:
         yield handler
     finally:
-        await handler.close_async()
+        await handler.close_async()  # type: ignore[no-untyped-call]

@@ -19,7 +19,7 @@ from bot.app import background, create_core
 from bot.authz import PolicyReloader
 from bot.console.session import database_url
 from bot.settings import Settings, SlackMode, TrtcMode
-from bot.slack.app import create_slack_app, prepare_database
+from bot.slack.app import SlackBot, create_slack_app, prepare_database
 from bot.slack.directory import SlackDirectory
 from bot.slack.outbox import web_client
 from bot.slack.server import serve_http, socket_mode
@@ -42,7 +42,12 @@ def policy_reloader(settings: Settings) -> PolicyReloader:
             "TRTC_CHATOPS_POLICY_FILE is not set: Slack mode needs a policy file "
             "(the bundled sample is for the console only); not starting"
         )
-    return PolicyReloader(settings.trtc_chatops_policy_file)  # broken → PolicyError
+    path = settings.trtc_chatops_policy_file
+    if not path.is_file():
+        raise StartupError(
+            f"TRTC_CHATOPS_POLICY_FILE is {str(path)!r}, which is not a readable file; not starting"
+        )
+    return PolicyReloader(path)  # broken → PolicyError
 
 
 @asynccontextmanager
@@ -71,20 +76,23 @@ async def run_slack(settings: Settings) -> None:
             _watching(reloader),
         ):
             client = web_client(token.get_secret_value(), settings.slack_api_url, session=http)
-            label = "SIMULATOR" if backend.mode is TrtcMode.SIMULATOR else None
-            attachments = lambda: reloader.current.policy_file.attach  # noqa: E731
-            directory_client = client
+            policy = reloader  # read at every use: a reload takes effect at once
+            directory = SlackDirectory(client, lambda: policy.current.policy_file.attach.usergroups)
             core = create_core(
                 settings,
                 trtc=backend.client,
                 store=store,
-                policies=lambda: reloader.current,
-                directory=SlackDirectory(directory_client, lambda: attachments().usergroups),
-                label=label,
+                policies=lambda: policy.current,
+                directory=directory,
+                label="SIMULATOR" if backend.mode is TrtcMode.SIMULATOR else None,
             )
-            bot = create_slack_app(settings, core, attachments=attachments, client=client)
-            # One directory (and one cache) for the core's `can` and the adapter.
-            core.services.directory = bot.directory
+            bot = create_slack_app(
+                settings,
+                core,
+                attachments=lambda: policy.current.policy_file.attach,
+                client=client,
+                directory=directory,
+            )
             print(
                 f"trtc-chatops: Slack {settings.slack_mode.value} mode · TRTC: {backend.label} "
                 f"· policy: {reloader.path}"
@@ -95,10 +103,7 @@ async def run_slack(settings: Settings) -> None:
         await store.close()
 
 
-async def _serve(settings: Settings, bot: object) -> None:
-    from bot.slack.app import SlackBot
-
-    assert isinstance(bot, SlackBot)
+async def _serve(settings: Settings, bot: SlackBot) -> None:
     if settings.slack_mode is SlackMode.SOCKET:
         assert settings.slack_app_token is not None
         async with socket_mode(bot, settings.slack_app_token.get_secret_value()):
