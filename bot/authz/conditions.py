@@ -19,15 +19,11 @@ operators only; an unresolvable variable makes the condition false.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import ipaddress
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 
+from bot.authz import values
 from bot.authz.errors import PolicyError, shown
 from bot.authz.matching import (
     PatternElement,
@@ -104,19 +100,19 @@ class Condition:
         return resolved.__contains__
 
 
-def _combine(op: Operator, values: Sequence[str], match_one: MatchOne) -> bool:
+def _combine(op: Operator, found: Sequence[str], match_one: MatchOne) -> bool:
     negated = op.negated
-    if not values:
+    if not found:
         if op.if_exist or op.qualifier == "all":
             return True
         if op.qualifier == "any":
             return False
         return negated
     if op.qualifier == "all":
-        return all(match_one(v) != negated for v in values)
+        return all(match_one(v) != negated for v in found)
     if op.qualifier == "any":
-        return any(match_one(v) != negated for v in values)
-    return any(match_one(v) for v in values) != negated
+        return any(match_one(v) != negated for v in found)
+    return any(match_one(v) for v in found) != negated
 
 
 def compile_condition(block: object) -> tuple[Condition, ...]:
@@ -144,7 +140,7 @@ def _compile_one(op: Operator, key: str, raw: object, *, field: str) -> Conditio
     items = raw if isinstance(raw, list) else [raw]
     if not items:
         raise PolicyError("has no value", field=field)
-    texts = [_text(item, field=f"{field}[{i}]") for i, item in enumerate(items)]
+    texts = [values.text(item, field=f"{field}[{i}]") for i, item in enumerate(items)]
     kind = op.kind
     if any("${" in t for t in texts):
         if kind not in (Kind.STRING, Kind.STRING_IGNORE_CASE, Kind.LIKE):
@@ -155,7 +151,7 @@ def _compile_one(op: Operator, key: str, raw: object, *, field: str) -> Conditio
         templates = tuple(template(t, field=field) for t in texts)
         return Condition(op, key, None, templates)
     if kind is Kind.NULL:
-        return Condition(op, key, None, null_absent=frozenset(_bools(texts, field=field)))
+        return Condition(op, key, None, null_absent=frozenset(values.bools(texts, field=field)))
     return Condition(op, key, _static_matcher(op, texts, field=field))
 
 
@@ -170,19 +166,19 @@ def _static_matcher(op: Operator, texts: list[str], *, field: str) -> MatchOne:
         regex = re.compile("|".join(f"(?:{glob_regex(t)})" for t in texts), re.DOTALL)
         return lambda v: regex.fullmatch(v) is not None
     if kind is Kind.BOOL:
-        truths = frozenset("true" if b else "false" for b in _bools(texts, field=field))
+        truths = frozenset("true" if b else "false" for b in values.bools(texts, field=field))
         return lambda v: v.lower() in truths
     if kind is Kind.BINARY:
-        blobs = frozenset(_base64(t, field=field) for t in texts)
-        return lambda v: _base64_or_none(v) in blobs
+        blobs = frozenset(values.blob(t, field=field) for t in texts)
+        return lambda v: values.blob_or_none(v) in blobs
     if kind is Kind.IP:
-        networks = tuple(_network(t, field=field) for t in texts)
-        return lambda v: _ip_in(v, networks)
+        networks = tuple(values.network(t, field=field) for t in texts)
+        return lambda v: values.ip_in(v, networks)
     if kind is Kind.NUMERIC:
-        numbers = tuple(_number(t, field=field) for t in texts)
-        return _comparer(op.compare, numbers, _number_or_none)
-    dates = tuple(_timestamp(t, field=field) for t in texts)
-    return _comparer(op.compare, dates, _timestamp_or_none)
+        numbers = tuple(values.number(t, field=field) for t in texts)
+        return _comparer(op.compare, numbers, values.number_or_none)
+    dates = tuple(values.timestamp(t, field=field) for t in texts)
+    return _comparer(op.compare, dates, values.timestamp_or_none)
 
 
 def _comparer(
@@ -206,96 +202,3 @@ def _comparer(
         return x >= low
 
     return match
-
-
-def _text(item: object, *, field: str) -> str:
-    if isinstance(item, bool):
-        return "true" if item else "false"
-    if isinstance(item, str):
-        return item
-    if isinstance(item, int | float):
-        try:
-            return str(item)
-        except ValueError:  # an integer too long to print (Python's 4,300-digit limit)
-            raise PolicyError("number too long", field=field) from None
-    if isinstance(item, datetime | date):  # YAML reads unquoted timestamps as dates
-        return item.isoformat()
-    raise PolicyError(f"{shown(item)} is not a string, number or boolean", field=field)
-
-
-def _bools(texts: list[str], *, field: str) -> list[bool]:
-    out = []
-    for t in texts:
-        if t.lower() not in ("true", "false"):
-            raise PolicyError(f"{shown(t)} is not 'true' or 'false'", field=field)
-        out.append(t.lower() == "true")
-    return out
-
-
-def _number_or_none(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _number(text: str, *, field: str) -> float:
-    value = _number_or_none(text)
-    if value is None:
-        raise PolicyError(f"{shown(text)} is not a number", field=field)
-    return value
-
-
-def _timestamp_or_none(text: str) -> float | None:
-    text = text.strip()
-    if text.lstrip("-").isdigit():
-        return float(text)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-def _timestamp(text: str, *, field: str) -> float:
-    value = _timestamp_or_none(text)
-    if value is None:
-        raise PolicyError(
-            f"{shown(text)} is not an ISO 8601 date (2026-01-01T00:00:00Z) or epoch seconds",
-            field=field,
-        )
-    return value
-
-
-def _network(text: str, *, field: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-    try:
-        return ipaddress.ip_network(text.strip(), strict=False)
-    except ValueError:
-        raise PolicyError(
-            f"{shown(text)} is not an IP address or CIDR block", field=field
-        ) from None
-
-
-def _ip_in(text: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
-    try:
-        address = ipaddress.ip_address(text.strip())
-    except ValueError:
-        return False
-    return any(address in n for n in networks)
-
-
-def _base64_or_none(text: str) -> bytes | None:
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        return None
-
-
-def _base64(text: str, *, field: str) -> bytes:
-    value = _base64_or_none(text)
-    if value is None:
-        raise PolicyError(f"{shown(text)} is not base64", field=field)
-    return value

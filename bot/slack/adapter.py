@@ -10,9 +10,10 @@ remembered, so a press, an expiry or an Undo edits all of them in place.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from typing import Any
 
 from bot.core.dispatcher import Core
@@ -69,6 +70,7 @@ class SlackAdapter:
         self._monotonic = monotonic
         self._progress_interval = progress_interval
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._busy = 0
 
     @property
     def label(self) -> str | None:
@@ -278,6 +280,14 @@ class SlackAdapter:
             clock=self._monotonic,
         )
 
+    @contextlib.contextmanager
+    def _working(self) -> Iterator[None]:
+        self._busy += 1
+        try:
+            yield
+        finally:
+            self._busy -= 1
+
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         """Follow-up work (Home refreshes) that must not hold up the reply."""
         task = asyncio.create_task(work)
@@ -289,7 +299,11 @@ class SlackAdapter:
         if not task.cancelled() and task.exception() is not None:
             log.error("background Slack work failed", exc_info=task.exception())
 
-    async def drain(self) -> None:
-        """Wait for follow-up work (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+    async def drain(self, settle: float = 0.05) -> None:
+        """Wait until no payload is being handled and no follow-up work is left."""
+        while True:
+            await asyncio.sleep(settle)  # a listener Bolt has just scheduled gets to start
+            if self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            elif not self._busy:
+                return

@@ -156,5 +156,9 @@ class Call:
         return [m.user_id for m in self.present_members(now)]
 
     def overlaps(self, start: int, end: int, now: int) -> bool:
+        if self.create_ts > end:
+            return False  # cheap rejections first: this runs for every call per query
+        if self.destroy_ts is not None and self.destroy_ts <= now:
+            return self.destroy_ts >= start
         finished = self.end_ts(now)
-        return self.create_ts <= end and (now if finished is None else finished) >= start
+        return (now if finished is None else finished) >= start
