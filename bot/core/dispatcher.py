@@ -55,7 +55,10 @@ class Core:
             reply = await self._handle(inv, progress)
         except Exception:
             log.exception("unhandled error %s for %r by %s", reference, inv.text, inv.actor)
-            await self._audit(inv, None, None, outcome="error", note=reference)
+            try:
+                await self._audit(inv, None, None, outcome="error", note=reference)
+            except Exception:  # the database may be what failed
+                log.exception("could not audit %s", reference)
             reply = replies.unexpected(reference)
         return self._label(reply)
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from bot.core.dispatcher import Core
 from bot.core.invocation import Invocation, Origin, Press
@@ -44,6 +45,23 @@ NO_GROUPS = Reply(
     Severity.ERROR,
     private=True,
 )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _tracked(
+    method: Callable[Concatenate[SlackAdapter, P], Coroutine[Any, Any, R]],
+) -> Callable[Concatenate[SlackAdapter, P], Coroutine[Any, Any, R]]:
+    """Count the payloads being handled, so ``drain`` knows when all is done."""
+
+    @functools.wraps(method)
+    async def wrapper(adapter: SlackAdapter, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with adapter._working():
+            return await method(adapter, *args, **kwargs)
+
+    return wrapper
 
 
 class SlackAdapter:
@@ -78,6 +96,7 @@ class SlackAdapter:
 
     # -- ways in -----------------------------------------------------------------
 
+    @_tracked
     async def command(self, *, user: str, channel: str, text: str, respond: Respond) -> None:
         """``/trtc …`` (already acknowledged): a visible parent, the result in its thread."""
         text = text.strip() or "help"
@@ -104,6 +123,7 @@ class SlackAdapter:
             shown = Shown(channel, parent, Style.SUMMARY, actor=user, command=text)
             await self.tracker.add(reply.operation_id, shown, now=self._clock())
 
+    @_tracked
     async def mention(
         self, *, user: str, channel: str, text: str, ts: str, thread_ts: str | None
     ) -> None:
@@ -120,6 +140,7 @@ class SlackAdapter:
         await status.close()
         await self.deliver(reply, channel=channel, thread=thread, actor=user, reuse=status.ts)
 
+    @_tracked
     async def press(self, body: Mapping[str, Any]) -> None:
         """A ``block_actions`` payload (already acknowledged and deduplicated)."""
         user = str(body["user"]["id"])
@@ -166,9 +187,11 @@ class SlackAdapter:
         if from_home:
             await self.home.publish(user, banner=reply)
 
+    @_tracked
     async def home_opened(self, user: str) -> None:
         await self.home.publish(user)
 
+    @_tracked
     async def on_notice(self, notice: Notice) -> None:
         """The core's listener: expiries and timed-mute lifts, nobody pressed anything."""
         reply = notice.reply

@@ -150,3 +150,15 @@ async def test_run_button_runs_a_read_command_as_the_presser(harness: Harness) -
         Press(actor="U0VIEWER", channel="C0INCIDENT", action_id=kick.id, origin=Origin.BUTTON)
     )
     assert refused.headline.startswith("Not allowed")
+
+
+async def test_unexpected_error_gives_a_reference_not_a_trace(harness: Harness) -> None:
+    """A failure inside the pipeline (the audit table is gone) is answered with a reference."""
+    from sqlalchemy import text as sql
+
+    async with harness.store.engine.begin() as conn:
+        await conn.execute(sql("DROP TABLE audit"))
+    reply = await harness.say("oncall", "users 1234")
+    assert reply.severity is Severity.ERROR
+    assert reply.reference and reply.reference in reply.lines[0]
+    assert "audit" not in text(reply) and "Traceback" not in text(reply)
