@@ -20,7 +20,7 @@ from bot.core.values import BadValue
 MAX_TEXT = 2000  # a command longer than this is not something a person typed
 MAX_REASON = 500
 # Commands the grammar reserves for features still to come.
-RESERVED = {"quality", "watch", "unwatch"}
+RESERVED = {"watch", "unwatch"}
 
 
 class ParseError(ValueError):
@@ -111,6 +111,8 @@ class Grammar:
             case Kind.COUNT:
                 lo, hi = (where.minimum, where.maximum) if isinstance(where, Option) else (1, 100)
                 return values.parse_count(raw, minimum=lo, maximum=hi)
+            case Kind.CLOCK:
+                return values.parse_clock(raw)
             case Kind.COMMAND:
                 name = raw.lower()
                 if self.spec(name) is None:

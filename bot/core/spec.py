@@ -26,6 +26,7 @@ class Kind(StrEnum):
     TEXT = "text"
     SLACK_USER = "slack-user"
     COMMAND = "command"
+    CLOCK = "clock"  # HH:MM, UTC: minutes after midnight
 
 
 @dataclass(frozen=True, slots=True)

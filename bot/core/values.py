@@ -19,6 +19,7 @@ _STR_ROOM = re.compile(r"^[A-Za-z0-9 !#$%&()+\-:;<=.>?@\[\]^_{}|~,]{1,64}$")
 # ("preferably", so not enforced by TRTC); apps also use - . @, which we accept.
 _USER = re.compile(r"^[A-Za-z0-9_\-.@]{1,32}$")
 _DURATION = re.compile(r"^(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$")
+_CLOCK = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 _SLACK_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
 
 
@@ -143,6 +144,14 @@ def format_duration(seconds: float) -> str:
             parts.append(f"{seconds // size}{unit}")
             seconds %= size
     return "".join(parts)
+
+
+def parse_clock(text: str) -> int:
+    """``14:02`` (UTC, like every time in replies) → minutes after midnight."""
+    match = _CLOCK.match(text.strip())
+    if match is None:
+        raise BadValue(f"{text!r} is not a time of day: write HH:MM in UTC, e.g. 14:05")
+    return int(match.group(1)) * 60 + int(match.group(2))
 
 
 def parse_slack_user(text: str) -> str:

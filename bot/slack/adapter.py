@@ -17,7 +17,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from bot.core.dispatcher import Core
+from bot.core.dispatcher import Core, new_reference
 from bot.core.invocation import Invocation, Origin, Press
 from bot.core.notice import Notice
 from bot.core.reply import Reply, Severity
@@ -53,13 +53,18 @@ R = TypeVar("R")
 
 def _tracked(
     method: Callable[Concatenate[SlackAdapter, P], Coroutine[Any, Any, R]],
-) -> Callable[Concatenate[SlackAdapter, P], Coroutine[Any, Any, R]]:
-    """Count the payloads being handled, so ``drain`` knows when all is done."""
+) -> Callable[Concatenate[SlackAdapter, P], Coroutine[Any, Any, R | None]]:
+    """Count the payloads being handled (``drain`` waits for them), and log what escapes:
+    an exception leaving a Bolt listener would replace its ack with an error."""
 
     @functools.wraps(method)
-    async def wrapper(adapter: SlackAdapter, /, *args: P.args, **kwargs: P.kwargs) -> R:
+    async def wrapper(adapter: SlackAdapter, /, *args: P.args, **kwargs: P.kwargs) -> R | None:
         with adapter._working():
-            return await method(adapter, *args, **kwargs)
+            try:
+                return await method(adapter, *args, **kwargs)
+            except Exception:
+                log.exception("Slack %s failed (%s)", method.__name__, new_reference())
+                return None
 
     return wrapper
 
@@ -155,7 +160,7 @@ class SlackAdapter:
             message = body.get("message") or {}
             channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
             message_ts = container.get("message_ts") or message.get("ts")
-            thread = message.get("thread_ts") or message_ts
+            thread = message.get("thread_ts")  # None for a top-level message
         if not channel:
             log.warning("a press without a channel was ignored: %s", action.get("action_id"))
             return
@@ -168,7 +173,7 @@ class SlackAdapter:
                 action_id=str(action.get("value") or action.get("action_id") or ""),
                 origin=Origin.HOME if from_home else Origin.BUTTON,
                 usergroups=groups,
-                thread=thread,
+                thread=thread or message_ts,
             )
             reply = await self.core.press(press)
         if reply.private:
@@ -183,9 +188,10 @@ class SlackAdapter:
             op_id = await self.tracker.operation_at(channel, message_ts)
         pressed = Shown(channel, message_ts, Style.FULL) if message_ts else None
         where = None if from_home else (channel, thread)
-        await self.show(reply, op_id, note=note, pressed=pressed, thread=where)
-        if from_home:
-            await self.home.publish(user, banner=reply)
+        home_user = user if from_home else None
+        await self.show(reply, op_id, note=note, pressed=pressed, thread=where, home_user=home_user)
+        if home_user:
+            await self.home.publish(home_user, banner=reply)
 
     @_tracked
     async def home_opened(self, user: str) -> None:
@@ -241,8 +247,10 @@ class SlackAdapter:
         note: str | None = None,
         pressed: Shown | None = None,
         thread: tuple[str, str | None] | None = None,
+        home_user: str | None = None,
     ) -> None:
-        """Edit every message of the operation to show ``reply``, buttons and all."""
+        """Edit every message of the operation to show ``reply``, buttons and all;
+        refresh approvers' Home (but ``home_user``'s, which the caller publishes)."""
         targets = await self.tracker.of(op_id) if op_id is not None else []
         if pressed is not None and all(
             (t.channel, t.ts) != (pressed.channel, pressed.ts) for t in targets
@@ -260,7 +268,7 @@ class SlackAdapter:
                 await self.outbox.post(thread[0], page, thread_ts=thread[1])
             await self._upload(reply, thread[0], thread[1])
         if op_id is not None:
-            self.spawn(self.home.refresh_approvers(op_id))
+            self.spawn(self.home.refresh_approvers(op_id, skip=home_user))
 
     def _drawn(self, shown: Shown, reply: Reply, full: Message) -> Message:
         if shown.style is Style.SUMMARY:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.outbox import slack_error
+
 log = logging.getLogger(__name__)
 
 
@@ -72,7 +74,7 @@ class SlackDirectory:
         try:
             response = await self._client.usergroups_users_list(usergroup=group)
         except SlackApiError as exc:
-            if exc.response.get("error") != "no_such_subteam":
+            if slack_error(exc) != "no_such_subteam":
                 return self._stale(group, exc)
             log.warning("usergroup %s named in the policy does not exist in Slack", group)
             response_users: frozenset[str] = frozenset()

@@ -91,14 +91,16 @@ class AppHome:
         ]
         return await self.outbox.publish_home(user, _view(blocks))
 
-    async def refresh_approvers(self, operation_id: int) -> int:
-        """Republish Home for everyone who may decide this operation (or just did)."""
+    async def refresh_approvers(self, operation_id: int, *, skip: str | None = None) -> int:
+        """Republish Home for everyone who may decide this operation (but ``skip``, whose
+        Home is being published with a banner)."""
         op = await self.core.services.store.operations.get(operation_id)
         if op is None:
             return 0
         attach = self.attachments()
         candidates = set(self.directory.known_users()) | set(attach.users) | self.visitors
         candidates.discard(op.requester)
+        candidates.discard(skip or "")
         published = 0
         for user in sorted(candidates)[:200]:
             try:

@@ -46,6 +46,14 @@ def web_client(
     )
 
 
+def slack_error(exc: SlackApiError) -> str:
+    """Slack's error code (``not_in_channel``…), or the HTTP status when there is none."""
+    data = exc.response.data
+    if isinstance(data, dict) and data.get("error"):
+        return str(data["error"])
+    return f"http_{exc.response.status_code}"
+
+
 class Outbox:
     def __init__(
         self, client: AsyncWebClient, *, posts_per_second: float = 1.0, burst: int = 1
@@ -130,7 +138,7 @@ class Outbox:
         try:
             response = await self.client.api_call(method, json=args)
         except SlackApiError as exc:
-            error = str(exc.response.get("error", "unknown_error"))
+            error = slack_error(exc)
             log.warning("%s failed: %s", method, error)
             return None, error
         except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:

@@ -249,7 +249,9 @@ class World:
 
     def mutations(self) -> list[str]:
         """TRTC actions that change state, as the simulator received them."""
-        return [r.action for r in self.sim.simulator.requests if not r.action.startswith("Describe")]
+        return [
+            r.action for r in self.sim.simulator.requests if not r.action.startswith("Describe")
+        ]
 
 
 @pytest.fixture
@@ -305,3 +307,19 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         finally:
             await trtc.close()
             await store.close()
+
+
+def button(blocks: list[dict[str, Any]], label: str) -> dict[str, Any]:
+    """The button labelled ``label`` in a message's blocks."""
+    from tests.slack.fake_slack import buttons
+
+    found = [b for b in buttons(blocks) if b["text"]["text"] == label]
+    assert found, f"no {label!r} button in {[b['text']['text'] for b in buttons(blocks)]}"
+    return found[0]
+
+
+def message(fake: FakeSlack, channel: str, ts: str) -> dict[str, Any]:
+    """A message as the fake now holds it (after any chat.update), with its channel."""
+    stored = dict(fake.messages[(channel, ts)])
+    stored["channel"] = channel
+    return stored

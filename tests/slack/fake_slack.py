@@ -86,6 +86,7 @@ class FakeSlack:
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _files: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _posted: dict[tuple[str, str], Call] = field(default_factory=dict)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     # -- scripting -------------------------------------------------------------
@@ -102,6 +103,13 @@ class FakeSlack:
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
+
+    def messages_ts(self, post: Call) -> str:
+        """The ts the fake gave a recorded chat.postMessage."""
+        for key, call in self._posted.items():
+            if call is post:
+                return key[1]
+        raise AssertionError("not a recorded post")
 
     def posts(self, channel: str | None = None) -> list[Call]:
         return [c for c in self.of("chat.postMessage") if channel in (None, c.args["channel"])]
@@ -125,7 +133,9 @@ class FakeSlack:
                 pass
 
     def summary(self) -> list[str]:
-        return [f"{c.method} {c.args.get('channel', '')} {c.args.get('ts', '')}" for c in self.calls]
+        return [
+            f"{c.method} {c.args.get('channel', '')} {c.args.get('ts', '')}" for c in self.calls
+        ]
 
     # -- Socket Mode -------------------------------------------------------------
 
@@ -162,7 +172,14 @@ class FakeSlack:
             script.times -= 1
             if script.times <= 0:
                 scripts.pop(0)
-            self._record(Call(f"{method}!{script.status if script.status != 200 else script.error}", args, time.monotonic(), token))
+            self._record(
+                Call(
+                    f"{method}!{script.status if script.status != 200 else script.error}",
+                    args,
+                    time.monotonic(),
+                    token,
+                )
+            )
             if script.status == 429:
                 return web.json_response(
                     {"ok": False, "error": "ratelimited"},
@@ -170,11 +187,14 @@ class FakeSlack:
                     headers={"Retry-After": str(script.retry_after)},
                 )
             return web.json_response({"ok": False, "error": script.error})
-        self._record(Call(method, args, time.monotonic(), token))
+        call = Call(method, args, time.monotonic(), token)
+        self._record(call)
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
         body: dict[str, Any] = handler(args, request)
+        if method == "chat.postMessage":
+            self._posted[(args["channel"], body["ts"])] = call
         return web.json_response(body)
 
     def _record(self, call: Call) -> None:
@@ -224,7 +244,9 @@ class FakeSlack:
         file_id = f"F{next(self._files):04d}"
         return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
 
-    def _m_files_completeUploadExternal(self, args: dict[str, Any], _: web.Request) -> dict[str, Any]:
+    def _m_files_completeUploadExternal(
+        self, args: dict[str, Any], _: web.Request
+    ) -> dict[str, Any]:
         files = _json(args.get("files"))
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
 

@@ -1,0 +1,87 @@
+"""App Home: permissions, approvals waiting for you (with buttons), your recent actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.slack.conftest import CHANNEL, LEAD, ONCALL, VIEWER, World, button
+from tests.slack.fake_slack import Call, buttons, text_objects
+
+
+def _homes(world: World, user: str) -> list[Call]:
+    return [c for c in world.fake.of("views.publish") if c.args["user_id"] == user]
+
+
+def _view(call: Call) -> dict[str, Any]:
+    view = call.args["view"]
+    assert view["type"] == "home"
+    assert len(view["blocks"]) <= 100
+    return view
+
+
+async def _open_home(world: World, user: str) -> dict[str, Any]:
+    before = len(_homes(world, user))
+    event = {"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home"}
+    await world.slack.event(world.slack.event_body(event))
+    await world.fake.wait_for(lambda: len(_homes(world, user)) > before, what="views.publish")
+    return _view(_homes(world, user)[-1])
+
+
+async def test_home_shows_permissions_and_recent_actions(world: World) -> None:
+    """Opening Home publishes what you may run (and where) and what you did lately."""
+    await world.slack.slash(ONCALL, "users 1234")
+    await world.fake.wait_for(lambda: world.fake.of("chat.update"), what="the command")
+    view = await _open_home(world, ONCALL)
+    texts = [t for _, t in text_objects(view["blocks"])]
+    assert "*SIMULATOR*" in texts
+    assert "What you may run" in texts
+    assert "*in other channels*" in texts
+    permissions = texts[texts.index("*in other channels*") + 1]
+    assert permissions.startswith("```")
+    assert "kick     yes" in permissions
+    assert "dismiss  with approval" in permissions
+    for channel in world.bot.adapter.home.attachments().channels:  # each named channel too
+        assert f"*in <#{channel}>*" in texts
+    recent = next(t for t in texts if t.startswith("```") and "Outcome" in t)
+    assert "users 1234" in recent
+    assert "Nothing is waiting for you." in texts
+
+
+async def test_viewer_sees_read_only_permissions(world: World) -> None:
+    """The read-only viewer's Home says kick is not allowed."""
+    view = await _open_home(world, VIEWER)
+    table = next(t for _, t in text_objects(view["blocks"]) if t.startswith("```") and "kick" in t)
+    kick = next(line for line in table.splitlines() if line.startswith("kick"))
+    assert "no" in kick.split()
+
+
+async def test_new_approval_refreshes_approvers_home_and_can_be_approved_there(
+    world: World,
+) -> None:
+    """A request needing approval republishes the lead's Home with Approve/Reject; approving
+    there runs it once and updates the thread message."""
+    await _open_home(world, LEAD)
+    published = len(_homes(world, LEAD))
+    await world.slack.slash(ONCALL, "dismiss 1234")
+    fake = world.fake
+    await fake.wait_for(lambda: len(_homes(world, LEAD)) > published, what="home refresh")
+    await world.bot.adapter.drain()
+    view = _view(_homes(world, LEAD)[-1])
+    approve = button(view["blocks"], "Approve")
+    assert [b["text"]["text"] for b in buttons(view["blocks"])] == ["Approve", "Reject"]
+    block_id = next(
+        b["block_id"] for b in view["blocks"] if b["type"] == "actions" and approve in b["elements"]
+    )
+    # The requester's own Home does not offer it.
+    requester_home = await _open_home(world, ONCALL)
+    assert buttons(requester_home["blocks"]) == []
+    await world.slack.press(world.slack.home_press_body(LEAD, block_id, approve))
+    await world.bot.adapter.drain()
+    assert world.mutations() == ["DismissRoom"]
+    thread_reply = next(p for p in fake.posts(CHANNEL) if p.args.get("thread_ts"))
+    now = fake.messages[(CHANNEL, fake.messages_ts(thread_reply))]
+    assert any("approved by U0LEAD" in t for _, t in text_objects(now["blocks"]))
+    assert buttons(now["blocks"]) == []
+    after = _view(_homes(world, LEAD)[-1])
+    assert buttons(after["blocks"]) == []
+    assert any("approved by U0LEAD" in t for _, t in text_objects(after["blocks"]))
