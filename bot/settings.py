@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     trtc_chatops_apps: dict[str, int] = Field(default_factory=dict)
     trtc_chatops_approval_ttl_s: int = Field(default=900, ge=60, le=86400)
     trtc_chatops_confirm_ttl_s: int = Field(default=120, ge=10, le=3600)
+    # How long `watch <room>` follows a room at most (it also ends when the room is dismissed).
+    trtc_chatops_watch_ttl_s: int = Field(default=4 * 3600, ge=60, le=7 * 86400)
     # Unset: a local SQLite file (a throw-away one while the simulator is in use).
     database_url: str | None = None
     port: int | None = Field(default=None, ge=1, le=65535, validation_alias=AliasChoices("PORT"))

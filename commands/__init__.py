@@ -10,10 +10,12 @@ from commands import (
     help,
     kick,
     mute,
+    quality,
     rooms,
     scale,
     unmute,
     users,
+    watch,
     whoami,
 )
 
@@ -22,6 +24,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
     rooms.SPEC,
     users.SPEC,
     events.SPEC,
+    quality.SPEC,
     kick.SPEC,
     mute.SPEC,
     unmute.SPEC,
@@ -31,6 +34,8 @@ REGISTRY: tuple[CommandSpec, ...] = (
     can.SPEC,
     approvals.SPEC,
     audit.SPEC,
+    watch.SPEC,
+    watch.UNWATCH_SPEC,
 )
 
 __all__ = ["REGISTRY"]

@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, str] = {
     "policy": "policy",
     "console": "console",
     "manifest": "manifest",
+    "callbacks": "callbacks",
 }
 
 

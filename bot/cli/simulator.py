@@ -44,9 +44,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulated world")
     parser.add_argument("--scenario", metavar="FILE", help="YAML/JSON scenario file")
     parser.add_argument(
-        "--callback-url", help="TRTC event callback receiver (accepted, not used yet)"
+        "--callback-url",
+        metavar="URL",
+        help="POST TRTC room event callbacks (joins, leaves, kicks, dismissals) to URL, "
+        "as TRTC does, e.g. http://127.0.0.1:8080/trtc/callback",
     )
-    parser.add_argument("--callback-key", help="callback signing key (accepted, not used yet)")
+    parser.add_argument(
+        "--callback-key",
+        metavar="K",
+        help="the callback key: each callback carries Sign = Base64(HMAC-SHA256(K, body)); "
+        "without it no Sign header is sent",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -78,6 +86,12 @@ def run(args: argparse.Namespace) -> int:
         scenario = load_scenario(args.scenario) if args.scenario else None
     except ScenarioError as err:
         print(f"simulator: {err}", file=sys.stderr)
+        return 2
+    if args.callback_url and not args.callback_url.startswith(("http://", "https://")):
+        print("simulator: --callback-url must be an http:// or https:// URL", file=sys.stderr)
+        return 2
+    if args.callback_key and not args.callback_url:
+        print("simulator: --callback-key needs --callback-url", file=sys.stderr)
         return 2
     secret_id, secret_key, token, source = creds
     config = SimulatorConfig(
@@ -116,6 +130,9 @@ async def _serve(config: SimulatorConfig, port: int, source: str) -> None:
             print(
                 f"Verifying signatures of SecretId {config.secret_id} (from {source})", flush=True
             )
+        if config.callback_url:
+            signed = "signed" if config.callback_key else "UNSIGNED (no --callback-key)"
+            print(f"Sending {signed} event callbacks to {config.callback_url}", flush=True)
         _describe(running.simulator.world)
         print("Press Ctrl-C to stop.", flush=True)
         await stop.wait()

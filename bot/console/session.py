@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.app import background, create_core
 from bot.authz import PolicyReloader
+from bot.callbacks.service import local_callbacks  # also registers its tables
 from bot.console.personas import PERSONAS, sample_policy_path
 from bot.console.repl import Console, Identity
 from bot.core.context import StaticDirectory
@@ -47,7 +48,12 @@ async def run_console(
     directory = StaticDirectory({p.user_id: p.groups for p in PERSONAS.values()})
     store = await Store.open(database_url(settings))
     try:
-        async with open_backend(settings) as backend:
+        # Live feed: the embedded simulator posts its event callbacks to a local
+        # receiver, so `watch 1234` then `kick 1234 alice` shows the callback here.
+        async with (
+            local_callbacks(settings, store.engine) as feed,
+            open_backend(settings, callback_url=feed.url, callback_key=feed.key) as backend,
+        ):
             label = "SIMULATOR" if backend.mode is TrtcMode.SIMULATOR else None
             core = create_core(
                 settings,
@@ -57,6 +63,7 @@ async def run_console(
                 directory=directory,
                 label=label,
             )
+            feed.service.deliver_to(core)
             console = Console(core, Identity.of(who, groups), channel)
             print(
                 f"trtc-chatops console · TRTC: {backend.label} · policy: {path}"
@@ -69,5 +76,6 @@ async def run_console(
                 )
             async with background(core):
                 await console.run()
+            await feed.service.settle(backend.simulator)  # show callbacks still in flight
     finally:
         await store.close()

@@ -20,7 +20,7 @@ from bot.core.values import BadValue
 MAX_TEXT = 2000  # a command longer than this is not something a person typed
 MAX_REASON = 500
 # Commands the grammar reserves for features still to come.
-RESERVED = {"watch", "unwatch"}
+RESERVED: set[str] = set()
 
 
 class ParseError(ValueError):

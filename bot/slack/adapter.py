@@ -10,14 +10,12 @@ remembered, so a press, an expiry or an Undo edits all of them in place.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any
 
-from bot.core.dispatcher import Core, new_reference
+from bot.core.dispatcher import Core
 from bot.core.invocation import Invocation, Origin, Press
 from bot.core.notice import Notice
 from bot.core.reply import Reply, Severity
@@ -34,6 +32,7 @@ from bot.slack.markup import channel_link, escape, user_mention
 from bot.slack.messages import MessageTracker, Shown, Style
 from bot.slack.outbox import Outbox
 from bot.slack.progress import StatusMessage
+from bot.slack.tasks import Tasks
 
 log = logging.getLogger(__name__)
 
@@ -45,28 +44,6 @@ NO_GROUPS = Reply(
     Severity.ERROR,
     private=True,
 )
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _tracked(
-    method: Callable[Concatenate[SlackAdapter, P], Coroutine[Any, Any, R]],
-) -> Callable[Concatenate[SlackAdapter, P], Coroutine[Any, Any, R | None]]:
-    """Count the payloads being handled (``drain`` waits for them), and log what escapes:
-    an exception leaving a Bolt listener would replace its ack with an error."""
-
-    @functools.wraps(method)
-    async def wrapper(adapter: SlackAdapter, /, *args: P.args, **kwargs: P.kwargs) -> R | None:
-        with adapter._working():
-            try:
-                return await method(adapter, *args, **kwargs)
-            except Exception:
-                log.exception("Slack %s failed (%s)", method.__name__, new_reference())
-                return None
-
-    return wrapper
 
 
 class SlackAdapter:
@@ -92,8 +69,7 @@ class SlackAdapter:
         self._clock = clock
         self._monotonic = monotonic
         self._progress_interval = progress_interval
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._busy = 0
+        self.tasks = Tasks(monotonic)
 
     @property
     def label(self) -> str | None:
@@ -101,7 +77,6 @@ class SlackAdapter:
 
     # -- ways in -----------------------------------------------------------------
 
-    @_tracked
     async def command(self, *, user: str, channel: str, text: str, respond: Respond) -> None:
         """``/trtc …`` (already acknowledged): a visible parent, the result in its thread."""
         text = text.strip() or "help"
@@ -128,7 +103,6 @@ class SlackAdapter:
             shown = Shown(channel, parent, Style.SUMMARY, actor=user, command=text)
             await self.tracker.add(reply.operation_id, shown, now=self._clock())
 
-    @_tracked
     async def mention(
         self, *, user: str, channel: str, text: str, ts: str, thread_ts: str | None
     ) -> None:
@@ -145,7 +119,6 @@ class SlackAdapter:
         await status.close()
         await self.deliver(reply, channel=channel, thread=thread, actor=user, reuse=status.ts)
 
-    @_tracked
     async def press(self, body: Mapping[str, Any]) -> None:
         """A ``block_actions`` payload (already acknowledged and deduplicated)."""
         user = str(body["user"]["id"])
@@ -187,17 +160,15 @@ class SlackAdapter:
         if op_id is None and message_ts:
             op_id = await self.tracker.operation_at(channel, message_ts)
         pressed = Shown(channel, message_ts, Style.FULL) if message_ts else None
-        where = None if from_home else (channel, thread)
+        where = None if from_home else (channel, thread or message_ts)
         home_user = user if from_home else None
         await self.show(reply, op_id, note=note, pressed=pressed, thread=where, home_user=home_user)
         if home_user:
             await self.home.publish(home_user, banner=reply)
 
-    @_tracked
     async def home_opened(self, user: str) -> None:
         await self.home.publish(user)
 
-    @_tracked
     async def on_notice(self, notice: Notice) -> None:
         """The core's listener: expiries and timed-mute lifts, nobody pressed anything."""
         reply = notice.reply
@@ -311,30 +282,10 @@ class SlackAdapter:
             clock=self._monotonic,
         )
 
-    @contextlib.contextmanager
-    def _working(self) -> Iterator[None]:
-        self._busy += 1
-        try:
-            yield
-        finally:
-            self._busy -= 1
-
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         """Follow-up work (Home refreshes) that must not hold up the reply."""
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
+        self.tasks.spawn(work)
 
-    def _finished(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("background Slack work failed", exc_info=task.exception())
-
-    async def drain(self, settle: float = 0.05) -> None:
-        """Wait until no payload is being handled and no follow-up work is left."""
-        while True:
-            await asyncio.sleep(settle)  # a listener Bolt has just scheduled gets to start
-            if self._tasks:
-                await asyncio.gather(*list(self._tasks), return_exceptions=True)
-            elif not self._busy:
-                return
+    async def drain(self) -> None:
+        """Wait until every payload's work and its follow-ups are done (tests, shutdown)."""
+        await self.tasks.drain()

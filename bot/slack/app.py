@@ -69,7 +69,8 @@ def create_slack_app(
         client=client,
         # Socket Mode traffic is not signed; over HTTP an empty secret rejects everything.
         signing_secret=secret.get_secret_value() if secret else "",
-        process_before_response=False,
+        # Listeners only ack and spawn (see listeners.py): answer when they return.
+        process_before_response=True,
     )
     outbox = Outbox(client, posts_per_second=posts_per_second, burst=burst)
     if directory is None:  # share one with the core (``can``) to share its cache

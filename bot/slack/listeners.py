@@ -1,10 +1,13 @@
-"""The Bolt listeners: acknowledge first, then hand the payload to the adapter.
+"""The Bolt listeners: acknowledge, hand the payload to the adapter as a task, return.
 
-Bolt answers Slack as soon as ``ack()`` runs, so each listener acks before
-anything slow; the rest runs after the HTTP response has gone (Bolt's
-``process_before_response=False``). The ``once`` middleware drops a delivery
-Slack already made (an event retry, a replayed click) before any listener
-sees it, answering 200 with ``X-Slack-No-Retry`` so Slack stops retrying.
+Each listener acks and returns at once, so the app runs with
+``process_before_response=True``: Bolt answers as soon as the listener returns,
+without its 10 ms polling for ``ack()``, and the slow part (TRTC, posting)
+runs afterwards in a task the adapter tracks (``drain`` waits for them), held
+back while a burst of requests is still being acknowledged. The
+``once`` middleware drops a delivery Slack already made (an event retry, a
+replayed click) before any listener sees it, answering 200 with
+``X-Slack-No-Retry`` so Slack stops retrying.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ def register(
     async def once(
         body: dict[str, Any], next_: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
+        adapter.tasks.arrived()
         key = delivery_key(body)
         if key is not None and not await deliveries.claim(key, clock()):
             return BoltResponse(status=200, body="", headers={"X-Slack-No-Retry": "1"})
@@ -50,11 +54,13 @@ def register(
         text = unescape(str(command.get("text") or ""))
         working = f"⏳ Working on {COMMAND} {text}".rstrip() + "…"
         await ack(text=fit(working, 3000), blocks=[section(working)], response_type="ephemeral")
-        await adapter.command(
-            user=str(command["user_id"]),
-            channel=str(command["channel_id"]),
-            text=text,
-            respond=respond,
+        adapter.tasks.after_ack(
+            adapter.command(
+                user=str(command["user_id"]),
+                channel=str(command["channel_id"]),
+                text=text,
+                respond=respond,
+            )
         )
 
     async def on_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
@@ -62,21 +68,23 @@ def register(
         if not user:  # another bot, or a message Slack generated
             return
         text = unescape(strip_mention(str(event.get("text") or ""), context.bot_user_id))
-        await adapter.mention(
-            user=str(user),
-            channel=str(event["channel"]),
-            text=text,
-            ts=str(event["ts"]),
-            thread_ts=event.get("thread_ts"),
+        adapter.tasks.after_ack(
+            adapter.mention(
+                user=str(user),
+                channel=str(event["channel"]),
+                text=text,
+                ts=str(event["ts"]),
+                thread_ts=event.get("thread_ts"),
+            )
         )
 
     async def on_home(event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home" and event.get("user"):
-            await adapter.home_opened(str(event["user"]))
+            adapter.tasks.after_ack(adapter.home_opened(str(event["user"])))
 
     async def on_action(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        await adapter.press(body)
+        adapter.tasks.after_ack(adapter.press(body))
 
     app.middleware(once)
     app.command(COMMAND)(on_command)

@@ -41,7 +41,8 @@ async def serve_http(bot: SlackBot, *, host: str, port: int) -> AsyncIterator[st
     runner = web.AppRunner(web_app(bot), access_log=None)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port)
+        # Slack opens many connections at once in a burst; 128 (the default) drops SYNs.
+        site = web.TCPSite(runner, host, port, backlog=1024)
         await site.start()
         bound = runner.addresses[0][1]
         yield f"http://{host}:{bound}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.settings import Settings, TrtcMode
 from bot.trtc.client import TrtcClient
-from bot.trtc.simulator import SimulatorConfig, serve_simulator
+from bot.trtc.simulator import RunningSimulator, SimulatorConfig, serve_simulator
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,8 @@ class Backend:
     client: TrtcClient
     mode: TrtcMode
     endpoint: str
+    # The embedded simulator, when it stands in for TRTC (its callbacks can be awaited).
+    simulator: RunningSimulator | None = None
 
     @property
     def label(self) -> str:
@@ -26,7 +28,15 @@ class Backend:
 
 
 @asynccontextmanager
-async def open_backend(settings: Settings, *, seed: int = 0) -> AsyncIterator[Backend]:
+async def open_backend(
+    settings: Settings,
+    *,
+    seed: int = 0,
+    callback_url: str | None = None,
+    callback_key: str | None = None,
+) -> AsyncIterator[Backend]:
+    """``callback_url``/``callback_key``: where the embedded simulator sends its event
+    callbacks (Tencent Cloud's are configured in the TRTC console instead)."""
     if settings.trtc_mode is TrtcMode.REAL:
         async with TrtcClient.from_settings(settings) as client:
             yield Backend(client, TrtcMode.REAL, settings.trtc_endpoint)
@@ -34,10 +44,16 @@ async def open_backend(settings: Settings, *, seed: int = 0) -> AsyncIterator[Ba
     # Fresh throw-away credentials: the embedded simulator still verifies every
     # signature, so the same code path runs as against Tencent Cloud.
     secret_id, secret_key = "AKIDsim" + secrets.token_hex(12), secrets.token_hex(16)
-    config = SimulatorConfig(secret_id=secret_id, secret_key=secret_key, seed=seed)
+    config = SimulatorConfig(
+        secret_id=secret_id,
+        secret_key=secret_key,
+        seed=seed,
+        callback_url=callback_url,
+        callback_key=callback_key,
+    )
     async with serve_simulator(config, host="127.0.0.1", port=0) as running:
         client = TrtcClient.from_settings(
             settings, endpoint=running.url, secret_id=secret_id, secret_key=secret_key
         )
         async with client:
-            yield Backend(client, TrtcMode.SIMULATOR, running.url)
+            yield Backend(client, TrtcMode.SIMULATOR, running.url, running)

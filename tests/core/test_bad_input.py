@@ -36,7 +36,6 @@ CASES = [
     ("users", "<room> is missing"),
     ("users 1234 extra", "unexpected 'extra'"),
     ("kik 1234 alice", "Did you mean `kick`?"),
-    ("quality 1234", "not available yet"),
     ("", "say what to do"),
     ("x" * 3000, "at most 2000"),
 ]

@@ -15,7 +15,7 @@ import itertools
 import json
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,10 +115,10 @@ class FakeSlack:
         return [c for c in self.of("chat.postMessage") if channel in (None, c.args["channel"])]
 
     async def wait_for(
-        self, check: Callable[[], Any], *, timeout: float = 10.0, what: str = "condition"
+        self, check: Callable[[], Any], *, within: float = 10.0, what: str = "condition"
     ) -> Any:
         """Until ``check()`` is truthy (re-checked whenever a call arrives)."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while True:
             result = check()
             if result:
@@ -127,10 +127,8 @@ class FakeSlack:
             if left <= 0:
                 raise AssertionError(f"timed out waiting for {what}; calls: {self.summary()}")
             self._changed.clear()
-            try:
+            with suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout=min(left, 0.1))
-            except TimeoutError:
-                pass
 
     def summary(self) -> list[str]:
         return [

@@ -162,3 +162,21 @@ def _texts(stored: dict) -> list[tuple[str, str]]:
     from tests.slack.fake_slack import text_objects
 
     return text_objects(stored["blocks"])
+
+
+async def test_timed_mute_lift_is_told_in_the_thread(world: World) -> None:
+    """A timed mute lifted by the background tick is announced in the incident thread."""
+    event = world.slack.mention_event(ONCALL, "mute 1234 bob --for 10m", thread_ts="1699.000500")
+    await world.slack.event(world.slack.event_body(event))
+    fake = world.fake
+    [ask] = await fake.wait_for(lambda: fake.posts(CHANNEL), what="confirmation")
+    shown = message(fake, CHANNEL, fake.messages_ts(ask))
+    await world.slack.press(world.slack.press_body(ONCALL, shown, button(ask.blocks, "Confirm")))
+    await world.bot.adapter.drain()
+    world.clock.advance(11 * 60)
+    await world.core.tick()
+    await world.bot.adapter.drain()
+    lifted = [p for p in fake.posts(CHANNEL) if any("Unmuted bob" in t for t in p.texts())]
+    assert len(lifted) == 1
+    assert lifted[0].args["thread_ts"] == "1699.000500"
+    assert world.mutations() == ["SetUserBlocked", "SetUserBlocked"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -22,7 +23,7 @@ async def test_posts_are_paced_per_channel(world: World) -> None:
     busy = [c.at for c in world.fake.posts("C0BUSY")]
     quiet = [c.at for c in world.fake.posts("C0QUIET")]
     assert len(busy) == 3
-    gaps = [b - a for a, b in zip(busy, busy[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(busy)]
     assert all(gap >= 0.9 for gap in gaps), gaps
     assert quiet[0] - busy[0] < 0.5
 
@@ -32,7 +33,7 @@ async def test_rate_limited_post_waits_for_retry_after_then_succeeds(world: Worl
     fake = world.fake
     fake.rate_limit_next("chat.postMessage", retry_after=1)
     await world.slack.slash(ONCALL, "users 1234")
-    await fake.wait_for(lambda: len(fake.posts(CHANNEL)) >= 2, what="both posts", timeout=15)
+    await fake.wait_for(lambda: len(fake.posts(CHANNEL)) >= 2, what="both posts", within=15)
     [refused] = fake.of("chat.postMessage!429")
     first_ok = fake.posts(CHANNEL)[0]
     assert first_ok.at - refused.at >= 1.0

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from bot.trtc.simulator.actions import ACTIONS, VERSION
+from bot.trtc.simulator.callbacks import Announcer, CallbackSender
 from bot.trtc.simulator.config import SimulatorConfig
 from bot.trtc.simulator.envelope import (
     ApiError,
@@ -88,6 +89,11 @@ class Simulator:
         self._limiter = SlidingWindow(config.rate_limit) if config.rate_limit else None
         self._faults = random.Random(f"{config.seed}|faults")
         self._scripted: dict[str, deque[_Scripted]] = {}
+        # Event callbacks to the app's receiver (started by ``serve_simulator``).
+        self.announcer: Announcer | None = None
+        if config.callback_url:
+            sender = CallbackSender(config.callback_url, config.callback_key, clock=config.clock)
+            self.announcer = Announcer(self.world, sender)
         self.app = web.Application(client_max_size=MAX_BODY)
         self.app.router.add_route("*", "/", self._handle)
 
@@ -224,7 +230,11 @@ class Simulator:
         if bad_body is not None:
             raise bad_body
         params = read_params(action, record.params, form=method == "GET")
-        return spec.handler(self.world, params, self.config.seed)
+        if self.announcer is None:
+            return spec.handler(self.world, params, self.config.seed)
+        return self.announcer.around(
+            action, params, lambda: spec.handler(self.world, params, self.config.seed)
+        )
 
     @staticmethod
     def _refuse_v1(headers: dict[str, str], query: str, body: bytes) -> None:

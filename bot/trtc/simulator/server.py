@@ -38,6 +38,8 @@ async def serve_simulator(
         else web.AppRunner(simulator.app, access_log=None)
     )
     await runner.setup()
+    if simulator.announcer is not None:
+        await simulator.announcer.start()
     try:
         site = web.TCPSite(runner, host, port)
         await site.start()
@@ -46,3 +48,5 @@ async def serve_simulator(
         yield RunningSimulator(f"http://{url_host}:{bound}", host, bound, simulator)
     finally:
         await runner.cleanup()
+        if simulator.announcer is not None:
+            await simulator.announcer.close()

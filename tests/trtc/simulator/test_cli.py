@@ -98,8 +98,8 @@ async def test_uses_environment_credentials_without_printing_the_key() -> None:
         await _scale(printed["TRTC_ENDPOINT"], "AKIDenv", "env-key-77")
 
 
-def test_help_says_callbacks_are_not_used_yet(capsys: pytest.CaptureFixture[str]) -> None:
-    """--help lists every option and says the callback options are not used yet."""
+def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
+    """--help lists every option and says how callbacks are signed."""
     with pytest.raises(SystemExit) as exit_:
         main(["simulator", "--help"])
     assert exit_.value.code == 0
@@ -107,7 +107,7 @@ def test_help_says_callbacks_are_not_used_yet(capsys: pytest.CaptureFixture[str]
     for option in ("--port", "--secret-id", "--secret-key", "--latency-ms", "--rate-limit",
                    "--seed", "--scenario", "--callback-url", "--callback-key"):  # fmt: skip
         assert option in text
-    assert "not used yet" in text
+    assert "HMAC-SHA256" in text
 
 
 def test_refuses_half_credentials(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,44 @@
+"""TRTC event callbacks: the receiver, the stored watches, the paced incident feed."""
+
+from bot.callbacks.digest import Digest, describe
+from bot.callbacks.event import CallbackEvent, EventType, MalformedCallback, parse_event
+from bot.callbacks.feed import Feed, Pacing, Tally
+from bot.callbacks.intake import Intake, Overloaded
+from bot.callbacks.receiver import CALLBACK_PATH, MAX_BODY, Receiver, add_routes, serve_receiver
+from bot.callbacks.records import CallbackRecord, Records
+from bot.callbacks.relay import Relay
+from bot.callbacks.service import CallbackService, core_notify, receiver_only
+from bot.callbacks.signature import sign, verify
+from bot.callbacks.watches import Place, Watch, Watches, configure_ttl, prepare_database
+
+__all__ = [
+    "CALLBACK_PATH",
+    "MAX_BODY",
+    "CallbackEvent",
+    "CallbackRecord",
+    "CallbackService",
+    "Digest",
+    "EventType",
+    "Feed",
+    "Intake",
+    "MalformedCallback",
+    "Overloaded",
+    "Pacing",
+    "Place",
+    "Receiver",
+    "Records",
+    "Relay",
+    "Tally",
+    "Watch",
+    "Watches",
+    "add_routes",
+    "configure_ttl",
+    "core_notify",
+    "describe",
+    "parse_event",
+    "prepare_database",
+    "receiver_only",
+    "serve_receiver",
+    "sign",
+    "verify",
+]

@@ -1,0 +1,134 @@
+"""From stored callbacks to watched threads: claim, match, feed; end watches.
+
+The receiver stores each verified event and wakes the relay (same process);
+a relay in another process (a standalone receiver beside a Socket Mode bot)
+finds the rows by polling. Claims are atomic, so with several replicas each
+event is described once — at most once: a crash between a claim and the
+post loses those lines rather than repeating them. A dismissal (102) ends
+every watch of the room; a watch past its time ends with a message saying so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.callbacks.event import CallbackEvent, EventType, matches
+from bot.callbacks.feed import Feed
+from bot.callbacks.records import KEEP_S, Records
+from bot.callbacks.watches import Place, Watch, Watches, prepare_database
+from bot.core.notice import Notice
+from bot.core.reply import Reply
+from bot.core.values import format_duration
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+
+
+class Relay:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        feed: Feed,
+        *,
+        clock: Callable[[], float] = time.time,
+        poll_s: float = 1.0,
+        gap_s: float = 0.05,
+        housekeeping_s: float = 10.0,
+    ) -> None:
+        self.engine = engine
+        self.records = Records(engine)
+        self.watches = Watches(engine)
+        self.feed = feed
+        self.clock = clock
+        self.poll_s = poll_s
+        self.gap_s = gap_s
+        self.housekeeping_s = housekeeping_s
+        self.processed = 0
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._last_housekeeping = float("-inf")
+
+    def wake(self) -> None:
+        """New records are stored: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def catch_up(self) -> int:
+        """Describe every stored, unclaimed event; how many this call took."""
+        taken = 0
+        async with self._lock:
+            while batch := await self.records.claim(BATCH):
+                await self._relay(batch)
+                taken += len(batch)
+        return taken
+
+    async def housekeeping(self) -> None:
+        """End watches whose time is up (saying so in their thread); prune old records."""
+        now = self.clock()
+        due = await self.watches.due(now)
+        for watch_id in await self.watches.end([w.id for w in due], "expired", now):
+            watch = next(w for w in due if w.id == watch_id)
+            await self.feed.note(_expired(watch, self.feed.label))
+        await self.records.prune(now - KEEP_S)
+        self._last_housekeeping = now
+
+    async def run(self) -> None:
+        await prepare_database(self.engine)
+        while True:
+            self._wake.clear()
+            try:
+                await self.catch_up()
+                if self.clock() - self._last_housekeeping >= self.housekeeping_s:
+                    await self.housekeeping()
+            except Exception:
+                log.exception("relaying callbacks failed; retrying at the next poll")
+            # Under load, one claim per gap rather than one per stored batch.
+            await asyncio.sleep(self.gap_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_s)
+
+    async def _relay(self, events: Sequence[CallbackEvent]) -> None:
+        now = self.clock()
+        watches = await self.watches.active(now, {e.sdkappid for e in events})
+        rooms: dict[tuple[int, str], list[Watch]] = defaultdict(list)
+        for watch in watches:
+            rooms[(watch.sdkappid, watch.room)].append(watch)
+        for event in events:
+            if event.room is not None and rooms:
+                await self._route(event, rooms, now)
+        self.processed += len(events)
+
+    async def _route(
+        self, event: CallbackEvent, rooms: dict[tuple[int, str], list[Watch]], now: float
+    ) -> None:
+        assert event.room is not None
+        candidates = rooms.get((event.sdkappid, event.room), [])
+        targets = [w for w in candidates if matches(event, w.room, w.numeric)]
+        fed: set[tuple[Place, str]] = set()
+        for watch in targets:
+            place = Place(watch.channel, watch.thread)
+            # Two watches of one room from one thread (a race) still post once.
+            if (place, watch.room_name) not in fed:
+                fed.add((place, watch.room_name))
+                self.feed.add(place, watch.room_name, event)
+        if event.type == EventType.DISMISS_ROOM and targets:
+            await self.watches.end([w.id for w in targets], "dismissed", now)
+            for watch in targets:
+                candidates.remove(watch)
+
+
+def _expired(watch: Watch, label: str | None) -> Notice:
+    lasted = format_duration(watch.expires_at - watch.created_at)
+    reply = Reply(
+        headline=f"Stopped watching room {watch.room_name}: a watch lasts {lasted}.",
+        lines=(f"Run `watch {watch.room_name}` again to keep following it here.",),
+        label=label,
+    )
+    return Notice(watch.channel, watch.thread, reply)

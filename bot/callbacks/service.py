@@ -1,0 +1,174 @@
+"""The live incident feed, assembled: receiver → records → relay → feed → notices.
+
+``async with CallbackService(...) as callbacks`` starts the relay and the feed
+on the running loop and stops them (flushing what is pending) on the way out.
+``callbacks.receiver`` is what ``add_routes`` mounts; ``callbacks.serve()``
+runs it on its own port instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.callbacks.feed import Feed, Pacing
+from bot.callbacks.intake import Intake
+from bot.callbacks.receiver import REPLAY_HORIZON_S, Receiver, add_routes, serve_receiver
+from bot.callbacks.records import Records
+from bot.callbacks.relay import Relay
+from bot.callbacks.watches import configure_ttl, prepare_database
+from bot.core.notice import Notice, Notify
+from bot.settings import Settings, TrtcMode
+
+if TYPE_CHECKING:
+    from bot.core.dispatcher import Core
+    from bot.trtc.simulator import RunningSimulator
+
+log = logging.getLogger(__name__)
+
+SETTLE_S = 5.0
+
+
+def core_notify(core: Core) -> Notify:
+    """Hand notices to the core's listeners (the adapters), as the core's own notices go."""
+
+    async def notify(notice: Notice) -> None:
+        for listener in list(core.listeners):
+            try:
+                await listener(notice)
+            except Exception:
+                log.exception("a notice listener failed")
+
+    return notify
+
+
+class CallbackService:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        key: str,
+        notify: Notify | None = None,
+        *,
+        label: str | None = None,
+        watch_ttl_s: float | None = None,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        pacing: Pacing | None = None,
+        poll_s: float = 1.0,
+        horizon_s: float = REPLAY_HORIZON_S,
+    ) -> None:
+        self.engine = engine
+        if watch_ttl_s is not None:
+            configure_ttl(engine, watch_ttl_s)
+        self.feed = Feed(notify, pacing=pacing, monotonic=monotonic, wall=clock, label=label)
+        self.relay = Relay(engine, self.feed, clock=clock, poll_s=poll_s)
+        self.intake = Intake(Records(engine), clock=clock, on_stored=self.relay.wake)
+        self.receiver = Receiver(key, self.intake, clock=clock, horizon_s=horizon_s)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def deliver_to(self, core: Core) -> None:
+        """Send the feed's notices to the core's listeners (built after this service)."""
+        self.feed.notify = core_notify(core)
+
+    def add_routes(self, app: web.Application) -> None:
+        add_routes(app, self.receiver)
+
+    def serve(
+        self, *, host: str = "127.0.0.1", port: int = 0
+    ) -> contextlib.AbstractAsyncContextManager[str]:
+        """``async with callbacks.serve(port=8080) as url``: the receiver on its own port."""
+        return serve_receiver(self.receiver, host=host, port=port)
+
+    async def __aenter__(self) -> CallbackService:
+        await prepare_database(self.engine)
+        self._tasks = [
+            asyncio.create_task(self.relay.run(), name="callback-relay"),
+            asyncio.create_task(self.feed.run(), name="callback-feed"),
+        ]
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.intake.close()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        try:
+            await self.settle()
+        except Exception:
+            log.exception("flushing the feed on the way out failed")
+
+    async def settle(self, simulator: RunningSimulator | None = None) -> None:
+        """Relay everything stored and send every pending notice now (tests, shutdown);
+        first let the embedded simulator deliver the callbacks it has queued."""
+        announcer = simulator.simulator.announcer if simulator is not None else None
+        if announcer is not None:
+            try:
+                await asyncio.wait_for(announcer.sender.drain(), SETTLE_S)
+            except TimeoutError:
+                log.warning("the simulator's callbacks did not all arrive within %ss", SETTLE_S)
+        await self.intake.close()
+        await self.relay.catch_up()
+        await self.feed.flush_all()
+
+
+@asynccontextmanager
+async def local_callbacks(settings: Settings, engine: AsyncEngine) -> AsyncIterator[LocalFeed]:
+    """The console's feed: with the embedded simulator, a receiver on a free
+    127.0.0.1 port and a fresh key for the simulator to sign with; with Tencent
+    Cloud, just the relay (a receiver elsewhere may share the database)."""
+    simulated = settings.trtc_mode is TrtcMode.SIMULATOR
+    configured = settings.trtc_callback_key
+    key = configured.get_secret_value() if configured and not simulated else secrets.token_hex(16)
+    service = CallbackService(
+        engine,
+        key,
+        label="SIMULATOR" if simulated else None,
+        watch_ttl_s=settings.trtc_chatops_watch_ttl_s,
+    )
+    async with service:
+        if not simulated:
+            yield LocalFeed(service, None, None)
+            return
+        async with service.serve(host="127.0.0.1", port=0) as url:
+            yield LocalFeed(service, url, key)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalFeed:
+    service: CallbackService
+    url: str | None  # where the embedded simulator should send its callbacks
+    key: str | None = field(repr=False)
+
+
+@asynccontextmanager
+async def receiver_only(
+    engine: AsyncEngine, key: str, *, host: str, port: int
+) -> AsyncIterator[tuple[str, Intake]]:
+    """Just the receiver: verify and store. A relay elsewhere (the bot) posts."""
+    await prepare_database(engine)
+    intake = Intake(Records(engine))
+    receiver = Receiver(key, intake)
+    try:
+        async with serve_receiver(receiver, host=host, port=port) as url:
+            yield url, intake
+    finally:
+        await intake.close()

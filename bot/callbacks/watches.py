@@ -1,0 +1,218 @@
+"""Which thread watches which room: stored, so a restart or another replica keeps them.
+
+A watch ends by one conditional UPDATE (``active`` → ``ended``), so when the
+room is dismissed or the watch runs out, exactly one caller announces it.
+
+    active ─┬─► ended (unwatch | dismissed | expired)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Index, String, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.store.tables import Base
+
+DEFAULT_TTL_S = 4 * 3600
+ACTIVE = "active"
+ENDED = "ended"
+
+
+class Watch(Base):
+    """A thread that wants a room's events, until ``expires_at`` at the latest."""
+
+    __tablename__ = "trtc_watches"
+    __table_args__ = (Index("ix_trtc_watches_state_room", "state", "sdkappid", "room"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    sdkappid: Mapped[int]
+    room: Mapped[str] = mapped_column(String(128))
+    numeric: Mapped[bool]
+    channel: Mapped[str] = mapped_column(String(64))
+    thread: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[float]
+    expires_at: Mapped[float] = mapped_column(index=True)
+    state: Mapped[str] = mapped_column(String(8))
+    ended_at: Mapped[float | None] = mapped_column(nullable=True)
+    ended_why: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+    @property
+    def room_name(self) -> str:
+        """As ``RoomRef`` prints a room: ``1400000001/1234``."""
+        return f"{self.sdkappid}/{self.room}"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a watch posts: a Slack thread (or the console's)."""
+
+    channel: str
+    thread: str | None
+
+
+def _in_thread(place: Place) -> ColumnElement[bool]:
+    if place.thread is None:
+        return Watch.thread.is_(None)
+    return Watch.thread == place.thread
+
+
+_TABLES = (Watch.__tablename__, "trtc_callbacks")
+_ready: weakref.WeakKeyDictionary[AsyncEngine, asyncio.Lock] = weakref.WeakKeyDictionary()
+_done: weakref.WeakSet[AsyncEngine] = weakref.WeakSet()
+_ttl: weakref.WeakKeyDictionary[AsyncEngine, float] = weakref.WeakKeyDictionary()
+
+
+async def prepare_database(engine: AsyncEngine) -> None:
+    """Create this package's tables once per engine (``Store.open`` does it too when
+    this package was imported first; this covers the other order)."""
+    if engine in _done:
+        return
+    import bot.callbacks.records  # noqa: F401 - registers trtc_callbacks on Base
+
+    lock = _ready.setdefault(engine, asyncio.Lock())
+    async with lock:
+        if engine in _done:
+            return
+        tables = [Base.metadata.tables[name] for name in _TABLES]
+        async with engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all, tables=tables)
+        _done.add(engine)
+
+
+def configure_ttl(engine: AsyncEngine, ttl_s: float) -> None:
+    """How long new watches on this database last (TRTC_CHATOPS_WATCH_TTL_S).
+
+    Set by the composition root; commands only see the store, not the settings.
+    """
+    _ttl[engine] = ttl_s
+
+
+def ttl_of(engine: AsyncEngine) -> float:
+    return _ttl.get(engine, DEFAULT_TTL_S)
+
+
+class Watches:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def ttl_s(self) -> float:
+        return ttl_of(self._engine)
+
+    async def start(
+        self,
+        *,
+        sdkappid: int,
+        room: str,
+        numeric: bool,
+        place: Place,
+        by: str,
+        now: float,
+    ) -> tuple[Watch, bool]:
+        """(the watch, True if new); watching again from the same thread renews it."""
+        await prepare_database(self._engine)
+        expires = now + self.ttl_s
+        existing = await self._active_here(sdkappid, room, numeric, place)
+        if existing is not None:
+            async with self._sessions.begin() as session:
+                await session.execute(
+                    update(Watch)
+                    .where(Watch.id == existing.id, Watch.state == ACTIVE)
+                    .values(expires_at=expires)
+                )
+            existing.expires_at = expires
+            return existing, False
+        watch = Watch(
+            sdkappid=sdkappid,
+            room=room,
+            numeric=numeric,
+            channel=place.channel,
+            thread=place.thread,
+            created_by=by,
+            created_at=now,
+            expires_at=expires,
+            state=ACTIVE,
+        )
+        async with self._sessions.begin() as session:
+            session.add(watch)
+        return watch, True
+
+    async def _active_here(
+        self, sdkappid: int, room: str, numeric: bool, place: Place
+    ) -> Watch | None:
+        stmt = select(Watch).where(
+            Watch.state == ACTIVE,
+            Watch.sdkappid == sdkappid,
+            Watch.room == room,
+            Watch.numeric == numeric,
+            Watch.channel == place.channel,
+            _in_thread(place),
+        )
+        async with self._sessions() as session:
+            return (await session.scalars(stmt.limit(1))).first()
+
+    async def stop(
+        self, *, sdkappid: int, room: str, numeric: bool, place: Place, now: float
+    ) -> int:
+        """End this thread's watch of the room; how many ended (0: none was active)."""
+        await prepare_database(self._engine)
+        stmt = (
+            update(Watch)
+            .where(
+                Watch.state == ACTIVE,
+                Watch.sdkappid == sdkappid,
+                Watch.room == room,
+                Watch.numeric == numeric,
+                Watch.channel == place.channel,
+                _in_thread(place),
+            )
+            .values(state=ENDED, ended_at=now, ended_why="unwatch")
+        )
+        async with self._sessions.begin() as session:
+            result = await session.execute(stmt)
+        return int(getattr(result, "rowcount", 0))
+
+    async def active(self, now: float, sdkappids: Iterable[int] | None = None) -> Sequence[Watch]:
+        stmt = select(Watch).where(Watch.state == ACTIVE, Watch.expires_at > now)
+        if sdkappids is not None:
+            stmt = stmt.where(Watch.sdkappid.in_(list(sdkappids)))
+        async with self._sessions() as session:
+            return (await session.scalars(stmt.order_by(Watch.id))).all()
+
+    async def end(self, watch_ids: Iterable[int], why: str, now: float) -> list[int]:
+        """End these watches if still active; return the ids this call ended."""
+        ended = []
+        for watch_id in watch_ids:
+            async with self._sessions.begin() as session:
+                result = await session.execute(
+                    update(Watch)
+                    .where(Watch.id == watch_id, Watch.state == ACTIVE)
+                    .values(state=ENDED, ended_at=now, ended_why=why)
+                )
+            if getattr(result, "rowcount", 0) == 1:
+                ended.append(watch_id)
+        return ended
+
+    async def due(self, now: float) -> Sequence[Watch]:
+        """Active watches whose time is up."""
+        stmt = select(Watch).where(Watch.state == ACTIVE, Watch.expires_at <= now)
+        async with self._sessions() as session:
+            return (await session.scalars(stmt)).all()
+
+    async def get(self, watch_id: int) -> Watch | None:
+        async with self._sessions() as session:
+            return await session.get(Watch, watch_id)
+
+    async def of_place(self, place: Place) -> Sequence[Watch]:
+        """Every watch ever started in this thread, newest first (for tests and help)."""
+        stmt = select(Watch).where(Watch.channel == place.channel, _in_thread(place))
+        async with self._sessions() as session:
+            return (await session.scalars(stmt.order_by(Watch.id.desc()))).all()

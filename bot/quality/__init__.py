@@ -1,0 +1,65 @@
+"""Call-quality analysis: pure functions and small state, no I/O.
+
+The ``quality`` command fetches; this package folds what was fetched into
+grades, causes, a room verdict and sparklines. The PNG chart is in
+``bot.quality.chart`` (not re-exported: it imports matplotlib).
+"""
+
+from bot.quality.accumulator import MetricResult, Piece, UserAccumulator, UserQuality, pieces
+from bot.quality.breakdown import COLUMNS, Breakdown, breakdown
+from bot.quality.distribution import Histogram, Summary
+from bot.quality.findings import Assessment, Finding, Grade, assess
+from bot.quality.incidents import Incident, Kind, Story, read_events
+from bot.quality.intervals import Interval, RunFinder, find_intervals
+from bot.quality.sparkline import sparkline
+from bot.quality.thresholds import (
+    DATA_TYPES,
+    DEFAULT_THRESHOLDS,
+    Family,
+    Limits,
+    Metric,
+    Thresholds,
+)
+from bot.quality.timeline import Timeline
+from bot.quality.verdict import RoomQuality, room_wide, summary_lines, verdict
+from bot.quality.window import SLICE_S, Window, hhmm, span
+
+__all__ = [
+    "COLUMNS",
+    "DATA_TYPES",
+    "DEFAULT_THRESHOLDS",
+    "SLICE_S",
+    "Assessment",
+    "Breakdown",
+    "Family",
+    "Finding",
+    "Grade",
+    "Histogram",
+    "Incident",
+    "Interval",
+    "Kind",
+    "Limits",
+    "Metric",
+    "MetricResult",
+    "Piece",
+    "RoomQuality",
+    "RunFinder",
+    "Story",
+    "Summary",
+    "Thresholds",
+    "Timeline",
+    "UserAccumulator",
+    "UserQuality",
+    "Window",
+    "assess",
+    "breakdown",
+    "find_intervals",
+    "hhmm",
+    "pieces",
+    "read_events",
+    "room_wide",
+    "span",
+    "sparkline",
+    "summary_lines",
+    "verdict",
+]

@@ -1,0 +1,115 @@
+"""The PNG that goes into the thread: loss and RTT over time for the worst users.
+
+Each user has one colour; their bad intervals are shaded in it and an abnormal
+exit is a dotted line. Rendering uses matplotlib's object API on the Agg canvas
+(no pyplot, no global state), so it is safe in a worker thread: the command calls
+``render_png`` through ``asyncio.to_thread``. Kept out of ``bot.quality``'s
+re-exports so that importing the analysis does not import matplotlib.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import DateFormatter
+from matplotlib.figure import Figure
+
+from bot.quality.distribution import FloatArray
+from bot.quality.findings import Assessment, Grade
+from bot.quality.intervals import IntArray
+from bot.quality.thresholds import DEFAULT_THRESHOLDS, Family, Metric, Thresholds
+from bot.quality.window import Window, span
+
+MAX_USERS = 5
+WIDTH_PX, HEIGHT_PX, DPI = 1000, 600, 100
+_COLOURS = ("#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One user's curves: per-bucket maxima (NaN where there was no sample)."""
+
+    name: str
+    times: IntArray
+    loss: FloatArray  # the worst of the user's loss metrics, per bucket
+    rtt: FloatArray
+    shaded: tuple[tuple[int, int], ...]  # bad intervals
+    exit_at: int | None
+
+
+def series_of(assessment: Assessment) -> Series | None:
+    user = assessment.user
+    loss_lines = [
+        r.timeline
+        for m, r in user.metrics.items()
+        if m.family is Family.LOSS and r.timeline is not None
+    ]
+    rtt = user.metrics.get(Metric.RTT)
+    base = loss_lines[0] if loss_lines else (rtt.timeline if rtt else None)
+    if base is None:
+        return None
+    blank = np.full(base.maxima.size, np.nan)
+    loss = blank.copy()
+    for line in loss_lines:
+        loss = np.fmax(loss, line.values())
+    rtt_values = rtt.timeline.values() if rtt is not None and rtt.timeline else blank
+    shaded = tuple(
+        (f.start, f.end) for f in assessment.findings if f.grade is Grade.BAD and f.end > f.start
+    )
+    exit_ = user.story.abnormal_exit if user.story else None
+    return Series(user.user_id, base.times(), loss, rtt_values, shaded, exit_.at if exit_ else None)
+
+
+def chart_of(assessments: Sequence[Assessment]) -> list[Series]:
+    """The worst users who have curves to draw (at most ``MAX_USERS``)."""
+    out = [s for a in assessments if (s := series_of(a)) is not None]
+    return out[:MAX_USERS]
+
+
+def render_png(
+    room: str,
+    window: Window,
+    series: Sequence[Series],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> bytes:
+    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    loss_ax, rtt_ax = figure.subplots(2, 1, sharex=True)
+    for index, line in enumerate(series):
+        colour = _COLOURS[index % len(_COLOURS)]
+        x = [_moment(t) for t in line.times]
+        loss_ax.plot(x, line.loss, color=colour, linewidth=1.4, label=line.name)
+        rtt_ax.plot(x, line.rtt, color=colour, linewidth=1.4)
+        for start, end in line.shaded:
+            for ax in (loss_ax, rtt_ax):
+                ax.axvspan(_moment(start), _moment(end), color=colour, alpha=0.15, linewidth=0)
+        if line.exit_at is not None:
+            for ax in (loss_ax, rtt_ax):
+                ax.axvline(_moment(line.exit_at), color=colour, linestyle=":", linewidth=1.5)
+    panels = ((loss_ax, Metric.AUDIO_LOSS_UP, "packet loss (%)"), (rtt_ax, Metric.RTT, "RTT (ms)"))
+    for ax, metric, unit in panels:
+        limits = thresholds.of(metric)
+        if limits is not None:
+            ax.axhline(limits.poor, color="#555555", linestyle="--", linewidth=0.8)
+        ax.set_ylabel(unit)
+        ax.set_ylim(bottom=0)
+        ax.grid(True, alpha=0.3)
+    rtt_ax.set_xlim(_moment(window.start), _moment(window.end))
+    # matplotlib.dates ships without type hints.
+    rtt_ax.xaxis.set_major_formatter(DateFormatter("%H:%M", tz=UTC))  # type: ignore[no-untyped-call]
+    rtt_ax.set_xlabel("UTC (shaded: bad intervals; dotted: dropped out; dashed: poor)")
+    if series:
+        loss_ax.legend(loc="upper right", fontsize="small")
+    loss_ax.set_title(f"Room {room}: loss and RTT, {span(window.start, window.end)} UTC")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def _moment(ts: float | np.integer) -> datetime:
+    return datetime.fromtimestamp(int(ts), tz=UTC)

@@ -1,0 +1,66 @@
+"""Work that runs after Slack has been answered: tracked, logged, drained.
+
+Listeners acknowledge and return; what the payload asks for runs here as a
+task. Acks come first: while a burst of requests is still arriving, new work
+is held back (until ``QUIET_S`` passes without a request, at most
+``HOLD_MAX_S``), so an ack never queues behind the work of the requests
+before it. A task's exception is logged, never lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+QUIET_S = 0.0  # a gap this long between requests ends a burst
+HOLD_MAX_S = 0.5  # however long the burst, work waits no longer than this
+
+
+class Tasks:
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._monotonic = monotonic
+        self._running: set[asyncio.Task[Any]] = set()
+        self._last_request = float("-inf")
+
+    def arrived(self) -> None:
+        """A Slack request is being acknowledged."""
+        self._last_request = self._monotonic()
+
+    def after_ack(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Run a payload's work once the burst it came in has been acknowledged."""
+
+        async def settled_then() -> Any:
+            await self._settled()
+            return await work
+
+        self.spawn(settled_then())
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.create_task(work)
+        self._running.add(task)
+        task.add_done_callback(self._finished)
+
+    async def drain(self, settle: float = 0.05) -> None:
+        """Until no work is left (tests, shutdown); new work may appear while waiting."""
+        while True:
+            await asyncio.sleep(settle)  # a request Bolt is answering gets to spawn its work
+            if not self._running:
+                return
+            await asyncio.gather(*list(self._running), return_exceptions=True)
+
+    async def _settled(self) -> None:
+        deadline = self._monotonic() + HOLD_MAX_S
+        while (gap := self._monotonic() - self._last_request) < QUIET_S:
+            if self._monotonic() >= deadline:
+                return
+            await asyncio.sleep(QUIET_S - gap)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._running.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Slack follow-up work failed", exc_info=task.exception())

@@ -1,0 +1,100 @@
+"""`watch <room>` / `unwatch <room>`: follow a room's events live in this thread.
+
+Watching reads what TRTC says about the room (its events, and whether it is
+live now), so it needs ``trtc:DescribeRoomInfo`` — anyone who may list rooms
+may follow one; stopping a watch needs the same.
+"""
+
+from __future__ import annotations
+
+from bot.callbacks.watches import Place, Watches
+from bot.core.context import Context
+from bot.core.reply import Reply, Severity
+from bot.core.rooms import live_call
+from bot.core.spec import Args, CommandSpec, Kind, Param
+from bot.core.values import clock_time, format_duration
+from bot.trtc.errors import TrtcApiError, TrtcError
+from commands.actions import fixed_action
+
+ACTION = "trtc:DescribeRoomInfo"
+
+
+def _place(ctx: Context) -> Place:
+    return Place(ctx.invocation.channel, ctx.invocation.thread)
+
+
+async def _live_line(ctx: Context, args: Args) -> str:
+    try:
+        call = await live_call(ctx.trtc, args.room, ctx.now)
+    except TrtcError as exc:
+        code = exc.code if isinstance(exc, TrtcApiError) else type(exc).__name__
+        return f"Could not check whether it is live now ({code}); watching anyway."
+    if call is None:
+        return "It is not live right now; its events will appear here when it starts."
+    return f"It is live now (call {call.comm_id}, since {clock_time(call.create_time)})."
+
+
+async def run_watch(ctx: Context, args: Args) -> Reply:
+    room, now = args.room, ctx.now
+    watches = Watches(ctx.services.store.engine)
+    watch, fresh = await watches.start(
+        sdkappid=room.sdkappid,
+        room=room.room,
+        numeric=room.numeric,
+        place=_place(ctx),
+        by=ctx.invocation.actor,
+        now=now,
+    )
+    lasts = format_duration(round(watch.expires_at - now))
+    lines = [
+        "Joins, leaves (and why: normal, timeout, kicked), role switches and a dismissal "
+        "appear here, gathered into one updating message when they come in bursts.",
+        await _live_line(ctx, args),
+        f"The watch ends when the room is dismissed, at {clock_time(watch.expires_at)} "
+        f"(in {lasts}), or with `unwatch {room}`.",
+    ]
+    if ctx.invocation.thread is None:
+        lines.append("Run `watch` inside the incident thread to keep the events there.")
+    headline = (
+        f"Watching room {room} here"
+        if fresh
+        else f"Already watching room {room} here; renewed for {lasts}"
+    )
+    return Reply(headline=headline, severity=Severity.SUCCESS, lines=tuple(lines))
+
+
+async def run_unwatch(ctx: Context, args: Args) -> Reply:
+    room = args.room
+    stopped = await Watches(ctx.services.store.engine).stop(
+        sdkappid=room.sdkappid,
+        room=room.room,
+        numeric=room.numeric,
+        place=_place(ctx),
+        now=ctx.now,
+    )
+    if not stopped:
+        return Reply(
+            headline=f"Room {room} is not being watched here; nothing changed.",
+            severity=Severity.WARNING,
+            lines=("Numeric 1234 and string room ids are different rooms.",),
+        )
+    return Reply(headline=f"Stopped watching room {room} here.", severity=Severity.SUCCESS)
+
+
+SPEC = CommandSpec(
+    name="watch",
+    summary="Post a room's joins, leaves and kicks in this thread as they happen",
+    example="watch 1234",
+    run=run_watch,
+    params=(Param("room", Kind.ROOM),),
+    action=fixed_action(ACTION),
+)
+
+UNWATCH_SPEC = CommandSpec(
+    name="unwatch",
+    summary="Stop posting a room's events in this thread",
+    example="unwatch 1234",
+    run=run_unwatch,
+    params=(Param("room", Kind.ROOM),),
+    action=fixed_action(ACTION),
+)

@@ -1,0 +1,210 @@
+"""The callback feed on real parts: a receiver on 127.0.0.1, SQLite, the simulator, the core.
+
+``rig`` is the receiver, relay and feed alone (callbacks are posted by the
+test, signed as TRTC signs them); ``live`` adds the simulator — posting its own
+callbacks to that receiver — and the core, as the console wires them. The
+feed's monotonic clock stands still, so nothing is sent until a test calls
+``settle()``: notice counts are exact, not timing-dependent.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.app import create_core
+from bot.authz import PolicyReloader
+from bot.callbacks import CallbackService, Place, Watch, Watches, sign
+from bot.callbacks.records import Counts, Records
+from bot.console.personas import PERSONAS, sample_policy_path
+from bot.core.context import StaticDirectory
+from bot.core.dispatcher import Core
+from bot.core.notice import Notice
+from bot.settings import Settings
+from bot.store import Store
+from bot.trtc.client import TrtcClient
+from bot.trtc.simulator import SimulatorConfig, serve_simulator
+from tests.conftest import SECRET_ID, SECRET_KEY
+from tests.core.conftest import CHANNEL, THREAD, Clock, Harness
+
+KEY = "tRtCcallbackKey0123456789abcdef"  # letters and digits, at most 32, as TRTC allows
+APP = 1400000001
+PLACE = Place(CHANNEL, THREAD)
+AUTO = "auto"  # sign the body with KEY
+
+
+class Still:
+    """A monotonic clock that only moves when a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def body(
+    event_type: int,
+    user: str | None = "alice",
+    *,
+    room: int | str = 1234,
+    callback_ms: int | None = None,
+    event_ms: int | None = None,
+    pretty: bool = True,
+    **info: Any,
+) -> bytes:
+    """A TRTC callback body; ``pretty`` lays it out with tabs as TRTC's samples do."""
+    now_ms = int(time.time() * 1000)
+    event_info: dict[str, Any] = {"RoomId": room, "EventTs": (event_ms or now_ms) // 1000}
+    event_info["EventMsTs"] = event_ms or now_ms
+    if user is not None:
+        event_info["UserId"] = user
+    event_info.update(info)
+    data = {
+        "EventGroupId": event_type // 100,
+        "EventType": event_type,
+        "CallbackTs": callback_ms if callback_ms is not None else now_ms,
+        "EventInfo": event_info,
+    }
+    if pretty:
+        return json.dumps(data, indent="\t", separators=(",", ":\t")).encode()
+    return json.dumps(data).encode()
+
+
+@dataclass
+class Rig:
+    service: CallbackService
+    url: str
+    http: aiohttp.ClientSession
+    store: Store
+    notices: list[Notice]
+    monotonic: Still
+    answers: list[int] = field(default_factory=list)
+
+    async def post(
+        self,
+        data: bytes,
+        *,
+        signature: str | None = AUTO,
+        sdkappid: str | None = str(APP),
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if signature is not None:
+            sent["Sign"] = sign(data, KEY) if signature == AUTO else signature
+        if sdkappid is not None:
+            sent["SdkAppId"] = sdkappid
+        async with self.http.post(self.url, data=data, headers=sent) as response:
+            answer = await response.json(content_type=None)
+            self.answers.append(response.status)
+            return response.status, answer
+
+    async def watch(
+        self, room: str = "1234", *, numeric: bool = True, place: Place = PLACE
+    ) -> Watch:
+        watch, _ = await Watches(self.store.engine).start(
+            sdkappid=APP, room=room, numeric=numeric, place=place, by="U0ONCALL", now=time.time()
+        )
+        return watch
+
+    async def settle(self) -> list[Notice]:
+        await self.service.settle()
+        return self.notices
+
+    async def counts(self) -> Counts:
+        return await Records(self.store.engine).counts()
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}")
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.fixture
+async def rig(store: Store) -> AsyncIterator[Rig]:
+    notices: list[Notice] = []
+
+    async def notify(notice: Notice) -> None:
+        notices.append(notice)
+
+    monotonic = Still()
+    service = CallbackService(store.engine, KEY, notify, monotonic=monotonic)
+    async with aiohttp.ClientSession() as http, service, service.serve() as url:
+        yield Rig(service, url, http, store, notices, monotonic)
+
+
+@dataclass
+class Live:
+    """The core, the simulator and the feed wired as the console wires them."""
+
+    harness: Harness
+    service: CallbackService
+    monotonic: Still
+
+    async def settle(self) -> list[Notice]:
+        await self.service.settle(self.harness.sim)
+        return self.harness.notices
+
+
+@pytest.fixture
+async def live(tmp_path: Path) -> AsyncIterator[Live]:
+    clock = Clock()
+    settings = Settings(_env_file=None)
+    reloader = PolicyReloader(sample_policy_path())
+    directory = StaticDirectory({p.user_id: p.groups for p in PERSONAS.values()})
+    notices: list[Notice] = []
+
+    async def collect(notice: Notice) -> None:
+        notices.append(notice)
+
+    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    store = await Store.open(db_url)
+    monotonic = Still()
+    service = CallbackService(
+        store.engine, KEY, clock=clock, monotonic=monotonic, label="SIMULATOR"
+    )
+    async with service, service.serve() as url:
+        config = SimulatorConfig(
+            secret_id=SECRET_ID,
+            secret_key=SECRET_KEY,
+            seed=3,
+            rate_limit=None,
+            callback_url=url,
+            callback_key=KEY,
+        )
+        async with serve_simulator(config) as sim:
+            client = TrtcClient.create(
+                secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=sim.url, rate_limit=None
+            )
+
+            def make_core(store: Store) -> Core:
+                core = create_core(
+                    settings,
+                    trtc=client,
+                    store=store,
+                    policies=lambda: reloader.current,
+                    directory=directory,
+                    clock=clock,
+                    label="SIMULATOR",
+                )
+                core.listeners.append(collect)
+                return core
+
+            harness = Harness(make_core(store), sim, store, clock, notices, make_core, db_url)
+            service.deliver_to(harness.core)
+            try:
+                yield Live(harness, service, monotonic)
+            finally:
+                await client.close()
+    await harness.store.close()

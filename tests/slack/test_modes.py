@@ -1,0 +1,144 @@
+"""Start-up: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET + PORT,
+and no start at all without a readable policy file (fail closed)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import aiohttp
+import pytest
+
+from bot.cli.run import run_slack as cli_run_slack
+from bot.console.personas import sample_policy_path
+from bot.settings import Settings, SlackMode
+from bot.slack.session import run_slack
+from tests.slack.conftest import CHANNEL, ONCALL, SIGNING_SECRET, SlackPeer
+from tests.slack.fake_slack import FakeSlack, serve_fake_slack
+
+
+def _settings(fake: FakeSlack, tmp_path: Path, **extra: object) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        slack_bot_token="xoxb-test-token",
+        slack_api_url=fake.url + "/api/",
+        trtc_chatops_policy_file=sample_policy_path(),
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'run.sqlite3'}",
+        **extra,
+    )
+
+
+@contextlib.asynccontextmanager
+async def _running(settings: Settings) -> AsyncIterator[asyncio.Task[None]]:
+    task = asyncio.create_task(run_slack(settings))
+    try:
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_socket_mode_starts_when_app_token_is_set(tmp_path: Path) -> None:
+    """With SLACK_APP_TOKEN the bot opens a Socket Mode connection (apps.connections.open with
+    the app token, then the WebSocket), acks a slash-command envelope and answers it."""
+    fake = FakeSlack(usergroups={"S0ONCALL": [ONCALL], "S0LEADS": []})
+    async with serve_fake_slack(fake):
+        settings = _settings(fake, tmp_path, slack_app_token="xapp-1-test")
+        assert settings.slack_mode is SlackMode.SOCKET
+        async with _running(settings):
+            [opened] = await fake.wait_for(lambda: fake.of("apps.connections.open"))
+            assert opened.token == "xapp-1-test"
+            peer = SlackPeer("", fake, None)  # type: ignore[arg-type]
+            payload = dict(parse_qsl(peer.slash_body(ONCALL, "users 1234").decode()))
+            await fake.send_envelope(
+                {
+                    "envelope_id": "env-1",
+                    "type": "slash_commands",
+                    "accepts_response_payload": True,
+                    "payload": payload,
+                }
+            )
+            [ack] = await fake.wait_for(lambda: fake.acks, what="the envelope ack")
+            assert ack["envelope_id"] == "env-1"
+            assert "Working on /trtc users 1234" in str(ack.get("payload"))
+            await fake.wait_for(
+                lambda: [p for p in fake.posts(CHANNEL) if p.args.get("thread_ts")],
+                what="the thread reply",
+            )
+            assert all(c.token == "xoxb-test-token" for c in fake.posts())
+
+
+async def test_http_mode_serves_events_and_healthz(tmp_path: Path) -> None:
+    """With SLACK_SIGNING_SECRET and PORT the bot serves /slack/events and /healthz."""
+    fake = FakeSlack(usergroups={"S0ONCALL": [ONCALL], "S0LEADS": []})
+    port = _free_port()
+    async with serve_fake_slack(fake), aiohttp.ClientSession() as http:
+        settings = _settings(fake, tmp_path, slack_signing_secret=SIGNING_SECRET, port=port)
+        assert settings.slack_mode is SlackMode.HTTP
+        async with _running(settings):
+            url = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with http.get(url + "/healthz") as r:
+                        if r.status == 200:
+                            break
+                await asyncio.sleep(0.05)
+            status, _ = await SlackPeer(url, fake, http).slash(ONCALL, "whoami")
+            assert status == 200
+            await fake.wait_for(
+                lambda: [p for p in fake.posts(CHANNEL) if p.args.get("thread_ts")],
+                what="the thread reply",
+            )
+
+
+@pytest.mark.parametrize("policy", [None, "missing.yaml"])
+def test_slack_mode_without_a_policy_file_does_not_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], policy: str | None
+) -> None:
+    """No TRTC_CHATOPS_POLICY_FILE, or one that is not there: exit 2, naming the variable."""
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        slack_bot_token="xoxb-test-token",
+        slack_app_token="xapp-1-test",
+        slack_api_url="http://127.0.0.1:9/api/",
+        trtc_chatops_policy_file=tmp_path / policy if policy else None,
+    )
+    assert cli_run_slack(settings) == 2
+    err = capsys.readouterr().err
+    assert "TRTC_CHATOPS_POLICY_FILE" in err
+    assert "not starting" in err
+
+
+def test_slack_mode_with_a_broken_policy_does_not_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A policy file that does not parse stops start-up with the precise error."""
+    broken = tmp_path / "policy.yaml"
+    broken.write_text(
+        'account_uin: "100000000001"\n'
+        "policies:\n  p:\n    version: '2.0'\n    statement:\n"
+        "      - {effect: allow, action: ['trtc:Describe*'], resuorce: '*'}\n"
+        "attach: {}\n"
+    )
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        slack_bot_token="xoxb-test-token",
+        slack_app_token="xapp-1-test",
+        slack_api_url="http://127.0.0.1:9/api/",
+        trtc_chatops_policy_file=broken,
+    )
+    assert cli_run_slack(settings) == 2
+    err = capsys.readouterr().err
+    assert "policy refused, not starting" in err
+    assert "resuorce" in err
