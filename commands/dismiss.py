@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.reply import Reply, Severity
-from bot.core.rooms import present_users
+from bot.core.rooms import live_call, present_users
 from bot.core.spec import Args, CommandSpec, Kind, Option, Param
 from commands.actions import room_action
 
@@ -39,12 +39,18 @@ async def run(ctx: Context, args: Args) -> Reply:
     )
 
 
+async def verify(ctx: Context, args: Args) -> bool | None:
+    """After a crash: the dismiss took effect if the room is no longer live."""
+    return await live_call(ctx.trtc, args.room, ctx.now) is None
+
+
 SPEC = CommandSpec(
     name="dismiss",
     summary="End a room for everyone in it (asks for confirmation)",
     example='dismiss 1234 --reason "abuse"',
     run=run,
     preview=preview,
+    verify=verify,
     params=(Param("room", Kind.ROOM),),
     options=(Option("reason", Kind.TEXT, metavar='"…"'),),
     action=room_action("DismissRoom"),

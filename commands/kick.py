@@ -42,12 +42,20 @@ async def run(ctx: Context, args: Args) -> Reply:
     )
 
 
+async def verify(ctx: Context, args: Args) -> bool | None:
+    """After a crash: the kick took effect if none of the users is in the room."""
+    _, present = await present_users(ctx.trtc, args.room, ctx.now)
+    here = {u.user_id for u in present}
+    return not any(user in here for user in args["users"])
+
+
 SPEC = CommandSpec(
     name="kick",
     summary="Remove users from a room (asks for confirmation)",
     example='kick 1234 alice --reason "spamming the call"',
     run=run,
     preview=preview,
+    verify=verify,
     params=(Param("room", Kind.ROOM), Param("users", Kind.USER, variadic=True)),
     options=(Option("reason", Kind.TEXT, metavar='"…"'),),
     action=room_action("RemoveUser"),

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from bot.authz.decision import Decision, Effect
 from bot.authz.request import AuthzRequest
-from bot.core import auditing, mutes, replies
+from bot.core import auditing, mutes, recovery, replies
 from bot.core.authorizer import authorize
 from bot.core.context import Context, Progress, Services
 from bot.core.grammar import Parsed, ParseError
@@ -89,6 +89,7 @@ class Core:
     async def tick(self) -> None:
         """Expire what is overdue and lift timed mutes; the background loop calls this."""
         await self.flow.expire_due()
+        await recovery.recover(self.services, self._notify)
         await mutes.lift_due(self.services, self._notify)
 
     def _label(self, reply: Reply) -> Reply:

@@ -93,6 +93,9 @@ class CommandSpec:
     preview: Preview | None = None
     # Reverses a successful run (mute → unmute); offered as an Undo button.
     undo: Handler | None = None
+    # After a crash mid-run: did it take effect? True / False, None when TRTC
+    # offers no way to tell. Never re-runs anything.
+    verify: Callable[[Context, Args], Awaitable[bool | None]] | None = None
 
     @property
     def mutating(self) -> bool:

@@ -56,6 +56,14 @@ class Operations:
         async with self._sessions() as session:
             return (await session.scalars(stmt)).all()
 
+    async def stranded(self, before: float) -> Sequence[Operation]:
+        """Operations left ``executing`` since before ``before``: their runner died."""
+        stmt = select(Operation).where(
+            Operation.state == OperationState.EXECUTING.value, Operation.decided_at <= before
+        )
+        async with self._sessions() as session:
+            return (await session.scalars(stmt)).all()
+
     async def expire_due(self, now: float) -> list[Operation]:
         """Expire every open operation past its deadline; return the ones we expired."""
         due = await self._open_due(now)

@@ -1,0 +1,94 @@
+"""Operations a crashed process left ``executing`` are resolved, never re-run.
+
+An operation is stranded once it has been executing for longer than any run
+can take (every retry of every TRTC call timed out). Whoever claims it first —
+this process at start-up, or any replica's tick — checks TRTC where the command
+can tell (a kicked user is gone, a dismissed room is not live) and otherwise
+reports "outcome unknown — check before retrying" in the requester's thread.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core.context import Context, Services
+from bot.core.invocation import Invocation, Origin
+from bot.core.notice import Notice, Notify
+from bot.core.reply import Reply, Severity
+from bot.core.spec import Args
+from bot.store import Operation, OperationState
+from bot.trtc.errors import TrtcError
+
+log = logging.getLogger(__name__)
+
+
+def stranded_after(services: Services) -> float:
+    """Longer than the slowest possible run: every attempt of several calls timing out."""
+    transport = services.trtc.transport
+    return 3 * transport.timeout_s * transport.max_attempts + 60
+
+
+async def recover(services: Services, notify: Notify) -> int:
+    ops = services.store.operations
+    recovered = 0
+    for op in await ops.stranded(services.clock() - stranded_after(services)):
+        verdict = await _check(services, op)
+        state = OperationState.SUCCEEDED if verdict else OperationState.UNKNOWN
+        outcome = (
+            "took effect (checked against TRTC after a restart)"
+            if verdict
+            else "outcome unknown after a restart: check before retrying"
+        )
+        if not await ops.transition(op.id, [OperationState.EXECUTING], state, outcome=outcome):
+            continue  # another replica resolved it
+        recovered += 1
+        log.warning("operation #%s was left executing: %s", op.id, outcome)
+        await services.store.audit.record(
+            at=services.clock(),
+            actor=op.requester,
+            channel=op.channel,
+            thread=op.thread,
+            origin=op.origin,
+            text=op.text,
+            command=op.command,
+            action=op.action,
+            resource=op.resource,
+            outcome=f"recovered:{state.value}",
+            approver=op.decided_by,
+            operation_id=op.id,
+            request_ids=[],
+            note=outcome,
+        )
+        await notify(Notice(op.channel, op.thread, _reply(op, verdict, outcome)))
+    return recovered
+
+
+async def _check(services: Services, op: Operation) -> bool | None:
+    spec = services.grammar.spec(op.command)
+    if spec is None or spec.verify is None:
+        return None
+    inv = Invocation(op.requester, op.channel, op.text, Origin(op.origin), thread=op.thread)
+    try:
+        return await spec.verify(Context(services, inv), Args.from_json(op.args, spec))
+    except TrtcError as exc:
+        log.warning("could not check operation #%s against TRTC: %s", op.id, exc)
+        return None
+
+
+def _reply(op: Operation, verdict: bool | None, outcome: str) -> Reply:
+    if verdict:
+        return Reply(
+            headline=f"#{op.id} {op.summary}: done",
+            severity=Severity.SUCCESS,
+            lines=(f"The bot restarted while running it; TRTC shows it {outcome.split(' (')[0]}.",),
+            operation_id=op.id,
+        )
+    return Reply(
+        headline=f"#{op.id} {op.summary}: outcome unknown — check before retrying",
+        severity=Severity.WARNING,
+        lines=(
+            "The bot restarted while running it and TRTC cannot tell whether it took effect.",
+            f"Check with `users` or `rooms`, then run `{op.text}` again if needed.",
+        ),
+        operation_id=op.id,
+    )

@@ -1,0 +1,68 @@
+"""An operation a crashed process left `executing` is resolved once, never re-run."""
+
+from __future__ import annotations
+
+from bot.core.recovery import stranded_after
+from bot.core.reply import ActionKind
+from bot.store import OperationState
+from tests.core.conftest import Harness
+
+
+async def _strand(harness: Harness, line: str, persona: str = "oncall") -> int:
+    """Request and claim an operation as a runner that then dies before running it."""
+    reply = await harness.say(persona, line)
+    op_id = reply.operation_id or 0
+    claimed = await harness.store.operations.transition(
+        op_id,
+        [OperationState.AWAITING_CONFIRM, OperationState.PENDING_APPROVAL],
+        OperationState.EXECUTING,
+        decided_by="U0ONCALL",
+        decided_at=harness.clock(),
+    )
+    assert claimed
+    return op_id
+
+
+async def test_unverifiable_operation_reported_unknown(harness: Harness) -> None:
+    """A mute left executing is reported as unknown after a restart, and not re-run."""
+    op_id = await _strand(harness, "mute 1234 bob")
+    await harness.restart()
+    await harness.core.tick()
+    assert harness.notices == []  # too recent: its runner may still be working
+    harness.clock.advance(stranded_after(harness.core.services) + 1)
+    await harness.core.tick()
+    op = await harness.store.operations.get(op_id)
+    assert op is not None and op.state == OperationState.UNKNOWN
+    assert "check before retrying" in harness.notices[0].reply.headline
+    assert harness.mutations() == []
+    await harness.core.tick()
+    assert len(harness.notices) == 1
+
+
+async def test_kick_checked_against_trtc(harness: Harness) -> None:
+    """A kick that did take effect before the crash is recorded as succeeded."""
+    op_id = await _strand(harness, "kick 1234 alice")
+    await harness.core.services.trtc.remove_users(1400000001, 1234, ["alice"])
+    harness.clock.advance(stranded_after(harness.core.services) + 1)
+    await harness.restart()
+    await harness.core.tick()
+    op = await harness.store.operations.get(op_id)
+    assert op is not None and op.state == OperationState.SUCCEEDED
+    assert "done" in harness.notices[0].reply.headline
+
+
+async def test_kick_not_done_is_unknown_and_button_is_dead(harness: Harness) -> None:
+    """A kick that never reached TRTC is reported, and its old Confirm does nothing."""
+    reply = await harness.say("oncall", "kick 1234 carol")
+    await harness.store.operations.transition(
+        reply.operation_id or 0,
+        [OperationState.AWAITING_CONFIRM],
+        OperationState.EXECUTING,
+        decided_at=harness.clock(),
+    )
+    harness.clock.advance(stranded_after(harness.core.services) + 1)
+    await harness.core.tick()
+    late = await harness.press("oncall", reply, ActionKind.CONFIRM)
+    assert late.private
+    assert "carol" in harness.present(1234)
+    assert harness.mutations() == []
