@@ -1,13 +1,15 @@
 """Slack ack latency under load: 200 concurrent signed `/trtc users <room>` in HTTP mode.
 
-The TRTC simulator runs in its own process on 127.0.0.1 and adds LATENCY ms to
-every call; the bot (real Bolt app, HTTP mode, SQLite file) and a fake Slack
-Web API run in this process, on loopback. All requests are fired at once;
-the figures are the time each took to be acknowledged (Slack's limit is
-3,000 ms) and the time until every result was posted in its thread. Posts are
-paced at the production rate (1 per second per channel), so the requests are
-spread over CHANNELS channels. Baseline, same run, same server: 200
-concurrent `GET /healthz`, the floor of the HTTP stack on this machine.
+Four processes on loopback: the bot as deployed (`trtc-chatops run`, HTTP
+mode, configured by environment, SQLite file), the TRTC simulator adding
+LATENCY ms to every call, a load generator, and this one serving the fake
+Slack Web API (the tests') and counting what the bot posts. All requests are
+fired at once; the figures are the time each took to be acknowledged, as the
+load generator saw it (Slack's limit is 3,000 ms), and the time until every
+result was posted in its thread. Posts are paced at the production rate (1 per
+second per channel), so the requests are spread over CHANNELS channels.
+Baseline, same run, same server, same connections: 200 concurrent
+`GET /healthz`, the floor of the HTTP stack and the load generator here.
 
     .venv/bin/python bench/ack_latency.py [--requests 200] [--channels 50]
         [--latency-ms 2000] [--trtc-rate-limit 20]
@@ -148,7 +150,7 @@ def start_bot(
         cwd=folder,  # no stray .env
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=(folder / "bot.log").open("wb"),  # a file: a full pipe would stall the bot
     )
 
 
@@ -158,8 +160,7 @@ async def _wait_healthy(
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if bot.poll() is not None:
-            err = bot.stderr.read().decode() if bot.stderr else ""
-            raise SystemExit(f"the bot exited: {err}")
+            raise SystemExit(f"the bot exited with {bot.returncode}; see trtc-bench-*/bot.log")
         try:
             async with http.get(url + "/healthz") as response:
                 if response.status == 200:

@@ -114,8 +114,14 @@ async def child(url: str, room: int, minutes: int, rate: int) -> dict[str, Any]:
     from bot.trtc.client import TrtcClient
 
     baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # A generous timeout: the simulator computes every sample in Python and can take
+    # seconds per answer; a timeout would turn that into retries, i.e. extra calls.
     client = TrtcClient.create(
-        secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=url, rate_limit=rate or None
+        secret_id=SECRET_ID,
+        secret_key=SECRET_KEY,
+        endpoint=url,
+        rate_limit=rate or None,
+        timeout_s=120,
     )
     sent: Counter[str] = Counter()
     attempt = client.transport._attempt  # count every HTTP request, retries included

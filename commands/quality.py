@@ -34,6 +34,7 @@ from bot.quality import (
     Grade,
     Piece,
     RoomQuality,
+    Thresholds,
     UserAccumulator,
     UserQuality,
     Window,
@@ -53,7 +54,7 @@ from commands.actions import fixed_action
 
 DEFAULT_SINCE_S = 30 * 60
 MAX_WINDOW_S = limits.USER_INFO_WINDOW_S  # one DescribeUserInfo query: 4 h
-CONCURRENCY = 8  # enough to keep 20/s busy at a few hundred ms per answer
+CONCURRENCY = 6  # 20/s × ~300 ms per answer; more only queues at a slow server
 MAX_EVENT_USERS = 60  # DescribeUserEvent is one call per user
 MAX_BUTTONS = 5
 REPORT_EVERY_S = 2.0
@@ -100,7 +101,7 @@ class _Fetch:
     call: RoomState
     window: Window
     only: str | None
-    thresholds = DEFAULT_THRESHOLDS
+    thresholds: Thresholds = DEFAULT_THRESHOLDS
     slices: list[Window] = field(init=False)
     problems: list[Assessment] = field(default_factory=list)
     fine: int = 0

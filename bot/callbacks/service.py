@@ -24,7 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.callbacks.feed import Feed, Pacing
 from bot.callbacks.intake import Intake
-from bot.callbacks.receiver import REPLAY_HORIZON_S, Receiver, add_routes, serve_receiver
+from bot.callbacks.receiver import (
+    CALLBACK_PATH,
+    REPLAY_HORIZON_S,
+    Receiver,
+    add_routes,
+    serve_receiver,
+)
 from bot.callbacks.records import Records
 from bot.callbacks.relay import Relay
 from bot.callbacks.watches import configure_ttl, prepare_database
@@ -57,7 +63,7 @@ class CallbackService:
     def __init__(
         self,
         engine: AsyncEngine,
-        key: str,
+        key: str | None,
         notify: Notify | None = None,
         *,
         label: str | None = None,
@@ -74,20 +80,31 @@ class CallbackService:
         self.feed = Feed(notify, pacing=pacing, monotonic=monotonic, wall=clock, label=label)
         self.relay = Relay(engine, self.feed, clock=clock, poll_s=poll_s)
         self.intake = Intake(Records(engine), clock=clock, on_stored=self.relay.wake)
-        self.receiver = Receiver(key, self.intake, clock=clock, horizon_s=horizon_s)
+        # No key, no receiver: unsigned callbacks are never trusted. The relay still
+        # runs (a standalone receiver may share the database) and watches still expire.
+        self.receiver = (
+            Receiver(key, self.intake, clock=clock, horizon_s=horizon_s) if key else None
+        )
         self._tasks: list[asyncio.Task[None]] = []
 
     def deliver_to(self, core: Core) -> None:
         """Send the feed's notices to the core's listeners (built after this service)."""
         self.feed.notify = core_notify(core)
 
-    def add_routes(self, app: web.Application) -> None:
+    def add_routes(self, app: web.Application) -> bool:
+        """Mount ``POST /trtc/callback``; False (nothing mounted) without a callback key."""
+        if self.receiver is None:
+            log.warning("TRTC_CALLBACK_KEY is not set: %s is not served", CALLBACK_PATH)
+            return False
         add_routes(app, self.receiver)
+        return True
 
     def serve(
         self, *, host: str = "127.0.0.1", port: int = 0
     ) -> contextlib.AbstractAsyncContextManager[str]:
         """``async with callbacks.serve(port=8080) as url``: the receiver on its own port."""
+        if self.receiver is None:
+            raise ValueError("the callback receiver needs TRTC_CALLBACK_KEY")
         return serve_receiver(self.receiver, host=host, port=port)
 
     async def __aenter__(self) -> CallbackService:
@@ -130,14 +147,22 @@ class CallbackService:
         await self.feed.flush_all()
 
 
+def callback_key(settings: Settings) -> str | None:
+    """TRTC_CALLBACK_KEY; with the embedded simulator and no key, a fresh one for it to
+    sign with (the simulator is configured by us, so any key will do)."""
+    configured = settings.trtc_callback_key
+    if configured is not None and configured.get_secret_value():
+        return configured.get_secret_value()
+    return secrets.token_hex(16) if settings.trtc_mode is TrtcMode.SIMULATOR else None
+
+
 @asynccontextmanager
 async def local_callbacks(settings: Settings, engine: AsyncEngine) -> AsyncIterator[LocalFeed]:
     """The console's feed: with the embedded simulator, a receiver on a free
     127.0.0.1 port and a fresh key for the simulator to sign with; with Tencent
     Cloud, just the relay (a receiver elsewhere may share the database)."""
     simulated = settings.trtc_mode is TrtcMode.SIMULATOR
-    configured = settings.trtc_callback_key
-    key = configured.get_secret_value() if configured and not simulated else secrets.token_hex(16)
+    key = callback_key(settings)
     service = CallbackService(
         engine,
         key,

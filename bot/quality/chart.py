@@ -35,6 +35,7 @@ class Series:
     """One user's curves: per-bucket maxima (NaN where there was no sample)."""
 
     name: str
+    label: str  # "xavier — 20% upstream audio loss 14:05–14:09"
     times: IntArray
     loss: FloatArray  # the worst of the user's loss metrics, per bucket
     rtt: FloatArray
@@ -58,11 +59,26 @@ def series_of(assessment: Assessment) -> Series | None:
     for line in loss_lines:
         loss = np.fmax(loss, line.values())
     rtt_values = rtt.timeline.values() if rtt is not None and rtt.timeline else blank
+    # Only what the chart draws is shaded: a CPU interval would paint the whole panel.
     shaded = tuple(
-        (f.start, f.end) for f in assessment.findings if f.grade is Grade.BAD and f.end > f.start
+        (f.start, f.end)
+        for f in assessment.findings
+        if f.grade is Grade.BAD
+        and f.end > f.start
+        and f.metric is not None
+        and f.metric.family in (Family.LOSS, Family.RTT)
     )
     exit_ = user.story.abnormal_exit if user.story else None
-    return Series(user.user_id, base.times(), loss, rtt_values, shaded, exit_.at if exit_ else None)
+    problem = assessment.findings[0].words.split(" (")[0] if assessment.findings else "fine"
+    return Series(
+        user.user_id,
+        f"{user.user_id} — {problem}",
+        base.times(),
+        loss,
+        rtt_values,
+        shaded,
+        exit_.at if exit_ else None,
+    )
 
 
 def chart_of(assessments: Sequence[Assessment]) -> list[Series]:
@@ -83,7 +99,7 @@ def render_png(
     for index, line in enumerate(series):
         colour = _COLOURS[index % len(_COLOURS)]
         x = [_moment(t) for t in line.times]
-        loss_ax.plot(x, line.loss, color=colour, linewidth=1.4, label=line.name)
+        loss_ax.plot(x, line.loss, color=colour, linewidth=1.4, label=line.label)
         rtt_ax.plot(x, line.rtt, color=colour, linewidth=1.4)
         for start, end in line.shaded:
             for ax in (loss_ax, rtt_ax):

@@ -3,8 +3,9 @@
 A window is half-open, [start, end): "the last 60 minutes" is 3,600 seconds, and
 a slice of at most 3,600 whole seconds fits one DescribeCallDetailInfo query
 (EndTime − StartTime < 1 h, i.e. at most 3,599). Times in replies are UTC, to the
-minute: an interval is written from the minute it started to the first whole
-minute at or after its end, so 14:05:00–14:08:58 reads "14:05–14:09".
+minute: both ends are rounded to the nearest minute (and the end is at least a
+minute after the start), so a four-minute problem reads as four minutes,
+14:05:40–14:09:40 as "14:06–14:10".
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def hhmm(ts: float) -> str:
 
 
 def span(start: float, end: float) -> str:
-    """``14:05–14:09``: the start's minute to the first whole minute at or after the end."""
-    last = 60 * math.ceil(end / 60)
-    return f"{hhmm(start)}–{hhmm(max(last, 60 * math.floor(start / 60) + 60))}"
+    """``14:05–14:09``: each end rounded to the nearest minute, at least a minute apart."""
+    first = 60 * math.floor(start / 60 + 0.5)
+    last = max(60 * math.floor(end / 60 + 0.5), first + 60)
+    return f"{hhmm(first)}–{hhmm(last)}"

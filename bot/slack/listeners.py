@@ -65,7 +65,7 @@ def register(
 
     async def on_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
         user = event.get("user")
-        if not user:  # another bot, or a message Slack generated
+        if not user or event.get("bot_id"):  # bots do not run commands, people do
             return
         text = unescape(strip_mention(str(event.get("text") or ""), context.bot_user_id))
         adapter.tasks.after_ack(

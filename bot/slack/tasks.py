@@ -17,8 +17,8 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-QUIET_S = 2.0  # a gap this long between requests ends a burst
-HOLD_MAX_S = 10.0  # however long the burst, work waits no longer than this
+QUIET_S = 0.02  # a gap this long between requests ends a burst
+HOLD_MAX_S = 0.5  # however long the burst, work waits no longer than this
 
 
 class Tasks:

@@ -9,8 +9,9 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
+from aiohttp import web
 
-from bot.callbacks import MAX_BODY, CallbackService, sign
+from bot.callbacks import CALLBACK_PATH, MAX_BODY, CallbackService, sign
 from bot.core.notice import Notice
 from bot.store import Store
 from tests.callbacks.conftest import APP, KEY, PLACE, Rig, Still, body
@@ -230,3 +231,35 @@ async def test_acknowledged_before_it_is_posted(store: Store) -> None:
         gate.set()
         await asyncio.sleep(0.05)
     assert len(posted) == 1
+
+
+async def test_no_key_no_receiver(store: Store) -> None:
+    """Without a callback key nothing is mounted or served: unsigned callbacks are never
+    trusted (what TRTC sends without a key is undocumented)."""
+    service = CallbackService(store.engine, None)
+    app = web.Application()
+    assert service.add_routes(app) is False
+    assert len(app.router.routes()) == 0
+    with pytest.raises(ValueError, match="TRTC_CALLBACK_KEY"):
+        service.serve()
+
+
+async def test_mounted_on_another_application(store: Store) -> None:
+    """add_routes puts POST /trtc/callback on an existing aiohttp app (the HTTP-mode server)."""
+    service = CallbackService(store.engine, KEY, monotonic=Still())
+    app = web.Application()
+    assert service.add_routes(app) is True
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}{CALLBACK_PATH}"
+    try:
+        async with service, aiohttp.ClientSession() as http:
+            data = body(103, "eve")
+            headers = {"Sign": sign(data, KEY), "SdkAppId": str(APP)}
+            async with http.post(url, data=data, headers=headers) as response:
+                assert response.status == 200
+                assert await response.json() == {"code": 0}
+    finally:
+        await runner.cleanup()

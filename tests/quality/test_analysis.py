@@ -13,11 +13,26 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.values import BadValue, parse_clock
-from bot.quality import Histogram, Kind, RunFinder, Window, find_intervals, read_events, span
+from bot.quality import (
+    DEFAULT_THRESHOLDS,
+    Assessment,
+    Grade,
+    Histogram,
+    Kind,
+    RoomQuality,
+    RunFinder,
+    UserAccumulator,
+    Window,
+    assess,
+    find_intervals,
+    read_events,
+    span,
+    verdict,
+)
 from bot.quality.distribution import FLOOR, RELATIVE_ERROR
 from bot.quality.sparkline import sparkline
 from bot.quality.thresholds import Metric
-from bot.trtc.models import EventMessage
+from bot.trtc.models import EventMessage, UserInformation
 
 # A series: strictly increasing whole-second times (gaps of 1-15 s) and values 0-30.
 series = st.lists(
@@ -135,10 +150,11 @@ def test_events_become_plain_incidents() -> None:
 
 
 def test_windows_slice_into_hours_and_read_to_the_minute() -> None:
-    """60 minutes is one slice (< 1 h per query), 61 two; spans run minute to minute."""
+    """60 minutes is one slice (< 1 h per query), 61 two; spans round to the minute."""
     assert len(Window(0, 3600).slices()) == 1
     assert [w.seconds for w in Window(0, 3660).slices()] == [3600, 60]
     assert span(14 * 3600 + 300, 14 * 3600 + 538) == "14:05–14:09"
+    assert span(14 * 3600 + 340, 14 * 3600 + 580) == "14:06–14:10"  # four minutes read four
     assert span(60, 60) == "00:01–00:02"
 
 
@@ -175,3 +191,49 @@ def test_the_analysis_is_pure() -> None:
             for name in names:
                 assert not name.startswith(forbidden), f"{path.name} imports {name}"
                 assert not name.startswith(("bot.core", "bot.slack", "bot.store")), path.name
+
+
+def _user(user_id: str, series: dict[Metric, np.ndarray], *, start: int = 0) -> Assessment:
+    """A user with 2-s samples from ``start`` for ten minutes, graded."""
+    window = Window(start, start + 600)
+    times = np.arange(start, start + 600, 2, dtype=np.int64)
+    info = UserInformation(user_id=user_id, join_ts=start, device_type="ios", sdk_version="11.8.0")
+    state = UserAccumulator(info, window, DEFAULT_THRESHOLDS, [window])
+    state.deliver(0, [(metric, times, values) for metric, values in series.items()])
+    return assess(state.finish())
+
+
+def test_grades_follow_the_console_lines() -> None:
+    """Good under the lines; degraded when poor in short bursts (≥ 5 % of the time) or
+    mediocre throughout (median over "good"); bad for a run over "poor" of 30 s or more."""
+    calm = np.full(300, 0.5)
+    bursts = calm.copy()
+    bursts[::10] = 8.0  # one sample in ten over 5 %: never 30 s in a row
+    long = calm.copy()
+    long[100:120] = 12.0  # 40 s over 5 %
+    assert _user("a", {Metric.AUDIO_LOSS_UP: calm}).grade is Grade.GOOD
+    often = _user("b", {Metric.AUDIO_LOSS_UP: bursts})
+    assert often.grade is Grade.DEGRADED
+    assert often.findings[0].words.startswith("upstream audio loss often poor (10% of the time")
+    mediocre = _user("c", {Metric.RTT: np.full(300, 200.0)})
+    assert mediocre.grade is Grade.DEGRADED
+    assert "round-trip time mediocre throughout (median 200 ms)" in mediocre.line()
+    bad = _user("d", {Metric.AUDIO_LOSS_UP: long, Metric.VIDEO_LOSS_UP: long})
+    assert bad.grade is Grade.BAD
+    assert bad.line() == (
+        "d — 12% upstream audio and video loss 00:03–00:04 (likely their uplink), iOS, SDK 11.8"
+    )
+
+
+def test_a_problem_most_users_share_is_called_room_wide() -> None:
+    """Four of five users losing downstream audio at the same minutes: not four networks."""
+    lossy = np.full(300, 0.3)
+    lossy[60:150] = 9.0
+    users = [_user(f"u{n}", {Metric.AUDIO_LOSS_DOWN: lossy}) for n in range(4)]
+    room = RoomQuality("1234", Window(0, 600), tuple(users), fine=1)
+    assert verdict(room) == (
+        "Room 1234: room-wide downstream audio loss for 4 of 5 users 00:02–00:05 UTC — "
+        "likely TRTC's side or a network they share."
+    )
+    single = RoomQuality("1234", Window(0, 600), tuple(users[:1]), fine=4)
+    assert verdict(single).startswith("Room 1234: 1 of 5 users had problems 00:00–00:10 UTC")
