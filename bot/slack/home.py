@@ -10,11 +10,8 @@ guardrail, as in the thread.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.authz.policyfile import Attachments
 from bot.core.context import Context
@@ -38,7 +35,7 @@ from bot.slack.blocks import (
 from bot.slack.directory import DirectoryError, SlackDirectory
 from bot.slack.markup import channel_link
 from bot.slack.outbox import Outbox
-from bot.store import AuditRecord, Operation, OperationState
+from bot.store import Operation, OperationState
 from commands.whoami import permission_rows
 
 log = logging.getLogger(__name__)
@@ -72,7 +69,6 @@ class AppHome:
         self.directory = directory
         self.attachments = attachments
         self.visitors: set[str] = set()
-        self._sessions = async_sessionmaker(core.services.store.engine, expire_on_commit=False)
 
     async def publish(self, user: str, *, banner: Reply | None = None) -> bool:
         self.visitors.add(user)
@@ -145,14 +141,7 @@ class AppHome:
         return blocks
 
     async def _recent(self, user: str) -> list[Block]:
-        stmt = (
-            select(AuditRecord)
-            .where(AuditRecord.actor == user)
-            .order_by(AuditRecord.id.desc())
-            .limit(RECENT)
-        )
-        async with self._sessions() as session:
-            records: Sequence[AuditRecord] = (await session.scalars(stmt)).all()
+        records = await self.core.services.store.audit.recent(RECENT, actor=user)
         blocks: list[Block] = [_header("Your recent actions")]
         if not records:
             return [*blocks, context(plain("Nothing yet."))]

@@ -20,8 +20,10 @@ class AuditLog:
         async with self._sessions.begin() as session:
             await session.execute(insert(AuditRecord).values(**values))
 
-    async def recent(self, limit: int) -> Sequence[AuditRecord]:
+    async def recent(self, limit: int, *, actor: str | None = None) -> Sequence[AuditRecord]:
         stmt = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)
+        if actor is not None:
+            stmt = stmt.where(AuditRecord.actor == actor)
         async with self._sessions() as session:
             return (await session.scalars(stmt)).all()
 
