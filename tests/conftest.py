@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 import stamina
@@ -16,3 +19,33 @@ def _no_backoff() -> Iterator[None]:
     """Retries happen for real, without the waiting (stamina's testing switch)."""
     with stamina.set_testing(True, attempts=4, cap=True):
         yield
+
+
+POSTGRES_ENV = "TRTC_CHATOPS_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty database: a SQLite file, and a new PostgreSQL database when a
+    server is given (``.ci/run`` starts one; locally: ``eval "$(scripts/postgres.sh)"``)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+        return
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"no PostgreSQL server: set {POSTGRES_ENV} (see scripts/postgres.sh)")
+    import asyncpg
+
+    admin = server.replace("postgresql+asyncpg://", "postgresql://")
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    yield server.rsplit("/", 1)[0] + f"/{name}"
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()

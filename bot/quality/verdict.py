@@ -129,6 +129,7 @@ def sparkline_line(
     # Scale to twice "poor" so a bad stretch stands tall; CPU and app CPU to 100 %.
     top = 100.0 if metric.family is Family.CPU else (2 * limits.poor if limits else None)
     window = assessment.user.window
+    first, last = span(window.start, window.end).split("–")  # the headline's minutes
     spark = sparkline(result.timeline.values(), top=top)
     peak = metric.show(result.summary.max)
-    return f"{hhmm(window.start)} {spark} {hhmm(window.end)}  {metric.label}, peak {peak}"
+    return f"{first} {spark} {last}  {metric.label}, peak {peak}"

@@ -96,7 +96,7 @@ class Harness:
 
 
 @pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+async def harness(database_url: str) -> AsyncIterator[Harness]:
     config = SimulatorConfig(secret_id=SECRET_ID, secret_key=SECRET_KEY, seed=3, rate_limit=None)
     clock = Clock()
     settings = Settings(_env_file=None, trtc_chatops_apps={"staging": 1400000002})  # type: ignore[call-arg]
@@ -107,7 +107,7 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
         client = TrtcClient.create(
             secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=sim.url, rate_limit=None
         )
-        db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+        db_url = database_url
         store = await Store.open(db_url)
 
         def make_core(store: Store) -> Core:
