@@ -20,7 +20,7 @@ import re
 import shlex
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.core.context import Context
 from bot.core.reply import Attachment, Reply, Severity, Table, run_action
@@ -30,6 +30,7 @@ from bot.quality import (
     COLUMNS,
     DATA_TYPES,
     DEFAULT_THRESHOLDS,
+    MAX_LISTED,
     Assessment,
     Grade,
     Piece,
@@ -47,6 +48,7 @@ from bot.quality import (
     summary_lines,
     verdict,
 )
+from bot.quality.window import WindowError, resolve
 from bot.trtc import limits
 from bot.trtc.errors import TrtcApiError, TrtcError, TrtcTransportError
 from bot.trtc.models import RoomState, UserInformation
@@ -276,8 +278,17 @@ class _Fetch:
     def _keep(self, assessment: Assessment) -> None:
         if assessment.grade is Grade.GOOD and not self.only:
             self.fine += 1  # the numbers were enough; nothing of theirs is kept
-        else:
-            self.problems.append(assessment)
+            return
+        self.problems.append(assessment)
+        if len(self.problems) > MAX_LISTED:
+            # Curves are for the sparklines and the chart: only the worst keep them.
+            self.problems.sort(key=lambda a: (-a.grade.rank, -a.score))
+            for index in range(MAX_LISTED, len(self.problems)):
+                user = self.problems[index].user
+                if any(r.timeline is not None for r in user.metrics.values()):
+                    self.problems[index] = replace(
+                        self.problems[index], user=user.without_timelines()
+                    )
 
     def _describe_gaps(self) -> None:
         if self.unfetched:
@@ -307,53 +318,26 @@ class _Fetch:
             )
 
 
-# -- the window ---------------------------------------------------------------------------
-
-
-def _window(args: Args, now: float) -> Window | Reply:
-    since, start_at, end_at = args["since"], args["from"], args["to"]
-    current = int(now)
-    if since is not None and (start_at is not None or end_at is not None):
-        return _refuse("Use either --since or --from/--to, not both.")
-    if end_at is not None and start_at is None:
-        return _refuse("--to needs --from: e.g. --from 14:00 --to 14:30 (UTC).")
-    if start_at is None:
-        window = Window(current - (since or DEFAULT_SINCE_S), current)
-    else:
-        start = current - current % 86400 + start_at * 60
-        start -= 86400 if start > current else 0  # the latest such moment
-        end = current
-        if end_at is not None:
-            end = start - start % 86400 + end_at * 60
-            end += 86400 if end <= start else 0
-        window = Window(start, min(end, current))
-        if window.seconds < 60:
-            return _refuse(f"{hhmm(start)} UTC is less than a minute ago: widen the window.")
-    if window.start < current - limits.LOOKBACK_S:
-        return _refuse(
-            f"TRTC keeps call history for 14 days; {format_duration(window.seconds)} ago is "
-            "beyond it. Ask for a window within the last 14 days."
-        )
-    if window.seconds > MAX_WINDOW_S:
-        return _refuse(
-            f"{format_duration(window.seconds)} is more than `quality` reads at once: at most "
-            "4 h, TRTC's limit for listing one call's users. Narrow it, e.g. "
-            "--from 14:00 --to 16:00 (UTC)."
-        )
-    return window
+# -- the command ---------------------------------------------------------------------------
 
 
 def _refuse(text: str) -> Reply:
     return Reply(text, Severity.ERROR, lines=(f"Usage: {SPEC.usage}", f"Example: {SPEC.example}"))
 
 
-# -- the command ---------------------------------------------------------------------------
-
-
 async def run(ctx: Context, args: Args) -> Reply:
-    window = _window(args, ctx.now)
-    if isinstance(window, Reply):
-        return window
+    try:
+        window = resolve(
+            ctx.now,
+            since=args["since"],
+            start_at=args["from"],
+            end_at=args["to"],
+            default_s=DEFAULT_SINCE_S,
+            max_s=MAX_WINDOW_S,
+            lookback_s=limits.LOOKBACK_S,
+        )
+    except WindowError as exc:
+        return _refuse(str(exc))
     try:
         return await _quality(ctx, args, window)
     except TrtcApiError as exc:
@@ -412,14 +396,18 @@ async def _no_call(ctx: Context, room: RoomRef, name: str, asked: Window) -> Rep
             ),
         )
     last = recent[0]
-    until = last.destroy_time if last.is_finished else now
+    began = hhmm(last.create_time)
+    if last.is_finished:
+        until = hhmm(last.destroy_time)
+        hint = f"Its latest call ran {began}–{until} UTC"
+        ask = f"`quality {name} --from {began} --to {until}`"
+    else:
+        hint = f"Its call has been live since {began} UTC"
+        ask = f"`quality {name} --from {began}`"
     return Reply(
         f"Room {name} had no call {span(asked.start, asked.end)} UTC.",
         Severity.WARNING,
-        lines=(
-            f"Its latest call ran {hhmm(last.create_time)}–{hhmm(until)} UTC: try "
-            f"`quality {name} --from {hhmm(last.create_time)} --to {hhmm(until)}`.",
-        ),
+        lines=(f"{hint}: try {ask}.",),
     )
 
 

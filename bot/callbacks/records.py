@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Index, String, delete, func, insert, select, update
+from sqlalchemy import BigInteger, Index, String, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -41,11 +41,12 @@ class CallbackRecord(Base):
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     received_at: Mapped[float] = mapped_column(index=True)
-    sdkappid: Mapped[int]
+    # Unix milliseconds and SdkAppIds outgrow PostgreSQL's 32-bit INTEGER.
+    sdkappid: Mapped[int] = mapped_column(BigInteger)
     group: Mapped[int]
     type: Mapped[int]
-    callback_ms: Mapped[int]
-    event_ms: Mapped[int | None] = mapped_column(nullable=True)
+    callback_ms: Mapped[int] = mapped_column(BigInteger)
+    event_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     room: Mapped[str | None] = mapped_column(String(128), nullable=True)
     numeric: Mapped[bool]
     user_id: Mapped[str | None] = mapped_column(String(128), nullable=True)

@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Index, String, select, update
+from sqlalchemy import BigInteger, ColumnElement, Index, String, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,7 +31,7 @@ class Watch(Base):
     __table_args__ = (Index("ix_trtc_watches_state_room", "state", "sdkappid", "room"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    sdkappid: Mapped[int]
+    sdkappid: Mapped[int] = mapped_column(BigInteger)
     room: Mapped[str] = mapped_column(String(128))
     numeric: Mapped[bool]
     channel: Mapped[str] = mapped_column(String(64))

@@ -21,13 +21,14 @@ from bot.quality.thresholds import (
     Thresholds,
 )
 from bot.quality.timeline import Timeline
-from bot.quality.verdict import RoomQuality, room_wide, summary_lines, verdict
+from bot.quality.verdict import MAX_LISTED, RoomQuality, room_wide, summary_lines, verdict
 from bot.quality.window import SLICE_S, Window, hhmm, span
 
 __all__ = [
     "COLUMNS",
     "DATA_TYPES",
     "DEFAULT_THRESHOLDS",
+    "MAX_LISTED",
     "SLICE_S",
     "Assessment",
     "Breakdown",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from bot.quality.findings import Assessment, Grade, device_words
+from bot.quality.findings import Assessment, device_words
 from bot.quality.thresholds import DEFAULT_THRESHOLDS, Metric, Thresholds
 from bot.quality.verdict import sparkline_line
 from bot.quality.window import hhmm, span
@@ -27,10 +27,8 @@ def breakdown(
     user = assessment.user
     info, window = user.info, user.window
     when = f"{span(window.start, window.end)} UTC"
-    if assessment.grade is Grade.GOOD:
-        verdict = "fine"
-    else:
-        verdict = f"{assessment.grade.value} — {assessment.findings[0].words}"
+    main = assessment.main
+    verdict = "fine" if main is None else f"{assessment.grade.value} — {main.words}"
     headline = f"{user.user_id} in room {room}, {when}: {verdict}"
     stay = user.presence
     left = ""

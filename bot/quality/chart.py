@@ -69,7 +69,8 @@ def series_of(assessment: Assessment) -> Series | None:
         and f.metric.family in (Family.LOSS, Family.RTT)
     )
     exit_ = user.story.abnormal_exit if user.story else None
-    problem = assessment.findings[0].words.split(" (")[0] if assessment.findings else "fine"
+    main = assessment.main
+    problem = main.words.split(" (")[0] if main else "fine"
     return Series(
         user.user_id,
         f"{user.user_id} — {problem}",

@@ -67,6 +67,11 @@ class Assessment:
         return sum(f.score for f in self.findings)
 
     @property
+    def main(self) -> Finding | None:
+        """The finding that matters most: the worst grade, then the highest score."""
+        return max(self.findings, key=lambda f: (f.grade.rank, f.score), default=None)
+
+    @property
     def worst_metric(self) -> Metric | None:
         """What the sparkline shows: the metric of the top finding, else upstream loss."""
         ranked = sorted((f for f in self.findings if f.metric), key=lambda f: -f.score)
@@ -103,7 +108,10 @@ def assess(user: UserQuality, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> As
         if not result.intervals:
             findings.extend(_poor_often(user, result, thresholds))
     findings = _merge_media(findings)
+    window = user.window
     for incident in incidents:
+        if not window.start - SWITCH_LEAD_S <= incident.at < window.end:
+            continue  # another stay, or after the window
         if incident.kind is Kind.ABNORMAL_EXIT:
             words = f"{incident.words} at {hhmm(incident.at)}"
             words += f" ({incident.detail})" if incident.detail else ""
@@ -119,7 +127,7 @@ def assess(user: UserQuality, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> As
         for i in incidents
         if i not in used
         and i.kind in (Kind.NETWORK_SWITCH, Kind.RECONNECT, Kind.KICKED)
-        and user.window.start - SWITCH_LEAD_S <= i.at < user.window.end
+        and window.start - SWITCH_LEAD_S <= i.at < window.end
     )
     return Assessment(user, grade, tuple(findings), context[:3])
 

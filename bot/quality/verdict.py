@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.quality.findings import Assessment, Finding, Grade
 from bot.quality.sparkline import sparkline
 from bot.quality.thresholds import DEFAULT_THRESHOLDS, Family, Metric, Thresholds
-from bot.quality.window import Window, hhmm, span
+from bot.quality.window import Window, span
 
 MAX_LISTED = 10
 ROOM_WIDE_MIN = 3
@@ -84,7 +84,8 @@ def verdict(room: RoomQuality) -> str:
             f"{span(window.start, window.end)} UTC — likely TRTC's side or a network they share."
         )
     worst = room.worst[0]
-    headline = worst.findings[0].words.split(" (")[0] if worst.findings else worst.grade.value
+    main = worst.main
+    headline = main.words.split(" (")[0] if main else worst.grade.value
     problems = len(room.assessments)
     grades = ", ".join(
         f"{room.count(g)} {g.value}" for g in (Grade.BAD, Grade.DEGRADED) if room.count(g)

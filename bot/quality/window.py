@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 SLICE_S = 3600
+DAY_S = 86400
+
+
+class WindowError(ValueError):
+    """A window that cannot be asked for; the message says what to ask instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +39,51 @@ class Window:
 
     def overlaps(self, start: int, end: int) -> bool:
         return start < self.end and self.start < end
+
+
+def resolve(
+    now: float,
+    *,
+    since: int | None,
+    start_at: int | None,
+    end_at: int | None,
+    default_s: int,
+    max_s: int,
+    lookback_s: int,
+) -> Window:
+    """``--since`` seconds, or ``--from``/``--to`` as minutes after midnight UTC: the
+    latest such moment (yesterday's if today's is still to come), a ``--to`` at or
+    before ``--from`` on the next day, and never past ``now``."""
+    current = int(now)
+    if since is not None and (start_at is not None or end_at is not None):
+        raise WindowError("Use either --since or --from/--to, not both.")
+    if end_at is not None and start_at is None:
+        raise WindowError("--to needs --from: e.g. --from 14:00 --to 14:30 (UTC).")
+    if start_at is None:
+        window = Window(current - (since or default_s), current)
+    else:
+        start = current - current % DAY_S + start_at * 60
+        start -= DAY_S if start > current else 0
+        end = current
+        if end_at is not None:
+            end = start - start % DAY_S + end_at * 60
+            end += DAY_S if end <= start else 0
+        window = Window(start, min(end, current))
+        if window.seconds < 60:
+            raise WindowError(f"{hhmm(start)} UTC is less than a minute ago: widen the window.")
+    if window.start < current - lookback_s:
+        raise WindowError(
+            f"TRTC keeps call history for {lookback_s // DAY_S} days; "
+            f"{(current - window.start) // DAY_S} days ago is beyond it. "
+            f"Ask for a window within the last {lookback_s // DAY_S} days."
+        )
+    if window.seconds > max_s:
+        raise WindowError(
+            f"{window.seconds // 60:,} minutes is more than `quality` reads at once: at most "
+            f"{max_s // 3600} h, TRTC's limit for listing one call's users. Narrow it, e.g. "
+            "--from 14:00 --to 16:00 (UTC)."
+        )
+    return window
 
 
 def hhmm(ts: float) -> str:

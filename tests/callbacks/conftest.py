@@ -13,7 +13,6 @@ import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -123,8 +122,9 @@ class Rig:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}")
+async def store(database_url: str) -> AsyncIterator[Store]:
+    """SQLite, and PostgreSQL when a server is given (tests/conftest.py)."""
+    opened = await Store.open(database_url)
     try:
         yield opened
     finally:
@@ -158,7 +158,7 @@ class Live:
 
 
 @pytest.fixture
-async def live(tmp_path: Path) -> AsyncIterator[Live]:
+async def live(database_url: str) -> AsyncIterator[Live]:
     clock = Clock()
     settings = Settings(_env_file=None)
     reloader = PolicyReloader(sample_policy_path())
@@ -168,7 +168,7 @@ async def live(tmp_path: Path) -> AsyncIterator[Live]:
     async def collect(notice: Notice) -> None:
         notices.append(notice)
 
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    db_url = database_url
     store = await Store.open(db_url)
     monotonic = Still()
     service = CallbackService(

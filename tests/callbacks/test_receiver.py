@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import AsyncIterator
 
@@ -263,3 +264,46 @@ async def test_mounted_on_another_application(store: Store) -> None:
                 assert await response.json() == {"code": 0}
     finally:
         await runner.cleanup()
+
+
+async def test_two_replicas_store_and_post_each_event_once(database_url: str) -> None:
+    """Two bot replicas (own engines, receivers, relays) on one database: the same callbacks
+    delivered to both are stored once, and each event is posted by exactly one of them."""
+    stores = [await Store.open(database_url) for _ in range(2)]
+    posted: list[Notice] = []
+
+    async def notify(notice: Notice) -> None:
+        posted.append(notice)
+
+    services = [CallbackService(s.engine, KEY, notify, monotonic=Still()) for s in stores]
+    try:
+        rig = Rig(services[0], "", None, stores[0], [], Still())  # type: ignore[arg-type]
+        await rig.watch()
+        bodies = [body(103, f"user_{n}") for n in range(40)]
+        async with (
+            services[0],
+            services[1],
+            services[0].serve() as first,
+            services[1].serve() as second,
+            aiohttp.ClientSession() as http,
+        ):
+
+            async def deliver(url: str, data: bytes) -> int:
+                headers = {"Sign": sign(data, KEY), "SdkAppId": str(APP)}
+                async with http.post(url, data=data, headers=headers) as response:
+                    return response.status
+
+            statuses = await asyncio.gather(
+                *(deliver(url, data) for data in bodies for url in (first, second))
+            )
+            assert set(statuses) == {200}
+            await asyncio.gather(*(s.settle() for s in services))
+        assert (await rig.counts()).total == 40
+        assert sum(s.relay.processed for s in services) == 40
+        assert sum(s.feed.tally.events for s in services) == 40
+        # "Room …: 23 joined" or, for a lone event, "Room …: user_7 joined".
+        counts = [re.fullmatch(r"Room [^:]+: (\d+) joined", n.reply.headline) for n in posted]
+        assert sum(int(m.group(1)) if m else 1 for m in counts) == 40
+    finally:
+        for s in stores:
+            await s.close()

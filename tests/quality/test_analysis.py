@@ -32,6 +32,7 @@ from bot.quality import (
 from bot.quality.distribution import FLOOR, RELATIVE_ERROR
 from bot.quality.sparkline import sparkline
 from bot.quality.thresholds import Metric
+from bot.quality.window import WindowError, resolve
 from bot.trtc.models import EventMessage, UserInformation
 
 # A series: strictly increasing whole-second times (gaps of 1-15 s) and values 0-30.
@@ -237,3 +238,22 @@ def test_a_problem_most_users_share_is_called_room_wide() -> None:
     )
     single = RoomQuality("1234", Window(0, 600), tuple(users[:1]), fine=4)
     assert verdict(single).startswith("Room 1234: 1 of 5 users had problems 00:00–00:10 UTC")
+
+
+def test_from_and_to_are_the_latest_such_times_in_utc() -> None:
+    """--from is the latest such moment (yesterday's if today's is to come), --to before it
+    means the next day, and nothing runs past now."""
+    now = 10 * 86400 + 1 * 3600 + 45 * 60  # day 10, 01:45 UTC
+
+    def window(**kw: int | None) -> Window:
+        asked = {"since": None, "start_at": None, "end_at": None} | kw
+        return resolve(now, default_s=1800, max_s=4 * 3600, lookback_s=14 * 86400, **asked)
+
+    assert window() == Window(now - 1800, now)
+    assert window(start_at=60, end_at=90) == Window(now - 45 * 60, now - 15 * 60)
+    assert window(start_at=23 * 60, end_at=60) == Window(now - 165 * 60, now - 45 * 60)
+    assert window(start_at=60, end_at=120) == Window(now - 45 * 60, now)  # --to is to come
+    with pytest.raises(WindowError, match="at most 4 h"):
+        window(start_at=20 * 60)  # yesterday 20:00 until now: 5 h 45 min
+    with pytest.raises(WindowError, match="less than a minute ago"):
+        window(start_at=105)

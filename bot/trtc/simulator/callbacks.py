@@ -30,7 +30,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import aiohttp
 
@@ -38,8 +38,6 @@ from bot.trtc.simulator.call import Call, LeaveReason, Member
 from bot.trtc.simulator.world import World
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 ROOM_GROUP, MEDIA_GROUP = 1, 2
 CREATE_ROOM, DISMISS_ROOM, ENTER_ROOM, EXIT_ROOM = 101, 102, 103, 104
@@ -219,7 +217,9 @@ class Announcer:
                 await self._ticker
         await self.sender.close()
 
-    def around(self, action: str, params: dict[str, Any], apply: Callable[[], T]) -> T:
+    def around(
+        self, action: str, params: dict[str, Any], apply: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
         """Run one API handler; report the users and rooms it removed."""
         before = self._before(action, params)
         result = apply()
