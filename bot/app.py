@@ -56,6 +56,7 @@ def create_core(
         label=label,
         confirm_ttl_s=settings.trtc_chatops_confirm_ttl_s,
         approval_ttl_s=settings.trtc_chatops_approval_ttl_s,
+        watch_ttl_s=settings.trtc_chatops_watch_ttl_s,
     )
     return Core(services)
 

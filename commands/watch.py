@@ -44,6 +44,7 @@ async def run_watch(ctx: Context, args: Args) -> Reply:
         place=_place(ctx),
         by=ctx.invocation.actor,
         now=now,
+        ttl_s=ctx.services.watch_ttl_s,
     )
     lasts = format_duration(round(watch.expires_at - now))
     lines = [

@@ -7,9 +7,9 @@ from bot.callbacks.intake import Intake, Overloaded
 from bot.callbacks.receiver import CALLBACK_PATH, MAX_BODY, Receiver, add_routes, serve_receiver
 from bot.callbacks.records import CallbackRecord, Records
 from bot.callbacks.relay import Relay
-from bot.callbacks.service import CallbackService, callback_key, core_notify, receiver_only
+from bot.callbacks.service import CallbackService, callback_key, receiver_only
 from bot.callbacks.signature import sign, verify
-from bot.callbacks.watches import Place, Watch, Watches, configure_ttl, prepare_database
+from bot.callbacks.watches import Place, Watch, Watches, prepare_database
 
 __all__ = [
     "CALLBACK_PATH",
@@ -33,8 +33,6 @@ __all__ = [
     "Watches",
     "add_routes",
     "callback_key",
-    "configure_ttl",
-    "core_notify",
     "describe",
     "parse_event",
     "prepare_database",

@@ -33,8 +33,8 @@ from bot.callbacks.receiver import (
 )
 from bot.callbacks.records import Records
 from bot.callbacks.relay import Relay
-from bot.callbacks.watches import configure_ttl, prepare_database
-from bot.core.notice import Notice, Notify
+from bot.callbacks.watches import prepare_database
+from bot.core.notice import Notify
 from bot.settings import Settings, TrtcMode
 
 if TYPE_CHECKING:
@@ -46,19 +46,6 @@ log = logging.getLogger(__name__)
 SETTLE_S = 5.0
 
 
-def core_notify(core: Core) -> Notify:
-    """Hand notices to the core's listeners (the adapters), as the core's own notices go."""
-
-    async def notify(notice: Notice) -> None:
-        for listener in list(core.listeners):
-            try:
-                await listener(notice)
-            except Exception:
-                log.exception("a notice listener failed")
-
-    return notify
-
-
 class CallbackService:
     def __init__(
         self,
@@ -67,7 +54,6 @@ class CallbackService:
         notify: Notify | None = None,
         *,
         label: str | None = None,
-        watch_ttl_s: float | None = None,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         pacing: Pacing | None = None,
@@ -75,8 +61,6 @@ class CallbackService:
         horizon_s: float = REPLAY_HORIZON_S,
     ) -> None:
         self.engine = engine
-        if watch_ttl_s is not None:
-            configure_ttl(engine, watch_ttl_s)
         self.feed = Feed(notify, pacing=pacing, monotonic=monotonic, wall=clock, label=label)
         self.relay = Relay(engine, self.feed, clock=clock, poll_s=poll_s)
         self.intake = Intake(Records(engine), clock=clock, on_stored=self.relay.wake)
@@ -89,7 +73,7 @@ class CallbackService:
 
     def deliver_to(self, core: Core) -> None:
         """Send the feed's notices to the core's listeners (built after this service)."""
-        self.feed.notify = core_notify(core)
+        self.feed.notify = core.notify
 
     def add_routes(self, app: web.Application) -> bool:
         """Mount ``POST /trtc/callback``; False (nothing mounted) without a callback key."""
@@ -167,7 +151,6 @@ async def local_callbacks(settings: Settings, engine: AsyncEngine) -> AsyncItera
         engine,
         key,
         label="SIMULATOR" if simulated else None,
-        watch_ttl_s=settings.trtc_chatops_watch_ttl_s,
     )
     async with service:
         if not simulated:

@@ -66,7 +66,6 @@ def _in_thread(place: Place) -> ColumnElement[bool]:
 _TABLES = (Watch.__tablename__, "trtc_callbacks")
 _ready: weakref.WeakKeyDictionary[AsyncEngine, asyncio.Lock] = weakref.WeakKeyDictionary()
 _done: weakref.WeakSet[AsyncEngine] = weakref.WeakSet()
-_ttl: weakref.WeakKeyDictionary[AsyncEngine, float] = weakref.WeakKeyDictionary()
 
 
 async def prepare_database(engine: AsyncEngine) -> None:
@@ -86,26 +85,10 @@ async def prepare_database(engine: AsyncEngine) -> None:
         _done.add(engine)
 
 
-def configure_ttl(engine: AsyncEngine, ttl_s: float) -> None:
-    """How long new watches on this database last (TRTC_CHATOPS_WATCH_TTL_S).
-
-    Set by the composition root; commands only see the store, not the settings.
-    """
-    _ttl[engine] = ttl_s
-
-
-def ttl_of(engine: AsyncEngine) -> float:
-    return _ttl.get(engine, DEFAULT_TTL_S)
-
-
 class Watches:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
-
-    @property
-    def ttl_s(self) -> float:
-        return ttl_of(self._engine)
 
     async def start(
         self,
@@ -116,10 +99,11 @@ class Watches:
         place: Place,
         by: str,
         now: float,
+        ttl_s: float = DEFAULT_TTL_S,
     ) -> tuple[Watch, bool]:
         """(the watch, True if new); watching again from the same thread renews it."""
         await prepare_database(self._engine)
-        expires = now + self.ttl_s
+        expires = now + ttl_s
         existing = await self._active_here(sdkappid, room, numeric, place)
         if existing is not None:
             async with self._sessions.begin() as session:

@@ -63,6 +63,7 @@ class Services:
     label: str | None = None  # "SIMULATOR" while the simulator stands in for TRTC
     confirm_ttl_s: float = 120.0
     approval_ttl_s: float = 900.0
+    watch_ttl_s: float = 4 * 3600.0
 
 
 # Shows how a slow command is getting on; adapters edit one status message.

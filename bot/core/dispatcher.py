@@ -34,9 +34,10 @@ class Core:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.listeners: list[Notify] = []
-        self.flow = OperationFlow(services, self._notify)
+        self.flow = OperationFlow(services, self.notify)
 
-    async def _notify(self, notice: Notice) -> None:
+    async def notify(self, notice: Notice) -> None:
+        """Give a notice to every listener (the adapters); one failing does not stop the rest."""
         for listener in self.listeners:
             try:
                 await listener(notice)
@@ -89,8 +90,8 @@ class Core:
     async def tick(self) -> None:
         """Expire what is overdue and lift timed mutes; the background loop calls this."""
         await self.flow.expire_due()
-        await recovery.recover(self.services, self._notify)
-        await mutes.lift_due(self.services, self._notify)
+        await recovery.recover(self.services, self.notify)
+        await mutes.lift_due(self.services, self.notify)
 
     def _label(self, reply: Reply) -> Reply:
         if self.services.label and reply.label is None:

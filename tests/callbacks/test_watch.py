@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from bot.callbacks import CallbackService, Place, Watches, configure_ttl, sign
+from bot.callbacks import CallbackService, Place, Watches, sign
 from bot.callbacks.watches import ACTIVE, ENDED
 from bot.core.invocation import Invocation, Origin
 from bot.core.notice import Notice
@@ -140,7 +140,7 @@ async def test_watch_ends_after_its_time(live: Live) -> None:
     """Past TRTC_CHATOPS_WATCH_TTL_S the watch ends with a message in the thread, and a later
     kick is not posted."""
     h = live.harness
-    configure_ttl(h.store.engine, 60)
+    h.core.services.watch_ttl_s = 60
     reply = await h.say("oncall", "watch 1234")
     assert any("in 1m" in line for line in reply.lines)
     h.clock.advance(61)
@@ -154,9 +154,29 @@ async def test_watch_ends_after_its_time(live: Live) -> None:
 
 
 async def test_ttl_setting_reaches_the_watch(store: Store) -> None:
-    """The service takes TRTC_CHATOPS_WATCH_TTL_S: new watches on its database last that long."""
-    CallbackService(store.engine, KEY, watch_ttl_s=900)
+    """TRTC_CHATOPS_WATCH_TTL_S reaches the core, and a watch started with it lasts that long."""
+    from bot.app import create_core
+    from bot.core.context import StaticDirectory
+    from bot.settings import Settings
+    from bot.trtc.client import TrtcClient
+
+    settings = Settings(_env_file=None, trtc_chatops_watch_ttl_s=900)  # type: ignore[call-arg]
+    client = TrtcClient.create(secret_id="x", secret_key="y", endpoint="http://127.0.0.1:9")
+    core = create_core(
+        settings,
+        trtc=client,
+        store=store,
+        policies=lambda: None,  # type: ignore[arg-type,return-value]
+        directory=StaticDirectory({}),
+    )
+    await client.close()
     watch, _ = await Watches(store.engine).start(
-        sdkappid=APP, room="1", numeric=True, place=PLACE, by="U1", now=1000.0
+        sdkappid=APP,
+        room="1",
+        numeric=True,
+        place=PLACE,
+        by="U1",
+        now=1000.0,
+        ttl_s=core.services.watch_ttl_s,
     )
     assert watch.expires_at == 1900.0
