@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
@@ -35,6 +36,8 @@ from bot.slack.progress import StatusMessage
 from bot.slack.tasks import Tasks
 
 log = logging.getLogger(__name__)
+
+KEYED_MESSAGES = 1000  # live-feed status messages remembered for editing
 
 Respond = Callable[..., Awaitable[Any]]
 
@@ -70,6 +73,9 @@ class SlackAdapter:
         self._monotonic = monotonic
         self._progress_interval = progress_interval
         self.tasks = Tasks(monotonic)
+        # Status messages named by Notice.key, newest last, so a live feed edits
+        # one message per thread; bounded, and per process (so is the feed).
+        self._keyed: OrderedDict[tuple[str, str | None, str], str] = OrderedDict()
 
     @property
     def label(self) -> str | None:
@@ -175,7 +181,22 @@ class SlackAdapter:
         if reply.operation_id is not None and await self.tracker.of(reply.operation_id):
             await self.show(reply, reply.operation_id, thread=(notice.channel, notice.thread))
             return
-        await self.deliver(reply, channel=notice.channel, thread=notice.thread, actor=None)
+        if notice.key is None:
+            await self.deliver(reply, channel=notice.channel, thread=notice.thread, actor=None)
+            return
+        place = (notice.channel, notice.thread, notice.key)
+        ts = await self.deliver(
+            reply,
+            channel=notice.channel,
+            thread=notice.thread,
+            actor=None,
+            reuse=self._keyed.get(place),
+        )
+        if ts is not None:
+            self._keyed[place] = ts
+            self._keyed.move_to_end(place)
+            while len(self._keyed) > KEYED_MESSAGES:
+                self._keyed.popitem(last=False)
 
     # -- ways out ----------------------------------------------------------------
 
