@@ -11,9 +11,12 @@ import asyncio
 import itertools
 import shlex
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from bot.console.files import save_attachments
 from bot.console.personas import PERSONAS
 from bot.console.render import clean, render
 from bot.core.dispatcher import Core
@@ -43,6 +46,8 @@ class Console:
     channel: str
     write: Callable[[str], None] = print
     thread: str = "console"
+    # Where charts and other files of replies are written (their paths are printed).
+    files: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "trtc-chatops")
     _actions: dict[int, str] = field(default_factory=dict)
     _numbers: dict[str, int] = field(default_factory=dict)
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -65,6 +70,8 @@ class Console:
 
     def show(self, reply: Reply) -> None:
         self.write(render(reply, self._number))
+        for path in save_attachments(reply, self.files):
+            self.write(f"  file: {clean(str(path))}")
 
     async def _on_notice(self, notice: Notice) -> None:
         self.show(notice.reply)

@@ -1,7 +1,8 @@
 """The two ways Slack reaches the bot: HTTP (aiohttp) and Socket Mode.
 
 HTTP mode serves ``POST /slack/events`` for commands, events and interactions
-(Bolt verifies each signature before anything else) and ``GET /healthz``.
+(Bolt verifies each signature before anything else), ``GET /healthz``, and
+``POST /trtc/callback`` for TRTC's event callbacks when a callback key is set.
 Socket Mode opens an outbound WebSocket with the app-level token; Bolt's
 handler acknowledges each envelope and reconnects when Slack asks.
 """
@@ -15,13 +16,14 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+from bot.callbacks import CallbackService
 from bot.slack.app import SlackBot
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
 
-def web_app(bot: SlackBot) -> web.Application:
+def web_app(bot: SlackBot, callbacks: CallbackService | None = None) -> web.Application:
     async def events(request: web.Request) -> web.Response:
         response = await bot.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
@@ -32,13 +34,17 @@ def web_app(bot: SlackBot) -> web.Application:
     app = web.Application()
     app.router.add_post(EVENTS_PATH, events)
     app.router.add_get(HEALTH_PATH, healthz)
+    if callbacks is not None:
+        callbacks.add_routes(app)  # POST /trtc/callback, when TRTC_CALLBACK_KEY is set
     return app
 
 
 @asynccontextmanager
-async def serve_http(bot: SlackBot, *, host: str, port: int) -> AsyncIterator[str]:
+async def serve_http(
+    bot: SlackBot, *, host: str, port: int, callbacks: CallbackService | None = None
+) -> AsyncIterator[str]:
     """Serve until the block exits; yields the base URL (``port=0`` picks a free port)."""
-    runner = web.AppRunner(web_app(bot), access_log=None)
+    runner = web.AppRunner(web_app(bot, callbacks), access_log=None)
     await runner.setup()
     try:
         # Slack opens many connections at once in a burst; 128 (the default) drops SYNs.

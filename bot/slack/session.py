@@ -17,6 +17,7 @@ import aiohttp
 
 from bot.app import background, create_core
 from bot.authz import PolicyReloader
+from bot.callbacks import CallbackService, callback_key
 from bot.console.session import database_url
 from bot.settings import Settings, SlackMode, TrtcMode
 from bot.slack.app import SlackBot, create_slack_app, prepare_database
@@ -70,11 +71,24 @@ async def run_slack(settings: Settings) -> None:
     store = await Store.open(database_url(settings))
     try:
         await prepare_database(store.engine)
-        async with (
-            aiohttp.ClientSession() as http,
-            open_backend(settings) as backend,
-            _watching(reloader),
-        ):
+        simulated = settings.trtc_mode is TrtcMode.SIMULATOR
+        key = callback_key(settings)
+        callbacks = CallbackService(store.engine, key, label="SIMULATOR" if simulated else None)
+        async with contextlib.AsyncExitStack() as stack:
+            http = await stack.enter_async_context(aiohttp.ClientSession())
+            await stack.enter_async_context(callbacks)
+            # The embedded simulator's callbacks come to our own receiver: the HTTP
+            # server's /trtc/callback, or (Socket Mode) one on a loopback port.
+            # Tencent Cloud's are configured in the TRTC console instead.
+            own_url = None
+            if simulated and settings.slack_mode is SlackMode.HTTP:
+                own_url = f"http://127.0.0.1:{settings.port}/trtc/callback"
+            elif simulated:
+                own_url = await stack.enter_async_context(callbacks.serve(port=0))
+            backend = await stack.enter_async_context(
+                open_backend(settings, callback_url=own_url, callback_key=key)
+            )
+            await stack.enter_async_context(_watching(reloader))
             client = web_client(token.get_secret_value(), settings.slack_api_url, session=http)
             policy = reloader  # read at every use: a reload takes effect at once
             directory = SlackDirectory(client, lambda: policy.current.policy_file.attach.usergroups)
@@ -86,6 +100,7 @@ async def run_slack(settings: Settings) -> None:
                 directory=directory,
                 label="SIMULATOR" if backend.mode is TrtcMode.SIMULATOR else None,
             )
+            callbacks.deliver_to(core)
             bot = create_slack_app(
                 settings,
                 core,
@@ -98,12 +113,12 @@ async def run_slack(settings: Settings) -> None:
                 f"· policy: {reloader.path}"
             )
             async with background(core):
-                await _serve(settings, bot)
+                await _serve(settings, bot, callbacks)
     finally:
         await store.close()
 
 
-async def _serve(settings: Settings, bot: SlackBot) -> None:
+async def _serve(settings: Settings, bot: SlackBot, callbacks: CallbackService) -> None:
     if settings.slack_mode is SlackMode.SOCKET:
         assert settings.slack_app_token is not None
         async with socket_mode(bot, settings.slack_app_token.get_secret_value()):
@@ -111,6 +126,6 @@ async def _serve(settings: Settings, bot: SlackBot) -> None:
             await asyncio.Event().wait()
     else:
         assert settings.port is not None
-        async with serve_http(bot, host=HTTP_HOST, port=settings.port) as url:
+        async with serve_http(bot, host=HTTP_HOST, port=settings.port, callbacks=callbacks) as url:
             print(f"Listening on {url}/slack/events (health: {url}/healthz).")
             await asyncio.Event().wait()
