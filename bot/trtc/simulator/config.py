@@ -17,7 +17,7 @@ class SimulatorConfig:
     InternalError (drawn from an RNG seeded by ``seed``); ``rate_limit`` is
     requests per second per action over a sliding 1-s window (None: off);
     ``clock`` gives "now" for the skew check, history and the world;
-    ``callback_url``/``callback_key`` are stored for a later feature, not used yet.
+    ``callback_url``/``callback_key``: where the simulator POSTs its signed event callbacks.
     """
 
     secret_id: str
