@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, str] = {
     "call": "call",
     "policy": "policy",
     "console": "console",
+    "db": "db",
     "manifest": "manifest",
     "callbacks": "callbacks",
 }

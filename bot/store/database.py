@@ -9,10 +9,10 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from bot.store import migrate
 from bot.store.audit import AuditLog
 from bot.store.mutes import Mutes
 from bot.store.operations import Operations
-from bot.store.tables import Base
 
 
 def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -37,8 +37,7 @@ class Store:
         engine = create_async_engine(url)
         if engine.dialect.name == "sqlite":
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        async with engine.begin() as conn:
-            await conn.run_sync(Base.metadata.create_all)
+        await migrate.upgrade(engine)  # every replica may; only one migrates
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         return cls(
             engine=engine,

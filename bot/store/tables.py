@@ -74,6 +74,7 @@ class AuditRecord(Base):
     """Every invocation, allowed or not, and what came of it."""
 
     __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_actor_id", "actor", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     at: Mapped[float] = mapped_column(index=True)

@@ -1,0 +1,1 @@
+"""Alembic migrations: applied by Store.open and by `trtc-chatops db upgrade`."""
