@@ -132,8 +132,7 @@ def sign_request(
         to_sign=string_to_sign(timestamp, scope, canonical),
     )
     authorization = (
-        f"{ALGORITHM} Credential={secret_id}/{scope}, "
-        f"SignedHeaders={names}, Signature={sig}"
+        f"{ALGORITHM} Credential={secret_id}/{scope}, SignedHeaders={names}, Signature={sig}"
     )
     out = {
         "Authorization": authorization,
