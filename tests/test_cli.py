@@ -1,0 +1,62 @@
+"""The stable CLI as a newcomer and scripts use it: real processes, no credentials."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "SLACK_"))}
+    for name in ("DATABASE_URL", "TRTC_CHATOPS_POLICY_FILE", "TRTC_ENDPOINT", "PORT"):
+        env.pop(name, None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_default_run_is_the_console_on_the_simulator(tmp_path: Path) -> None:
+    """`trtc-chatops` with nothing configured starts the console and says SIMULATOR."""
+    done = cli(cwd=tmp_path, stdin="users 1234\nquit\n")
+    assert done.returncode == 0, done.stderr
+    assert "TRTC is simulator" in done.stdout
+    assert "TRTC: SIMULATOR" in done.stdout
+    assert "[SIMULATOR]" in done.stdout and "alice" in done.stdout
+
+
+def test_call_prints_the_json_response(tmp_path: Path) -> None:
+    """`call ACTION JSON` makes one signed call and prints the Response."""
+    now = int(time.time())
+    params = json.dumps({"SdkAppId": 1400000001, "StartTime": now - 3600, "EndTime": now})
+    done = cli("call", "DescribeRoomInfo", params, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    response = json.loads(done.stdout)["Response"]
+    assert response["RequestId"] and response["RoomList"]
+    assert "[SIMULATOR]" in done.stderr
+
+
+def test_call_api_error_shows_code_message_request_id(tmp_path: Path) -> None:
+    """A TRTC error exits 1 and shows Code, Message and RequestId."""
+    done = cli("call", "DismissRoom", '{"SdkAppId": 1400000001, "RoomId": 424242}', cwd=tmp_path)
+    assert done.returncode == 1
+    assert "Code: FailedOperation.RoomNotExist" in done.stderr
+    assert "Message: " in done.stderr and "RequestId: " in done.stderr
+
+
+def test_call_bad_input_exits_2(tmp_path: Path) -> None:
+    """Malformed JSON or a non-object is refused before anything is sent."""
+    assert cli("call", "DescribeRoomInfo", "{nope", cwd=tmp_path).returncode == 2
+    refused = cli("call", "DescribeRoomInfo", "[1]", cwd=tmp_path)
+    assert refused.returncode == 2 and "JSON object" in refused.stderr
+    assert cli("call", "Bad Action", "{}", cwd=tmp_path).returncode == 2
