@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 from typing import Literal
 
 Network = Literal["wifi", "4g", "3g", "2g", "wired"]
@@ -120,8 +121,9 @@ class Call:
     degradations: list[Degradation] = field(default_factory=list)
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
 
-    @property
+    @cached_property
     def comm_id(self) -> str:
+        # Built from fields that never change: computed once, read on every query.
         return f"{self.sdkappid}_{self.room_id}_{self.create_ts}"
 
     @property
