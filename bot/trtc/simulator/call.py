@@ -120,6 +120,8 @@ class Call:
     destroy_ts: int | None = None
     degradations: list[Degradation] = field(default_factory=list)
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
+    # (checked at, end) once every member had left: history scans stop re-checking.
+    _ended: tuple[int, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     @cached_property
     def comm_id(self) -> str:
@@ -139,8 +141,13 @@ class Call:
         at = self.now() if now is None else now
         if self.destroy_ts is not None and self.destroy_ts <= at:
             return self.destroy_ts
+        known = self._ended
+        if known is not None and at >= known[0]:
+            return known[1]  # once everyone has left, nobody returns to this call
         if self.members and all(m.left(at) for m in self.members.values()):
-            return max(m.leave_ts or 0 for m in self.members.values())
+            end = max(m.leave_ts or 0 for m in self.members.values())
+            self._ended = (at, end)
+            return end
         return None
 
     def is_live(self, now: int | None = None) -> bool:
