@@ -28,6 +28,7 @@ from aiohttp import web
 from bot.callbacks.event import MalformedCallback, parse_event
 from bot.callbacks.intake import Intake, Overloaded
 from bot.callbacks.signature import verify
+from bot.metrics import CALLBACKS
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ class Receiver:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         response = await self._handle(request)
         self.answers[response.status] += 1
+        CALLBACKS.labels(status=str(response.status)).inc()
         return response
 
     async def _handle(self, request: web.Request) -> web.Response:

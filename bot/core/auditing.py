@@ -7,6 +7,7 @@ from bot.authz.request import AuthzRequest
 from bot.core.context import Services
 from bot.core.invocation import Invocation, Press
 from bot.core.spec import CommandSpec
+from bot.metrics import COMMANDS
 from bot.trtc.errors import TrtcApiError, TrtcError
 
 
@@ -25,6 +26,11 @@ async def record(
     operation_id: int | None = None,
 ) -> None:
     request, decision = auth if auth is not None else (None, None)
+    COMMANDS.labels(
+        command=spec.name if spec else "unknown",
+        decision=decision.effect.value if decision else "none",
+        outcome=outcome,
+    ).inc()
     error_code = None
     if isinstance(error, TrtcApiError):
         error_code = error.code

@@ -11,6 +11,7 @@ repeat the TRTC work already done.
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -24,10 +25,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.reply import Attachment
+from bot.metrics import SLACK_CALLS
 from bot.slack.blocks import Message
 
 log = logging.getLogger(__name__)
 
+AUTH_TTL_S = 60.0
 _MAX_CHANNELS = 2048  # idle channels' buckets are forgotten beyond this
 
 
@@ -62,6 +65,7 @@ class Outbox:
         self._rate = posts_per_second
         self._burst = burst
         self._buckets: OrderedDict[str, AsyncLimiter] = OrderedDict()
+        self._auth: tuple[float, bool] | None = None  # (checked at, accepted)
 
     def _bucket(self, channel: str) -> AsyncLimiter:
         bucket = self._buckets.pop(channel, None)
@@ -133,6 +137,15 @@ class Outbox:
             return False
         return True
 
+    async def auth_ok(self) -> bool:
+        """Does Slack accept our token? Cached for a minute: readiness probes are frequent."""
+        now = time.monotonic()
+        if self._auth is not None and now - self._auth[0] < AUTH_TTL_S:
+            return self._auth[1]
+        data, _ = await self._call("auth.test")
+        self._auth = (now, data is not None and bool(data.get("ok")))
+        return self._auth[1]
+
     async def _call(self, method: str, **args: Any) -> tuple[dict[str, Any] | None, str | None]:
         args = {k: v for k, v in args.items() if v is not None}
         try:
@@ -140,9 +153,12 @@ class Outbox:
         except SlackApiError as exc:
             error = slack_error(exc)
             log.warning("%s failed: %s", method, error)
+            SLACK_CALLS.labels(method=method, result=error).inc()
             return None, error
         except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("%s failed: %s", method, exc)
+            SLACK_CALLS.labels(method=method, result="unreachable").inc()
             return None, "unreachable"
+        SLACK_CALLS.labels(method=method, result="ok").inc()
         data = response.data
         return (data, None) if isinstance(data, dict) else (None, "unexpected_response")

@@ -17,10 +17,13 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.callbacks import CallbackService
+from bot.metrics import exposition
 from bot.slack.app import SlackBot
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
+METRICS_PATH = "/metrics"
 
 
 def web_app(bot: SlackBot, callbacks: CallbackService | None = None) -> web.Application:
@@ -31,9 +34,25 @@ def web_app(bot: SlackBot, callbacks: CallbackService | None = None) -> web.Appl
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})
 
+    async def readyz(_: web.Request) -> web.Response:
+        """Ready to take traffic: the database answers and Slack accepts our token."""
+        checks = {
+            "database": await bot.adapter.core.services.store.ping(),
+            "slack": await bot.outbox.auth_ok(),
+        }
+        return web.json_response(
+            {"ok": all(checks.values()), **checks}, status=200 if all(checks.values()) else 503
+        )
+
+    async def metrics(_: web.Request) -> web.Response:
+        body, content_type = exposition()
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
     app = web.Application()
     app.router.add_post(EVENTS_PATH, events)
     app.router.add_get(HEALTH_PATH, healthz)
+    app.router.add_get(READY_PATH, readyz)
+    app.router.add_get(METRICS_PATH, metrics)
     if callbacks is not None:
         callbacks.add_routes(app)  # POST /trtc/callback, when TRTC_CALLBACK_KEY is set
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -45,6 +45,15 @@ class Store:
             audit=AuditLog(sessions),
             mutes=Mutes(sessions),
         )
+
+    async def ping(self) -> bool:
+        """Can we reach the database right now? (readiness)"""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.metrics import OPERATIONS
 from bot.store.tables import Operation, OperationState
 
 
@@ -44,7 +45,10 @@ class Operations:
         )
         async with self._sessions.begin() as session:
             result = await session.execute(stmt)
-        return bool(getattr(result, "rowcount", 0) == 1)
+        won = bool(getattr(result, "rowcount", 0) == 1)
+        if won:
+            OPERATIONS.labels(state=to_state.value).inc()
+        return won
 
     async def in_state(self, *states: OperationState, limit: int = 100) -> Sequence[Operation]:
         stmt = (

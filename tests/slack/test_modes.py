@@ -17,7 +17,7 @@ from bot.cli.run import run_slack as cli_run_slack
 from bot.console.personas import sample_policy_path
 from bot.settings import Settings, SlackMode
 from bot.slack.session import run_slack
-from tests.slack.conftest import CHANNEL, ONCALL, SIGNING_SECRET, SlackPeer
+from tests.slack.conftest import CHANNEL, ONCALL, SIGNING_SECRET, SlackPeer, World
 from tests.slack.fake_slack import FakeSlack, serve_fake_slack
 
 
@@ -142,3 +142,18 @@ def test_slack_mode_with_a_broken_policy_does_not_start(
     err = capsys.readouterr().err
     assert "policy refused, not starting" in err
     assert "resuorce" in err
+
+
+async def test_readyz_and_metrics(world: World) -> None:
+    """/readyz checks the database and Slack's auth.test; /metrics counts commands."""
+    status, _ = await world.slack.slash("U0ONCALL", "users 1234")
+    assert status == 200
+    await world.bot.adapter.drain()
+    async with aiohttp.ClientSession() as http:
+        async with http.get(world.slack.url + "/readyz") as resp:
+            assert resp.status == 200
+            assert await resp.json() == {"ok": True, "database": True, "slack": True}
+        async with http.get(world.slack.url + "/metrics") as resp:
+            text = await resp.text()
+    assert 'trtc_chatops_commands_total{command="users",decision="allow",outcome="ok"}' in text
+    assert 'trtc_chatops_slack_calls_total{method="chat.postMessage",result="ok"}' in text
