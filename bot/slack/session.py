@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -29,6 +30,7 @@ from bot.trtc.backend import open_backend
 
 log = logging.getLogger(__name__)
 
+SHUTDOWN_GRACE_S = 20.0  # under the 30 s most platforms wait before SIGKILL
 HTTP_HOST = "0.0.0.0"  # noqa: S104 - Slack must reach the HTTP endpoint
 
 
@@ -119,13 +121,30 @@ async def run_slack(settings: Settings) -> None:
 
 
 async def _serve(settings: Settings, bot: SlackBot, callbacks: CallbackService) -> None:
+    stop = _stop_on_signals()
     if settings.slack_mode is SlackMode.SOCKET:
         assert settings.slack_app_token is not None
         async with socket_mode(bot, settings.slack_app_token.get_secret_value()):
             print("Connected to Slack over Socket Mode.")
-            await asyncio.Event().wait()
+            await stop.wait()
     else:
         assert settings.port is not None
         async with serve_http(bot, host=HTTP_HOST, port=settings.port, callbacks=callbacks) as url:
             print(f"Listening on {url}/slack/events (health: {url}/healthz).")
-            await asyncio.Event().wait()
+            await stop.wait()
+    # No new work is taken now; what was acknowledged gets a bounded time to finish.
+    print(f"Stopping: finishing work in flight (at most {SHUTDOWN_GRACE_S:g} s).")
+    try:
+        await asyncio.wait_for(bot.adapter.drain(), SHUTDOWN_GRACE_S)
+    except TimeoutError:
+        log.warning("work still in flight after %ss; stopping anyway", SHUTDOWN_GRACE_S)
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """SIGTERM (a deploy) and SIGINT set the event instead of killing the loop mid-work."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
+            loop.add_signal_handler(sig, stop.set)
+    return stop
