@@ -9,6 +9,7 @@ import logging
 import sys
 from typing import Any
 
+from bot import logs
 from bot.cli import console
 from bot.console.personas import DEFAULT_CHANNEL, DEFAULT_PERSONA
 from bot.settings import Settings, SettingsError, SlackMode, load_settings
@@ -20,7 +21,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    logs.configure(logging.INFO)
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -21,6 +21,7 @@ from bot.core.notice import Notice, Notify
 from bot.core.operations import OperationFlow
 from bot.core.reply import ActionKind, Reply
 from bot.core.spec import CommandSpec
+from bot.logs import request_id
 from bot.trtc.errors import TrtcError
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class Core:
         """Answer one typed command; never raises. ``progress`` receives status lines
         from slow commands."""
         reference = new_reference()
+        request_id.set(reference)  # every log line of this invocation carries it
         try:
             reply = await self._handle(inv, progress)
         except Exception:
@@ -66,6 +68,7 @@ class Core:
     async def press(self, press: Press) -> Reply:
         """Answer one button press; never raises."""
         reference = new_reference()
+        request_id.set(reference)
         kind, _, command = press.action_id.partition(":")
         if kind == ActionKind.RUN.value:
             return await self.handle(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.reply import ActionKind, Severity
 from bot.store import OperationState
 from tests.core.conftest import Harness
@@ -162,3 +164,26 @@ async def test_unexpected_error_gives_a_reference_not_a_trace(harness: Harness) 
     assert reply.severity is Severity.ERROR
     assert reply.reference and reply.reference in reply.lines[0]
     assert "audit" not in text(reply) and "Traceback" not in text(reply)
+
+
+async def test_error_log_line_carries_the_reference(
+    harness: Harness, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The JSON log line of an unexpected error has the reference the person was shown."""
+    import json
+    import logging
+
+    from sqlalchemy import text as sql
+
+    from bot import logs
+
+    logs.configure(logging.INFO, json=True)
+    try:
+        async with harness.store.engine.begin() as conn:
+            await conn.execute(sql("DROP TABLE audit"))
+        reply = await harness.say("oncall", "users 1234")
+        lines = [json.loads(x) for x in capfd.readouterr().err.splitlines() if x.startswith("{")]
+    finally:
+        logging.getLogger().handlers.clear()
+    errors = [x for x in lines if x["level"] == "ERROR" and x["request_id"] == reply.reference]
+    assert errors and "unhandled error" in errors[0]["message"]
