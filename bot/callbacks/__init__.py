@@ -9,7 +9,7 @@ from bot.callbacks.records import CallbackRecord, Records
 from bot.callbacks.relay import Relay
 from bot.callbacks.service import CallbackService, callback_key, receiver_only
 from bot.callbacks.signature import sign, verify
-from bot.callbacks.watches import Place, Watch, Watches, prepare_database
+from bot.callbacks.watches import Place, Watch, Watches
 
 __all__ = [
     "CALLBACK_PATH",
@@ -35,7 +35,6 @@ __all__ = [
     "callback_key",
     "describe",
     "parse_event",
-    "prepare_database",
     "receiver_only",
     "serve_receiver",
     "sign",

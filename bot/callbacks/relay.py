@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.callbacks.event import CallbackEvent, EventType, matches
 from bot.callbacks.feed import Feed
 from bot.callbacks.records import KEEP_S, Records
-from bot.callbacks.watches import Place, Watch, Watches, prepare_database
+from bot.callbacks.watches import Place, Watch, Watches
 from bot.core.notice import Notice
 from bot.core.reply import Reply
 from bot.core.values import format_duration
@@ -80,7 +80,6 @@ class Relay:
         self._last_housekeeping = now
 
     async def run(self) -> None:
-        await prepare_database(self.engine)
         while True:
             self._wake.clear()
             try:

@@ -33,7 +33,6 @@ from bot.callbacks.receiver import (
 )
 from bot.callbacks.records import Records
 from bot.callbacks.relay import Relay
-from bot.callbacks.watches import prepare_database
 from bot.core.notice import Notify
 from bot.settings import Settings, TrtcMode
 
@@ -92,7 +91,6 @@ class CallbackService:
         return serve_receiver(self.receiver, host=host, port=port)
 
     async def __aenter__(self) -> CallbackService:
-        await prepare_database(self.engine)
         self._tasks = [
             asyncio.create_task(self.relay.run(), name="callback-relay"),
             asyncio.create_task(self.feed.run(), name="callback-feed"),
@@ -172,7 +170,6 @@ async def receiver_only(
     engine: AsyncEngine, key: str, *, host: str, port: int
 ) -> AsyncIterator[tuple[str, Intake]]:
     """Just the receiver: verify and store. A relay elsewhere (the bot) posts."""
-    await prepare_database(engine)
     intake = Intake(Records(engine))
     receiver = Receiver(key, intake)
     try:

@@ -8,8 +8,6 @@ room is dismissed or the watch runs out, exactly one caller announces it.
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -63,28 +61,6 @@ def _in_thread(place: Place) -> ColumnElement[bool]:
     return Watch.thread == place.thread
 
 
-_TABLES = (Watch.__tablename__, "trtc_callbacks")
-_ready: weakref.WeakKeyDictionary[AsyncEngine, asyncio.Lock] = weakref.WeakKeyDictionary()
-_done: weakref.WeakSet[AsyncEngine] = weakref.WeakSet()
-
-
-async def prepare_database(engine: AsyncEngine) -> None:
-    """Create this package's tables once per engine (``Store.open`` does it too when
-    this package was imported first; this covers the other order)."""
-    if engine in _done:
-        return
-    import bot.callbacks.records  # noqa: F401 - registers trtc_callbacks on Base
-
-    lock = _ready.setdefault(engine, asyncio.Lock())
-    async with lock:
-        if engine in _done:
-            return
-        tables = [Base.metadata.tables[name] for name in _TABLES]
-        async with engine.begin() as conn:
-            await conn.run_sync(Base.metadata.create_all, tables=tables)
-        _done.add(engine)
-
-
 class Watches:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -102,7 +78,6 @@ class Watches:
         ttl_s: float = DEFAULT_TTL_S,
     ) -> tuple[Watch, bool]:
         """(the watch, True if new); watching again from the same thread renews it."""
-        await prepare_database(self._engine)
         expires = now + ttl_s
         existing = await self._active_here(sdkappid, room, numeric, place)
         if existing is not None:
@@ -147,7 +122,6 @@ class Watches:
         self, *, sdkappid: int, room: str, numeric: bool, place: Place, now: float
     ) -> int:
         """End this thread's watch of the room; how many ended (0: none was active)."""
-        await prepare_database(self._engine)
         stmt = (
             update(Watch)
             .where(

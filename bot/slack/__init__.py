@@ -1,6 +1,6 @@
 """The Slack adapter: Bolt listeners, Block Kit rendering, App Home, HTTP and Socket Mode."""
 
-from bot.slack.app import SlackBot, create_slack_app, prepare_database
+from bot.slack.app import SlackBot, create_slack_app
 from bot.slack.blocks import Message, render
 from bot.slack.deliveries import SlackDelivery
 from bot.slack.directory import DirectoryError, SlackDirectory
@@ -15,7 +15,6 @@ __all__ = [
     "SlackDirectory",
     "SlackMessage",
     "create_slack_app",
-    "prepare_database",
     "render",
     "serve_http",
     "socket_mode",

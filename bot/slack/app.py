@@ -12,19 +12,17 @@ from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.authz.policyfile import Attachments
 from bot.core.dispatcher import Core
 from bot.settings import Settings
 from bot.slack import listeners
 from bot.slack.adapter import SlackAdapter
-from bot.slack.deliveries import Deliveries, SlackDelivery
+from bot.slack.deliveries import Deliveries
 from bot.slack.directory import SlackDirectory
 from bot.slack.home import AppHome
-from bot.slack.messages import MessageTracker, SlackMessage
+from bot.slack.messages import MessageTracker
 from bot.slack.outbox import Outbox, web_client
-from bot.store.tables import Base
 
 
 @dataclass
@@ -35,14 +33,6 @@ class SlackBot:
     directory: SlackDirectory
     tracker: MessageTracker
     deliveries: Deliveries
-
-
-async def prepare_database(engine: AsyncEngine) -> None:
-    """Create the adapter's tables (``Store.open`` does too when this module was imported first)."""
-    names = (SlackDelivery.__tablename__, SlackMessage.__tablename__)
-    tables = [Base.metadata.tables[name] for name in names]
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all, tables=tables)
 
 
 def create_slack_app(

@@ -21,7 +21,7 @@ from bot.authz import PolicyReloader
 from bot.callbacks import CallbackService, callback_key
 from bot.console.session import database_url
 from bot.settings import Settings, SlackMode, TrtcMode
-from bot.slack.app import SlackBot, create_slack_app, prepare_database
+from bot.slack.app import SlackBot, create_slack_app
 from bot.slack.directory import SlackDirectory
 from bot.slack.outbox import web_client
 from bot.slack.server import serve_http, socket_mode
@@ -72,7 +72,6 @@ async def run_slack(settings: Settings) -> None:
         raise StartupError("SLACK_BOT_TOKEN is not set; not starting")
     store = await Store.open(database_url(settings))
     try:
-        await prepare_database(store.engine)
         simulated = settings.trtc_mode is TrtcMode.SIMULATOR
         key = callback_key(settings)
         callbacks = CallbackService(store.engine, key, label="SIMULATOR" if simulated else None)

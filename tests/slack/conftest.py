@@ -25,7 +25,7 @@ from bot.core.dispatcher import Core
 from bot.core.reply import Attachment, Reply, Severity, Table
 from bot.core.spec import Args, CommandSpec
 from bot.settings import Settings
-from bot.slack import SlackBot, SlackDirectory, create_slack_app, prepare_database, serve_http
+from bot.slack import SlackBot, SlackDirectory, create_slack_app, serve_http
 from bot.slack.outbox import web_client
 from bot.store import Store
 from bot.trtc.client import TrtcClient
@@ -273,7 +273,6 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
             trtc_chatops_approvals_channel=APPROVALS,
         )
         store = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}")
-        await prepare_database(store.engine)
         trtc = TrtcClient.create(
             secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=sim.url, rate_limit=None
         )
