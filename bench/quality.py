@@ -114,8 +114,9 @@ async def child(url: str, room: int, minutes: int, rate: int) -> dict[str, Any]:
     from bot.trtc.client import TrtcClient
 
     baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # A generous timeout: the simulator computes every sample in Python and can take
-    # seconds per answer; a timeout would turn that into retries, i.e. extra calls.
+    # A generous timeout: the simulator answers one request at a time (~4 MB of JSON
+    # each), so a queued answer can wait seconds; a timeout would turn that into
+    # retries, i.e. extra calls.
     client = TrtcClient.create(
         secret_id=SECRET_ID,
         secret_key=SECRET_KEY,
@@ -126,9 +127,9 @@ async def child(url: str, room: int, minutes: int, rate: int) -> dict[str, Any]:
     sent: Counter[str] = Counter()
     attempt = client.transport._attempt  # count every HTTP request, retries included
 
-    async def counted(action: str, body: bytes) -> dict[str, Any]:
+    async def counted(action: str, body: bytes, decode: Any) -> dict[str, Any]:
         sent[action] += 1
-        return await attempt(action, body)
+        return await attempt(action, body, decode)
 
     client.transport._attempt = counted  # type: ignore[method-assign]
     folder = Path(tempfile.mkdtemp(prefix="bench-quality-"))

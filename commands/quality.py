@@ -56,7 +56,9 @@ from commands.actions import fixed_action
 
 DEFAULT_SINCE_S = 30 * 60
 MAX_WINDOW_S = limits.USER_INFO_WINDOW_S  # one DescribeUserInfo query: 4 h
-CONCURRENCY = 6  # 20/s × ~300 ms per answer; more only queues at a slow server
+# In flight = 20/s × ~400 ms per answer (latency, a 4 MB body, its decode); more
+# only queues at a slow server and holds more bodies in memory.
+CONCURRENCY = 8
 MAX_EVENT_USERS = 60  # DescribeUserEvent is one call per user
 MAX_BUTTONS = 5
 REPORT_EVERY_S = 2.0

@@ -1,11 +1,12 @@
 """One user's metrics, folded in response by response and then summarised.
 
 DescribeCallDetailInfo answers for six users and at most an hour at a time;
-``pieces()`` splits one answer into per-user series (downstream loss averaged
-over peers), and a ``UserAccumulator`` folds them into constant-size state: a
-histogram, a run finder and a timeline per metric. Answers for different slices
-of the window may arrive in any order, so a user's pieces are held until every
-earlier slice has arrived (or failed), keeping the run finder's time order.
+``pieces()`` splits one answer (series already as arrays, times ascending) into
+per-user series (downstream loss averaged over peers), and a ``UserAccumulator``
+folds them into constant-size state: a histogram, a run finder and a timeline
+per metric. Answers for different slices of the window may arrive in any order,
+so a user's pieces are held until every earlier slice has arrived (or failed),
+keeping the run finder's time order.
 """
 
 from __future__ import annotations
@@ -101,8 +102,9 @@ class UserAccumulator:
             self._next += 1
 
     def _add(self, metric: Metric, times: IntArray, values: FloatArray) -> None:
-        keep = (times >= self.window.start) & (times < self.window.end)
-        times, values = times[keep], values[keep]
+        # Times ascend (see ``pieces``): the window is a slice, not a copy.
+        first, stop = np.searchsorted(times, (self.window.start, self.window.end)).tolist()
+        times, values = times[first:stop], values[first:stop]
         if times.size == 0:
             return
         state = self._states.get(metric)
@@ -136,23 +138,20 @@ class UserAccumulator:
 
 
 def pieces(data: Iterable[QualityData]) -> dict[str, list[Piece]]:
-    """One answer's series per user; downstream series averaged over peers per instant."""
+    """One answer's series per user, times ascending (as ``QualityData`` keeps them);
+    downstream series averaged over peers per instant."""
     out: dict[str, list[Piece]] = {}
     downstream: dict[tuple[str, Metric], list[tuple[IntArray, FloatArray]]] = {}
     for series in data:
         metric = METRIC_OF.get((series.data_type, series.upstream))
-        if metric is None or not series.content:
+        if metric is None or series.times.size == 0:
             continue
-        n = len(series.content)
-        times = np.fromiter((p.time for p in series.content), dtype=np.int64, count=n)
-        values = np.fromiter((p.value for p in series.content), dtype=np.float64, count=n)
-        if n > 1 and bool(np.any(np.diff(times) < 0)):
-            order = np.argsort(times, kind="stable")
-            times, values = times[order], values[order]
         if series.upstream:
-            out.setdefault(series.user_id, []).append((metric, times, values))
+            out.setdefault(series.user_id, []).append((metric, series.times, series.values))
         else:
-            downstream.setdefault((series.user_id, metric), []).append((times, values))
+            downstream.setdefault((series.user_id, metric), []).append(
+                (series.times, series.values)
+            )
     for (user_id, metric), parts in downstream.items():
         out.setdefault(user_id, []).append((metric, *_mean_over_peers(parts)))
     return out
@@ -161,6 +160,14 @@ def pieces(data: Iterable[QualityData]) -> dict[str, list[Piece]]:
 def _mean_over_peers(parts: list[tuple[IntArray, FloatArray]]) -> tuple[IntArray, FloatArray]:
     if len(parts) == 1:
         return parts[0]
+    first = parts[0][0]
+    if all(np.array_equal(times, first) for times, _ in parts[1:]):
+        # The usual case, every peer on the receiver's grid: the same sums, in the
+        # same order, as the general path below, without sorting.
+        total = np.zeros(first.size)
+        for _, values in parts:
+            total += values
+        return first, total / len(parts)
     times = np.concatenate([t for t, _ in parts])
     values = np.concatenate([v for _, v in parts])
     unique, inverse = np.unique(times, return_inverse=True)

@@ -23,12 +23,11 @@ from bot.trtc.models import (
     CallDetail,
     EventList,
     MuteMode,
-    QualityData,
     RoomId,
     RoomState,
     ScaleInfo,
-    TimeValue,
     UserInformation,
+    load_call_detail,
 )
 from bot.trtc.transport import Credentials, Endpoint, Transport
 
@@ -243,7 +242,8 @@ class TrtcClient:
         data_types: Iterable[str],
     ) -> CallDetail:
         """Per-second metrics, split into 6-user batches and sub-hour windows, fetched
-        concurrently (the limiter keeps the burst within TRTC's rate)."""
+        concurrently (the limiter keeps the burst within TRTC's rate), each series
+        merged back into one in time order."""
         action = "DescribeCallDetailInfo"
         types = sorted(set(data_types))
         unknown = [t for t in types if t not in DATA_TYPES]
@@ -271,8 +271,10 @@ class TrtcClient:
             for batch in limits.batches(users, limits.METRICS_USER_BATCH)
             for a, b in limits.windows(start, end, limits.METRICS_WINDOW_S)
         ]
-        answers = await asyncio.gather(*(self.transport.call(action, p) for p in requests))
-        return _merge_details(answers)
+        answers = await asyncio.gather(
+            *(self.transport.call(action, p, decode=load_call_detail) for p in requests)
+        )
+        return CallDetail.merge(CallDetail.from_response(a) for a in answers)
 
     async def user_events(
         self, sdkappid: int, comm_id: str, room: RoomId, user_id: str, start: int, end: int
@@ -300,28 +302,3 @@ class TrtcClient:
             action, {"SdkAppId": sdkappid, "StartTime": start, "EndTime": end}
         )
         return [ScaleInfo.model_validate(x) for x in answer.get("ScaleList") or []]
-
-
-def _merge_details(answers: Sequence[dict[str, Any]]) -> CallDetail:
-    """Join windows back into one series per (user, peer, metric), in time order."""
-    users: dict[str, UserInformation] = {}
-    series: dict[tuple[str, str, str], dict[int, float]] = {}
-    for answer in answers:
-        for raw_user in answer.get("UserList") or []:
-            user = UserInformation.model_validate(raw_user)
-            users.setdefault(user.user_id, user)
-        for raw in answer.get("Data") or []:
-            data = QualityData.model_validate(raw)
-            points = series.setdefault((data.user_id, data.peer_id, data.data_type), {})
-            for point in data.content:
-                points[point.time] = point.value  # windows share their edge second
-    merged = [
-        QualityData(
-            user_id=user_id,
-            peer_id=peer_id,
-            data_type=data_type,
-            content=[TimeValue(time=t, value=v) for t, v in sorted(points.items())],
-        )
-        for (user_id, peer_id, data_type), points in series.items()
-    ]
-    return CallDetail(users=list(users.values()), data=merged)

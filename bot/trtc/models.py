@@ -3,18 +3,30 @@
 Field names follow Tencent's PascalCase on the wire and snake_case in Python.
 The international site marks several outputs nullable, so every field has a
 default: a missing or null field never breaks a reply.
+
+DescribeCallDetailInfo's per-second samples (~120,000 per answer) are not
+models: ``load_call_detail`` reads them from the body straight into numpy
+arrays, and ``QualityData`` holds one series as two arrays.
 """
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import Any, TypeGuard
 
-from pydantic import BaseModel, ConfigDict, field_validator
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_pascal
 
 # A room is numeric (RemoveUser, DismissRoom…) or a string (…ByStrRoomId).
 RoomId = int | str
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 
 class TrtcModel(BaseModel):
@@ -25,13 +37,14 @@ class TrtcModel(BaseModel):
         extra="ignore",  # Tencent adds output fields without notice
     )
 
-    @field_validator("*", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _null_is_default(cls, value: Any, info: Any) -> Any:
-        if value is None and info.field_name in cls.model_fields:
-            default = cls.model_fields[info.field_name].get_default(call_default_factory=True)
-            return default
-        return value
+    def _null_is_missing(cls, data: Any) -> Any:
+        # One check per object, not a validator call per field: a null field is
+        # dropped, so it takes its default exactly as a missing one does.
+        if isinstance(data, dict) and None in data.values():
+            return {key: value for key, value in data.items() if value is not None}
+        return data
 
 
 class MuteMode(IntEnum):
@@ -63,22 +76,6 @@ class UserInformation(TrtcModel):
     finished: bool = False
 
 
-class TimeValue(TrtcModel):
-    time: int = 0
-    value: float = 0.0
-
-
-class QualityData(TrtcModel):
-    content: list[TimeValue] = []
-    user_id: str = ""
-    peer_id: str = ""  # empty: upstream of user_id; otherwise downstream from peer_id
-    data_type: str = ""
-
-    @property
-    def upstream(self) -> bool:
-        return not self.peer_id
-
-
 class EventMessage(TrtcModel):
     type: int = 0
     time: int = 0  # milliseconds, unlike every other TRTC time
@@ -101,11 +98,185 @@ class ScaleInfo(TrtcModel):
     room_numbers: int | None = None
 
 
-class CallDetail(TrtcModel):
+# -- DescribeCallDetailInfo ---------------------------------------------------------------
+
+Samples = tuple[IntArray, FloatArray]  # times (Unix s), values
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class QualityData:
+    """One series of TRTC's ``QualityData``: ``values[i]`` at ``times[i]``.
+
+    Times are Unix seconds, ascending and unique; ``peer_id`` is empty for the
+    upstream of ``user_id``, otherwise the sender of the downstream series.
+    """
+
+    user_id: str
+    peer_id: str
+    data_type: str
+    times: IntArray
+    values: FloatArray
+
+    @property
+    def upstream(self) -> bool:
+        return not self.peer_id
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.user_id, self.peer_id, self.data_type)
+
+
+@dataclass(frozen=True, slots=True)
+class CallDetail:
     """What DescribeCallDetailInfo returned, merged across its batches and windows."""
 
-    users: list[UserInformation] = []
-    data: list[QualityData] = []
+    users: tuple[UserInformation, ...] = ()
+    data: tuple[QualityData, ...] = ()
+
+    @classmethod
+    def from_response(cls, response: Mapping[str, Any]) -> CallDetail:
+        """One answer; ``Content`` as ``load_call_detail`` leaves it, or as JSON points."""
+        users = tuple(
+            UserInformation.model_validate(u)
+            for u in response.get("UserList") or ()
+            if isinstance(u, dict)
+        )
+        data = []
+        for item in response.get("Data") or ():
+            if not isinstance(item, dict):
+                continue
+            content = item.get("Content")
+            times, values = content if isinstance(content, tuple) else _from_points(content)
+            data.append(
+                QualityData(
+                    _text(item.get("UserId")),
+                    _text(item.get("PeerId")),
+                    _text(item.get("DataType")),
+                    *_ordered(times, values),
+                )
+            )
+        return cls(users, tuple(data))
+
+    @classmethod
+    def merge(cls, parts: Iterable[CallDetail]) -> CallDetail:
+        """One series per (user, peer, DataType); where windows share their edge second,
+        the later part's sample is kept. Users keep their first appearance."""
+        users: dict[str, UserInformation] = {}
+        series: dict[tuple[str, str, str], list[QualityData]] = {}
+        for part in parts:
+            for user in part.users:
+                users.setdefault(user.user_id, user)
+            for one in part.data:
+                series.setdefault(one.key, []).append(one)
+        return cls(tuple(users.values()), tuple(_joined(s) for s in series.values()))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _ordered(times: IntArray, values: FloatArray) -> Samples:
+    """Ascending, unique times; of equal times the last sample is kept."""
+    if times.size > 1 and not (times[1:] > times[:-1]).all():
+        order = np.argsort(times, kind="stable")
+        times, values = times[order], values[order]
+        last = np.append(times[1:] != times[:-1], True)
+        times, values = times[last], values[last]
+    return times, values
+
+
+def _joined(parts: Sequence[QualityData]) -> QualityData:
+    if len(parts) == 1:
+        return parts[0]
+    times, values = _ordered(
+        np.concatenate([p.times for p in parts]), np.concatenate([p.values for p in parts])
+    )
+    first = parts[0]
+    return QualityData(first.user_id, first.peer_id, first.data_type, times, values)
+
+
+def _from_points(points: Any) -> Samples:
+    """Points as JSON objects; a point without a numeric Time and Value is no sample."""
+    times: list[int] = []
+    values: list[float] = []
+    for point in points if isinstance(points, list) else ():
+        if not isinstance(point, dict):
+            continue
+        t, v = point.get("Time"), point.get("Value")
+        if _number(t) and _number(v):
+            times.append(int(t))
+            values.append(float(v))
+    return np.array(times, dtype=np.int64), np.array(values, dtype=np.float64)
+
+
+def _number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# Samples in the documented shape are cut out of the body and read by numpy's C
+# text reader: 4 MB of JSON in ~25 ms, against ~1 s for json.loads and a model
+# per point. The shape check is exact (only the two keys, in order, and numbers),
+# so anything else (null, other key order, extra keys) takes the json.loads path.
+_CONTENT = re.compile(rb'"Content"\s*:\s*\[')
+_WHITESPACE = b" \t\n\r"
+_NOT_SHAPE = b"0123456789.+-" + _WHITESPACE
+_NOT_NUMBER = b'{}":TimeValu' + _WHITESPACE
+_POINT = b'{"Time":,"Value":}'
+
+
+def load_call_detail(raw: bytes) -> Any:
+    """``json.loads`` of a DescribeCallDetailInfo body, each ``Data[].Content`` as ``Samples``."""
+    cut: list[Samples] = []
+    parts: list[bytes] = []
+    pos = 0
+    while (found := _CONTENT.search(raw, pos)) is not None:
+        close = raw.find(b"]", found.end())
+        samples = _read_points(raw[found.end() : close]) if close >= 0 else None
+        if samples is None:
+            return _load_slowly(raw)
+        parts += (raw[pos : found.start()], b'"Content":%d' % len(cut))
+        cut.append(samples)
+        pos = close + 1
+    if not cut:
+        return _load_slowly(raw)
+    parts.append(raw[pos:])
+    envelope = json.loads(b"".join(parts))
+    for item in _data_items(envelope):
+        index = item.get("Content")
+        if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(cut):
+            item["Content"] = cut[index]
+    return envelope
+
+
+def _read_points(text: bytes) -> Samples | None:
+    """``{"Time":t,"Value":v},…`` → arrays; None when the text has any other shape."""
+    shape = text.translate(None, _NOT_SHAPE)
+    if not shape:
+        return (np.zeros(0, np.int64), np.zeros(0)) if not text.strip() else None
+    n = (len(shape) + 1) // (len(_POINT) + 1)
+    if n == 0 or shape != (_POINT + b",") * (n - 1) + _POINT:
+        return None
+    numbers = text.translate(None, _NOT_NUMBER)  # "t,v,t,v,…"
+    try:
+        flat = np.loadtxt([numbers], delimiter=",", comments=None, dtype=np.float64, ndmin=1)
+    except ValueError:
+        return None
+    if flat.size != 2 * n:
+        return None
+    return flat[0::2].astype(np.int64), np.ascontiguousarray(flat[1::2])
+
+
+def _load_slowly(raw: bytes) -> Any:
+    envelope = json.loads(raw)
+    for item in _data_items(envelope):
+        item["Content"] = _from_points(item.get("Content"))
+    return envelope
+
+
+def _data_items(envelope: Any) -> list[dict[str, Any]]:
+    response = envelope.get("Response") if isinstance(envelope, dict) else None
+    data = response.get("Data") if isinstance(response, dict) else None
+    return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
 
 
 # DataType names DescribeCallDetailInfo accepts (reference §7.3.1); "all" is every one.

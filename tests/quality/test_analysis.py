@@ -25,6 +25,7 @@ from bot.quality import (
     Window,
     assess,
     find_intervals,
+    pieces,
     read_events,
     span,
     verdict,
@@ -33,7 +34,7 @@ from bot.quality.distribution import FLOOR, RELATIVE_ERROR
 from bot.quality.sparkline import sparkline
 from bot.quality.thresholds import Metric
 from bot.quality.window import WindowError, resolve
-from bot.trtc.models import EventMessage, UserInformation
+from bot.trtc.models import EventMessage, QualityData, UserInformation
 
 # A series: strictly increasing whole-second times (gaps of 1-15 s) and values 0-30.
 series = st.lists(
@@ -44,6 +45,43 @@ series = st.lists(
         np.array([value for _, value in pairs], dtype=np.float64),
     )
 )
+
+
+def _series(peer: str, kind: str, times: list[int], values: list[float]) -> QualityData:
+    return QualityData("u1", peer, kind, np.array(times, np.int64), np.array(values))
+
+
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 40), st.floats(0, 100)), min_size=1, max_size=20),
+        min_size=1,
+        max_size=5,
+    ),
+    st.booleans(),
+)
+def test_downstream_loss_is_the_mean_over_peers_at_each_instant(
+    peers: list[list[tuple[int, float]]], same_grid: bool
+) -> None:
+    """Each instant's downstream value is the mean of the peers seen then, whether all
+    peers share one grid (the usual case) or not; upstream series pass through."""
+    if same_grid:
+        peers = [[(2 * i, v) for i, (_, v) in enumerate(peers[0])] for _ in peers]
+    data = [
+        _series(f"p{n}", "aLoss", *map(list, zip(*sorted(dict(pts).items()), strict=True)))
+        for n, pts in enumerate(peers)
+    ]
+    data.append(_series("", "rtt", [1, 2], [80.0, 90.0]))
+    found = {metric: (t.tolist(), v.tolist()) for metric, t, v in pieces(data)["u1"]}
+    seen: dict[int, list[float]] = {}
+    for series_ in data[:-1]:
+        for t, v in zip(series_.times.tolist(), series_.values.tolist(), strict=True):
+            seen.setdefault(t, []).append(v)
+    times = sorted(seen)
+    assert found[Metric.AUDIO_LOSS_DOWN][0] == times
+    assert found[Metric.AUDIO_LOSS_DOWN][1] == pytest.approx(
+        [sum(seen[t]) / len(seen[t]) for t in times]
+    )
+    assert found[Metric.RTT] == ([1, 2], [80.0, 90.0])
 
 
 @settings(max_examples=200, deadline=None)

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.trtc.client import TrtcClient
 from bot.trtc.errors import TrtcApiError, TrtcLimitError, TrtcTransportError
-from bot.trtc.models import MuteMode
-from bot.trtc.simulator import RunningSimulator, SimulatorConfig, serve_simulator
+from bot.trtc.models import (
+    CallDetail,
+    EventList,
+    MuteMode,
+    ScaleInfo,
+    UserInformation,
+    _read_points,
+    load_call_detail,
+)
+from bot.trtc.simulator import (
+    RunningSimulator,
+    SimulatorConfig,
+    parse_scenario,
+    serve_simulator,
+)
+from bot.trtc.simulator.quality import quality_data
 from tests.conftest import SECRET_ID, SECRET_KEY
 
 APP = 1400000001
@@ -139,8 +157,175 @@ async def test_call_details_split_by_six_users_and_hour(
         assert r.params["EndTime"] - r.params["StartTime"] < 3600
     series = [d for d in detail.data if d.user_id == users[0] and d.data_type == "aLoss"]
     assert series
-    times = [p.time for p in series[0].content]
+    times = series[0].times.tolist()
     assert times == sorted(set(times))
+
+
+# Two hours and ten minutes of a room: three sub-hour windows; eight users: two batches.
+LONG_ROOM = {
+    "include_defaults": False,
+    "rooms": [
+        {
+            "room": 4242,
+            "started_minutes_ago": 130,
+            "users": [
+                {"id": "host"},
+                {"id": "guest", "network": "4g", "join_minute": 50},
+                {"id": "early", "leave_minute": 70},
+                *({"id": f"viewer_{n}", "publishes": False} for n in range(5)),
+            ],
+            "script": [
+                {"kind": "loss", "user": "guest", "percent": 20, "from_minute": 55,
+                 "to_minute": 65},
+            ],
+        }
+    ],
+}  # fmt: skip
+
+
+async def test_merged_windows_are_the_series_of_one_query() -> None:
+    """Sub-hour windows and 6-user batches merge into exactly the series the simulator
+    makes for the whole range at once (edge seconds counted once)."""
+    config = SimulatorConfig(
+        secret_id=SECRET_ID,
+        secret_key=SECRET_KEY,
+        seed=5,
+        rate_limit=None,
+        scenario=parse_scenario(LONG_ROOM),
+    )
+    async with (
+        serve_simulator(config, host="127.0.0.1", port=0) as running,
+        TrtcClient.create(
+            secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=running.url, rate_limit=None
+        ) as client,
+    ):
+        call = running.simulator.world.room(APP, 4242)
+        assert call is not None
+        end = int(time.time())
+        members = list(call.members.values())
+        types = ["aLoss", "rtt", "appCpu"]
+        detail = await client.call_details(
+            APP,
+            call.comm_id,
+            call.create_ts,
+            end,
+            user_ids=[m.user_id for m in members],
+            data_types=types,
+        )
+        sent = [r.params for r in running.simulator.requests]
+    assert len(sent) == 2 * 3
+    truth = quality_data(call, members, sorted(types), call.create_ts, end, now=end, seed=5)
+    want = {
+        (d["UserId"], d["PeerId"], d["DataType"]): (
+            [p["Time"] for p in d["Content"]],
+            [p["Value"] for p in d["Content"]],
+        )
+        for d in truth
+    }
+    got = {s.key: (s.times.tolist(), s.values.tolist()) for s in detail.data}
+    assert got == want
+    assert {u.user_id for u in detail.users} == {m.user_id for m in members}
+
+
+def _body(series: list[dict[str, Any]], **dumps: Any) -> bytes:
+    users = [{"UserId": "u1", "JoinTs": 1, "DeviceType": None}]
+    answer = {"Response": {"Total": 1, "UserList": users, "Data": series, "RequestId": "r"}}
+    return json.dumps(answer, **dumps).encode()
+
+
+def _read(raw: bytes) -> CallDetail:
+    return CallDetail.from_response(load_call_detail(raw)["Response"])
+
+
+def _points(times: list[int], values: list[float]) -> list[dict[str, Any]]:
+    return [{"Time": t, "Value": v} for t, v in zip(times, values, strict=True)]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["u1", "u2", 'q"uote']),
+            st.sampled_from(["", "p1"]),
+            st.sampled_from(["aLoss", "rtt"]),
+            st.lists(
+                st.tuples(
+                    st.integers(1_700_000_000, 1_700_000_040),
+                    st.floats(-1e9, 1e9, allow_nan=False, allow_infinity=False),
+                ),
+                max_size=30,
+            ),
+        ),
+        max_size=6,
+    ),
+    st.sampled_from([{}, {"separators": (",", ":")}, {"indent": 2}, {"ensure_ascii": False}]),
+)
+def test_reader_matches_json_loads(
+    series: list[tuple[str, str, str, list[tuple[int, float]]]], style: dict[str, Any]
+) -> None:
+    """Whatever the spacing and values, each series comes out in time order, one sample
+    per second (the last of equal times), exactly as json.loads reads the numbers."""
+    items = [
+        {"Content": _points(*zip(*pts, strict=True)) if pts else [], "UserId": u,
+         "PeerId": p, "DataType": d}
+        for u, p, d, pts in series
+    ]  # fmt: skip
+    detail = _read(_body(items, **style))
+    assert len(detail.data) == len(items)
+    for got, (user, peer, kind, pts) in zip(detail.data, series, strict=True):
+        last = dict(pts)  # later samples of the same second win
+        assert got.key == (user, peer, kind)
+        assert got.times.tolist() == sorted(last)
+        assert got.values.tolist() == [last[t] for t in sorted(last)]
+
+
+def test_reader_tolerates_nulls_and_other_shapes() -> None:
+    """Null or missing fields never break an answer: a point without a number is no
+    sample, a null id is "", other key orders and extra keys are read as JSON."""
+    items: list[dict[str, Any]] = [
+        {"Content": [{"Time": 2, "Value": None}, {"Time": None, "Value": 1.0},
+                     {"Value": 3.5}, {"Time": 4, "Value": 4.25}, None],
+         "UserId": "u1", "PeerId": None, "DataType": "aLoss"},
+        {"Content": [{"Value": 0.5, "Time": 9}, {"Time": 8, "Value": 1e-05, "X": "]"}],
+         "UserId": None, "DataType": "rtt"},
+        {"Content": None, "UserId": "u1", "PeerId": "p", "DataType": "aLoss"},
+        {"UserId": "u1", "PeerId": "", "DataType": "sysCpu"},
+    ]  # fmt: skip
+    detail = _read(_body(items))
+    got = [(s.key, s.times.tolist(), s.values.tolist()) for s in detail.data]
+    assert got == [
+        (("u1", "", "aLoss"), [4], [4.25]),
+        (("", "", "rtt"), [8, 9], [1e-05, 0.5]),
+        (("u1", "p", "aLoss"), [], []),
+        (("u1", "", "sysCpu"), [], []),
+    ]
+    assert detail.users == (UserInformation(user_id="u1", join_ts=1),)
+    assert _read(_body([])).data == ()
+    error = b'{"Response":{"Error":{"Code":"InternalError","Message":"m"},"RequestId":"r"}}'
+    assert load_call_detail(error)["Response"]["Error"]["Code"] == "InternalError"
+
+
+def test_fast_and_slow_reads_agree() -> None:
+    """The numpy reader (documented shape) and json.loads (one null elsewhere in the body)
+    give the same arrays for the same samples."""
+    points = _points(list(range(100, 200, 2)), [i * 0.37 for i in range(50)])
+    fast = _read(_body([{"Content": points, "UserId": "u1", "PeerId": "", "DataType": "rtt"}]))
+    nulled = [*points, {"Time": 300, "Value": None}]
+    slow = _read(_body([{"Content": nulled, "UserId": "u1", "PeerId": "", "DataType": "rtt"}]))
+    assert fast.data[0].times.tolist() == slow.data[0].times.tolist()
+    assert fast.data[0].values.tolist() == slow.data[0].values.tolist()
+    assert fast.data[0].times.dtype == slow.data[0].times.dtype
+    assert _read_points(b'{"Time": 1, "Value": 2.5}, {"Time":3,"Value":-4}') is not None
+    assert _read_points(b'{"Time": 1, "Value": null}') is None
+
+
+def test_models_take_defaults_for_null_fields() -> None:
+    """A null field is read as a missing one: its default, never a validation error."""
+    user = UserInformation.model_validate({"UserId": "a", "LeaveTs": None, "Finished": None})
+    assert (user.user_id, user.leave_ts, user.finished, user.device_type) == ("a", 0, False, "")
+    day = ScaleInfo.model_validate({"Time": 86400, "UserNumber": None, "RoomNumbers": 3})
+    assert (day.user_number, day.user_count, day.room_numbers) == (None, None, 3)
+    events = EventList.model_validate({"Content": None, "PeerId": None})
+    assert (events.content, events.peer_id) == ([], "")
 
 
 async def test_scale(client: TrtcClient) -> None:

@@ -4,7 +4,9 @@ Nothing is stored: a sample is a pure function of (seed, CommId, user, peer,
 metric, t) and the call's facts (network at t, scripted degradations, blocks
 set through SetUserBlocked), so a 1,000-user room costs only what is asked for.
 Samples are every 2 s (the spacing of the doc example) on the receiving user's
-join-time grid, from join to leave (or now), clipped to the query window.
+join-time grid, from join to leave (or now), clipped to the query window. A
+series is computed whole, with numpy, from the same formulas a sample at a time
+would use (same operations in the same order, so the same bits).
 
 Units (TRTC documents only some of them):
 
@@ -28,8 +30,12 @@ rate also suffer from the sender's upstream loss, as they do in a real call.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
 
 from bot.trtc.simulator.call import AUDIO_OFF, VIDEO_OFF, Call, DegradationKind, Member
 
@@ -50,21 +56,67 @@ DOWNSTREAM = frozenset({
 SAMPLE_S = 2
 MAX_PEERS = 5
 
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+Media = Literal["audio", "video"]
+
 _BASE_LOSS = {"wired": 0.05, "wifi": 0.3, "4g": 0.8, "3g": 2.0, "2g": 5.0}
 _BASE_RTT = {"wired": 25.0, "wifi": 45.0, "4g": 80.0, "3g": 150.0, "2g": 400.0}
 _BASE_CPU = {"ios": 14.0, "android": 22.0, "windows": 12.0, "mac": 10.0, "web": 25.0}
 _LADDER = [(1280, 720), (960, 540), (640, 360), (480, 270)]
 _BITRATE = {720: 1_200_000.0, 540: 900_000.0, 360: 550_000.0, 270: 350_000.0}
-_MASK = (1 << 64) - 1
-_GOLDEN = 0x9E3779B97F4A7C15
+# uint64 arithmetic wraps modulo 2**64: the mask of the integer version, for free.
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_TWO_64 = 2.0**64
 
 
-def _mix(x: int) -> int:
-    """splitmix64's finaliser: a cheap, well-spread hash of one 64-bit integer."""
-    x = (x + _GOLDEN) & _MASK
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
-    return x ^ (x >> 31)
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One QualityData item as arrays: ``values[i]`` at ``times[i]``, rounded to 0.01."""
+
+    user_id: str
+    peer_id: str  # "" = upstream of user_id
+    data_type: str
+    times: range
+    values: FloatArray
+
+    def content(self) -> list[dict[str, Any]]:
+        """The documented ``Content``: ``[{"Time": s, "Value": v}, ...]``."""
+        values = self.values.tolist()
+        return [{"Time": t, "Value": v} for t, v in zip(self.times, values, strict=True)]
+
+    def item(self) -> dict[str, Any]:
+        return {
+            "Content": self.content(),
+            "UserId": self.user_id,
+            "PeerId": self.peer_id,
+            "DataType": self.data_type,
+        }
+
+
+def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """splitmix64's finaliser: a cheap, well-spread hash of 64-bit integers."""
+    x = x + _GOLDEN
+    x = (x ^ (x >> np.uint64(30))) * _MIX1
+    x = (x ^ (x >> np.uint64(27))) * _MIX2
+    return x ^ (x >> np.uint64(31))
+
+
+def _round2(values: FloatArray) -> FloatArray:
+    """``round(v or 0.0, 2)`` for each element, bit for bit.
+
+    ``rint(v * 100)`` can pick the other neighbour only when the product lies
+    within rounding error of a half; those few go through Python's ``round``.
+    """
+    values = np.where(values == 0.0, 0.0, values)  # -0.0 → 0.0, as `v or 0.0` did
+    scaled = values * 100.0
+    out: FloatArray = np.rint(scaled) / 100.0
+    doubtful = (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6) | (np.abs(values) >= 1e7)
+    for i in np.flatnonzero(doubtful).tolist():
+        out[i] = round(float(values[i]), 2)
+    return out
 
 
 class _Noise:
@@ -72,163 +124,206 @@ class _Noise:
 
     def __init__(self, seed: int, comm_id: str, user_id: str) -> None:
         self._prefix = f"{seed}|{comm_id}|{user_id}|"
-        self._keys: dict[str, int] = {}
-        self._knots: dict[tuple[str, int], float] = {}
+        self._keys: dict[str, np.uint64] = {}
 
-    def _key(self, name: str) -> int:
+    def _key(self, name: str) -> np.uint64:
         key = self._keys.get(name)
         if key is None:
             digest = hashlib.blake2b((self._prefix + name).encode(), digest_size=8).digest()
-            key = self._keys[name] = int.from_bytes(digest, "big")
+            key = self._keys[name] = np.uint64(int.from_bytes(digest, "big"))
         return key
 
-    def unit(self, name: str, n: int) -> float:
-        return _mix(self._key(name) ^ ((n * _GOLDEN) & _MASK)) / 2.0**64
+    def unit(self, name: str, n: IntArray) -> FloatArray:
+        """Uniform in [0, 1) per integer ``n``."""
+        mixed = _mix(self._key(name) ^ (n.astype(np.uint64) * _GOLDEN))
+        return mixed.astype(np.float64) / _TWO_64
 
-    def smooth(self, name: str, t: int, period: int = 20) -> float:
+    def smooth(self, name: str, t: IntArray, period: int = 20) -> FloatArray:
         """Value noise in [0, 1): linear between knots every ``period`` seconds."""
-        knot, rest = divmod(t, period)
-        a = self._knot(name, knot)
-        return a + (self._knot(name, knot + 1) - a) * rest / period
+        knot, rest = np.divmod(t, period)
+        if knot.size == 0:
+            return np.zeros(0)
+        first = int(knot.min())
+        knots = self.unit(name, np.arange(first, int(knot.max()) + 2, dtype=np.int64))
+        a = knots[knot - first]
+        return a + (knots[knot - first + 1] - a) * rest / period  # type: ignore[no-any-return]
 
-    def _knot(self, name: str, knot: int) -> float:
-        # Consecutive samples share knots: cache them for the life of one request.
-        value = self._knots.get((name, knot))
-        if value is None:
-            value = self._knots[name, knot] = self.unit(name, knot)
-        return value
+
+def _instants(grid: range) -> IntArray:
+    return np.arange(grid.start, grid.stop, grid.step, dtype=np.int64)
+
+
+def _stepwise(t: IntArray, initial: float, changes: Sequence[tuple[int, float]]) -> FloatArray:
+    """A value that changes at given instants; later entries win, as a loop over them would."""
+    out = np.full(t.shape, initial, dtype=np.float64)
+    for ts, value in changes:
+        out = np.where(t >= ts, value, out)
+    return out
 
 
 class _Stream:
-    """One member as a sender (upstream) and as a receiver (downstream)."""
+    """One member as a sender (upstream) and as a receiver (downstream).
+
+    Series are memoised per sample grid: the receiver's downlink loss is shared by
+    every peer, a sender's upstream values by every receiver on the same grid.
+    """
 
     def __init__(self, call: Call, member: Member, seed: int) -> None:
         self.member = member
         self.noise = _Noise(seed, call.comm_id, member.user_id)
         self._degradations = [d for d in call.degradations if d.user_id == member.user_id]
-        # Values are reused across metrics and receivers; a stream lives for one request.
-        self._loss: dict[tuple[str, bool, int], float] = {}
-        self._up: dict[tuple[str, int], float | None] = {}
+        self._memo: dict[tuple[str, range], FloatArray] = {}
 
-    def _extra(
-        self, kind: DegradationKind, t: int, media: Literal["audio", "video"] | None, up: bool
-    ) -> float:
-        direction = "up" if up else "down"
-        return sum(
-            d.amount
-            for d in self._degradations
-            if d.kind == kind
-            and d.active(t)
-            and (media is None or (d.affects(media) and d.direction == direction))
-        )
-
-    def loss(self, media: Literal["audio", "video"], up: bool, t: int) -> float:
-        key = (media, up, t)
-        value = self._loss.get(key)
+    def _cached(
+        self, name: str, grid: range, compute: Callable[[IntArray], FloatArray]
+    ) -> FloatArray:
+        value = self._memo.get((name, grid))
         if value is None:
-            value = self._loss[key] = self._compute_loss(media, up, t)
+            value = self._memo[name, grid] = compute(_instants(grid))
         return value
 
-    def _compute_loss(self, media: Literal["audio", "video"], up: bool, t: int) -> float:
+    def _network(self, table: Mapping[str, float], t: IntArray) -> FloatArray:
+        m = self.member
+        return _stepwise(t, table[m.network], [(ts, table[net]) for ts, net in m.network_changes])
+
+    def _mute(self, t: IntArray) -> FloatArray:
+        return _stepwise(t, 0, self.member.mute_changes)
+
+    def _extra(
+        self, kind: DegradationKind, t: IntArray, media: Media | None, up: bool
+    ) -> FloatArray | None:
+        """Scripted amounts active at each instant, summed in script order; None: none."""
+        direction = "up" if up else "down"
+        total: FloatArray | None = None
+        for d in self._degradations:
+            if d.kind != kind:
+                continue
+            if media is not None and not (d.affects(media) and d.direction == direction):
+                continue
+            active = (t >= d.start_ts) & (t < d.end_ts)
+            if active.any():
+                add = np.where(active, float(d.amount), 0.0)
+                total = add if total is None else total + add
+        return total
+
+    def loss(self, media: Media, up: bool, grid: range) -> FloatArray:
+        return self._cached(f"loss{media}{up}", grid, lambda t: self._loss(media, up, t))
+
+    def _loss(self, media: Media, up: bool, t: IntArray) -> FloatArray:
         tag = f"{media}{'up' if up else 'down'}"
         n = self.noise
-        value = _BASE_LOSS[self.member.network_at(t)] * (0.3 + 1.4 * n.smooth("loss" + tag, t))
-        if n.unit("spike" + tag, t) > 0.985:
-            value += 1.0 + 2.0 * n.unit("spikesize" + tag, t)
+        value = self._network(_BASE_LOSS, t) * (0.3 + 1.4 * n.smooth("loss" + tag, t))
+        spike = n.unit("spike" + tag, t) > 0.985
+        if spike.any():
+            value[spike] += 1.0 + 2.0 * n.unit("spikesize" + tag, t[spike])
         extra = self._extra("loss", t, media, up)
-        if extra:
-            value += extra * (0.9 + 0.2 * n.unit("deg" + tag, t))
-        return min(100.0, value)
+        if extra is not None:
+            hit = extra != 0
+            value[hit] += extra[hit] * (0.9 + 0.2 * n.unit("deg" + tag, t[hit]))
+        return np.minimum(100.0, value)
 
-    def _cpu(self, t: int) -> float:
-        base = _BASE_CPU.get(self.member.device_type, 12.0)
-        value = base * (0.8 + 0.4 * self.noise.smooth("cpu", t)) + self._extra("cpu", t, None, True)
-        return min(100.0, value)
+    def _cpu(self, grid: range) -> FloatArray:
+        def compute(t: IntArray) -> FloatArray:
+            base = _BASE_CPU.get(self.member.device_type, 12.0)
+            value = base * (0.8 + 0.4 * self.noise.smooth("cpu", t))
+            extra = self._extra("cpu", t, None, True)
+            return np.minimum(100.0, value if extra is None else value + extra)
 
-    def _size(self, t: int) -> tuple[int, int]:
-        size = (self.member.width, self.member.height)
+        return self._cached("cpu", grid, compute)
+
+    def _size(self, grid: range) -> tuple[FloatArray, FloatArray]:
+        m = self.member
+        size = (m.width, m.height)
         if size not in _LADDER:
-            return size
-        lost = self.loss("video", True, t)
-        step = 2 if lost >= 20 else 1 if lost >= 8 else 0  # QoS lowers resolution under loss
-        return _LADDER[min(len(_LADDER) - 1, _LADDER.index(size) + step)]
+            return np.full(len(grid), float(m.width)), np.full(len(grid), float(m.height))
+        lost = self.loss("video", True, grid)
+        # QoS lowers resolution under loss
+        step = np.where(lost >= 20, 2, np.where(lost >= 8, 1, 0))
+        rung = np.minimum(len(_LADDER) - 1, _LADDER.index(size) + step)
+        widths, heights = np.array(_LADDER, dtype=np.float64).T
+        return widths[rung], heights[rung]
 
-    def up(self, metric: str, t: int) -> float | None:
-        """Upstream value; None when this user sends no such media at all."""
-        key = (metric, t)
-        if key not in self._up:
-            self._up[key] = self._compute_up(metric, t)
-        return self._up[key]
+    def up(self, metric: str, grid: range) -> FloatArray:
+        """Upstream values (the caller checks that this user sends such media)."""
+        return self._cached(metric, grid, lambda t: self._up(metric, grid, t))
 
-    def _compute_up(self, metric: str, t: int) -> float | None:
+    def _up(self, metric: str, grid: range, t: IntArray) -> FloatArray:
         m, n = self.member, self.noise
         if metric == "appCpu":
-            return self._cpu(t)
+            return self._cpu(grid)
         if metric == "sysCpu":
-            return min(100.0, self._cpu(t) + 15.0 + 20.0 * n.smooth("sys", t, 30))
+            return np.minimum(100.0, self._cpu(grid) + 15.0 + 20.0 * n.smooth("sys", t, 30))
         if metric == "rtt":
-            base = _BASE_RTT[m.network_at(t)] * (0.8 + 0.4 * n.smooth("rtt", t))
-            return (
-                base + self._extra("rtt", t, None, True) + 2.0 * self._extra("loss", t, None, True)
-            )
+            base = self._network(_BASE_RTT, t) * (0.8 + 0.4 * n.smooth("rtt", t))
+            rtt = self._extra("rtt", t, None, True)
+            loss = self._extra("loss", t, None, True)
+            return base + (0.0 if rtt is None else rtt) + 2.0 * (0.0 if loss is None else loss)
         if not m.publishes:
-            return None
-        mute = m.mute_at(t)
+            raise ValueError(f"{m.user_id} sends no {metric}")
+        mute = self._mute(t)
+        audio_off = np.isin(mute, list(AUDIO_OFF))
         if metric in ("aLoss", "bigvLoss"):
-            return self.loss("audio" if metric == "aLoss" else "video", True, t)
+            return self.loss("audio" if metric == "aLoss" else "video", True, grid)
         if metric == "aBit":
-            return 0.0 if mute in AUDIO_OFF else 40_000.0 * (0.9 + 0.2 * n.unit("abit", t))
+            return np.where(audio_off, 0.0, 40_000.0 * (0.9 + 0.2 * n.unit("abit", t)))
         if metric == "aCapEnergy":
-            if mute in AUDIO_OFF:
-                return 0.0
             talking = n.smooth("talk", t, 8) > 0.5
-            return (35.0 + 45.0 * n.unit("energy", t)) if talking else 1.0 + 4.0 * n.unit("hum", t)
-        if mute in VIDEO_OFF:
-            return 0.0
-        width, height = self._size(t)
+            energy = np.where(
+                talking, 35.0 + 45.0 * n.unit("energy", t), 1.0 + 4.0 * n.unit("hum", t)
+            )
+            return np.where(audio_off, 0.0, energy)
+        return np.where(np.isin(mute, list(VIDEO_OFF)), 0.0, self._video(metric, grid, t))
+
+    def _video(self, metric: str, grid: range, t: IntArray) -> FloatArray:
+        m, n = self.member, self.noise
+        width, height = self._size(grid)
         if metric == "bigvWidth":
-            return float(width)
+            return width
         if metric == "bigvHeight":
-            return float(height)
+            return height
         if metric == "bigvBit":
-            lost = min(0.5, self.loss("video", True, t) / 100.0)
-            return _BITRATE.get(height, 900_000.0) * (0.85 + 0.2 * n.unit("vbit", t)) * (1 - lost)
-        capture = float(m.fps - (1 if n.unit("capfps", t) > 0.8 else 0))
+            lost = np.minimum(0.5, self.loss("video", True, grid) / 100.0)
+            rate = np.array([_BITRATE.get(h, 900_000.0) for h in height.tolist()])
+            return rate * (0.85 + 0.2 * n.unit("vbit", t)) * (1 - lost)  # type: ignore[no-any-return]
+        capture = m.fps - np.where(n.unit("capfps", t) > 0.8, 1.0, 0.0)
         if metric == "bigvCapFps":
             return capture
-        dropped = 1.0 if n.unit("enc", t) > 0.7 else 0.0
-        encode = max(0.0, capture * (0.6 if self._cpu(t) > 85 else 1.0) - dropped)
+        dropped = np.where(n.unit("enc", t) > 0.7, 1.0, 0.0)
+        slow = np.where(self._cpu(grid) > 85, 0.6, 1.0)
+        encode: FloatArray = np.maximum(0.0, capture * slow - dropped)
         if metric == "bigvEncFps":
             return encode
         if metric == "bigvRecFps":
-            return encode * (1.0 - self.loss("video", True, t) / 100.0)
+            received: FloatArray = encode * (1.0 - self.loss("video", True, grid) / 100.0)
+            return received
         raise KeyError(metric)
 
-    def down(self, metric: str, sender: _Stream, t: int) -> float:
-        """What this user receives from ``sender`` at ``t`` (the sender publishes)."""
-        peer = sender.member.user_id
+    def down(self, metric: str, sender: _Stream, grid: range) -> FloatArray:
+        """What this user receives from ``sender`` (who publishes) on ``grid``."""
         if metric in ("aLoss", "bigvLoss"):
-            return self.loss("audio" if metric == "aLoss" else "video", False, t)
+            return self.loss("audio" if metric == "aLoss" else "video", False, grid)
         if metric in ("bigvWidth", "bigvHeight"):
-            return sender.up(metric, t) or 0.0
+            return sender.up(metric, grid)
         if metric == "aPlayEnergy":
-            return 0.9 * (sender.up("aCapEnergy", t) or 0.0)
+            return 0.9 * sender.up("aCapEnergy", grid)
         if metric in ("aBit", "bigvBit"):
-            media: Literal["audio", "video"] = "audio" if metric == "aBit" else "video"
-            return (sender.up(metric, t) or 0.0) * (1.0 - self.loss(media, False, t) / 100.0)
+            media: Media = "audio" if metric == "aBit" else "video"
+            received = 1.0 - self.loss(media, False, grid) / 100.0
+            return sender.up(metric, grid) * received
         audio = metric == "aBlock"
         media = "audio" if audio else "video"
-        sent = sender.up("aBit" if audio else "bigvBit", t) or 0.0
-        combined = sender.loss(media, True, t) + self.loss(media, False, t)
+        combined = sender.loss(media, True, grid) + self.loss(media, False, grid)
         if metric == "bigvDecFps":
-            encoded = sender.up("bigvEncFps", t) or 0.0
-            return max(0.0, encoded * (1.0 - min(0.9, combined / 60.0)))
-        if sent == 0.0:
-            return 0.0
+            encoded = sender.up("bigvEncFps", grid)
+            return np.maximum(0.0, encoded * (1.0 - np.minimum(0.9, combined / 60.0)))
+        t = _instants(grid)
+        peer = sender.member.user_id
         jitter = 0.8 + 0.4 * self.noise.unit(f"{metric}|{peer}", t)
-        if combined >= 5.0:
-            return min(2000.0, (combined - 5.0) * (40.0 if audio else 60.0) * jitter)
-        return 60.0 * jitter if self.noise.unit(f"rare{metric}|{peer}", t) > 0.99 else 0.0
+        heavy = np.minimum(2000.0, (combined - 5.0) * (40.0 if audio else 60.0) * jitter)
+        rare = np.where(self.noise.unit(f"rare{metric}|{peer}", t) > 0.99, 60.0 * jitter, 0.0)
+        block = np.where(combined >= 5.0, heavy, rare)
+        sent = sender.up("aBit" if audio else "bigvBit", grid)
+        return np.where(sent == 0.0, 0.0, block)
 
 
 def _samples(members: Sequence[Member], start: int, end: int, now: int) -> range:
@@ -242,11 +337,7 @@ def _samples(members: Sequence[Member], start: int, end: int, now: int) -> range
     return range(first, last + 1, SAMPLE_S)
 
 
-def _series(user: str, peer: str, metric: str, points: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"Content": points, "UserId": user, "PeerId": peer, "DataType": metric}
-
-
-def quality_data(
+def quality_series(
     call: Call,
     users: Sequence[Member],
     metrics: Sequence[str],
@@ -255,8 +346,8 @@ def quality_data(
     *,
     now: int,
     seed: int,
-) -> list[dict[str, Any]]:
-    """QualityData items for ``users`` × ``metrics``: upstream first, then each peer."""
+) -> list[Series]:
+    """The series for ``users`` × ``metrics``: upstream first, then each peer."""
     streams: dict[str, _Stream] = {}
 
     def stream(member: Member) -> _Stream:
@@ -271,26 +362,35 @@ def quality_data(
         (m for m in call.members.values() if m.publishes and overlapping(m)),
         key=lambda m: (m.join_ts, m.user_id),
     )
-    out: list[dict[str, Any]] = []
+    out: list[Series] = []
     for user in users:
         me = stream(user)
         peers = [s for s in senders if s.user_id != user.user_id][:MAX_PEERS]
+        own = _samples([user], start, end, now)
         for metric in metrics:
-            if metric in UPSTREAM and (user.publishes or metric in DEVICE_METRICS):
-                points = []
-                for t in _samples([user], start, end, now):
-                    value = me.up(metric, t)
-                    points.append({"Time": t, "Value": round(value or 0.0, 2)})
-                if points:
-                    out.append(_series(user.user_id, "", metric, points))
+            if metric in UPSTREAM and (user.publishes or metric in DEVICE_METRICS) and own:
+                values = _round2(me.up(metric, own))
+                out.append(Series(user.user_id, "", metric, own, values))
             if metric not in DOWNSTREAM:
                 continue
             for peer in peers:
-                sender = stream(peer)
-                points = [
-                    {"Time": t, "Value": round(me.down(metric, sender, t), 2)}
-                    for t in _samples([user, peer], start, end, now)
-                ]
-                if points:
-                    out.append(_series(user.user_id, peer.user_id, metric, points))
+                grid = _samples([user, peer], start, end, now)
+                if grid:
+                    values = _round2(me.down(metric, stream(peer), grid))
+                    out.append(Series(user.user_id, peer.user_id, metric, grid, values))
     return out
+
+
+def quality_data(
+    call: Call,
+    users: Sequence[Member],
+    metrics: Sequence[str],
+    start: int,
+    end: int,
+    *,
+    now: int,
+    seed: int,
+) -> list[dict[str, Any]]:
+    """QualityData items for ``users`` × ``metrics``, as they go on the wire."""
+    found = quality_series(call, users, metrics, start, end, now=now, seed=seed)
+    return [series.item() for series in found]
