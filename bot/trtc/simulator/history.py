@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from bot.trtc.simulator.call import Call, Member
-from bot.trtc.simulator.envelope import ApiError
+from bot.trtc.simulator.envelope import ApiError, Encoded
 from bot.trtc.simulator.events import user_events
 from bot.trtc.simulator.management import check_app
 from bot.trtc.simulator.params import (
@@ -25,7 +25,7 @@ from bot.trtc.simulator.params import (
     check_user_id,
     paging,
 )
-from bot.trtc.simulator.quality import METRICS, quality_data
+from bot.trtc.simulator.quality import METRICS, data_json, quality_series
 from bot.trtc.simulator.world import World
 
 DAY_S = 86400
@@ -134,14 +134,15 @@ def describe_call_detail_info(world: World, p: dict[str, Any], seed: int) -> dic
     call, page = _users_page(world, p, max_span_s=4 * 3600, max_users=limit, max_page=limit)
     now = world.now()
     users = [] if call is None else [_user_information(call, m, now) for m in page]
-    data: list[dict[str, Any]] | None = []
+    data: Encoded | None = Encoded(b"[]")
     if call is not None and metrics:
         if p["EndTime"] - p["StartTime"] > METRICS_SPAN_S:
             data = None  # mainland docs: with DataType, a range over 1 h returns null
         else:
-            data = quality_data(
+            found = quality_series(
                 call, page, metrics, p["StartTime"], p["EndTime"], now=now, seed=seed
             )
+            data = Encoded(data_json(found))
     return {"Total": len(users), "UserList": users, "Data": data}
 
 
