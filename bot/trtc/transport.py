@@ -20,6 +20,7 @@ import stamina
 from aiolimiter import AsyncLimiter
 from pydantic import SecretStr
 
+from bot.metrics import TRTC_CALLS, TRTC_SECONDS
 from bot.trtc.errors import TrtcApiError, TrtcError, TrtcTransportError
 from bot.trtc.signing import sign_request
 
@@ -159,10 +160,26 @@ class Transport:
             token=creds.token.get_secret_value() if creds.token else None,
             language=self.language,
         )
+        started = time.perf_counter()
         try:
-            async with self._session().post(
-                self.endpoint.url, data=body, headers=signed.headers
-            ) as resp:
+            response = await self._exchange(action, body, signed.headers, decode)
+        except TrtcApiError as exc:
+            TRTC_CALLS.labels(action=action, code=exc.code).inc()
+            raise
+        except TrtcTransportError as exc:
+            code = f"http_{exc.status}" if exc.status else "transport"
+            TRTC_CALLS.labels(action=action, code=code).inc()
+            raise
+        finally:
+            TRTC_SECONDS.labels(action=action).observe(time.perf_counter() - started)
+        TRTC_CALLS.labels(action=action, code="ok").inc()
+        return response
+
+    async def _exchange(
+        self, action: str, body: bytes, headers: dict[str, str], decode: Decode
+    ) -> dict[str, Any]:
+        try:
+            async with self._session().post(self.endpoint.url, data=body, headers=headers) as resp:
                 raw = await resp.read()
                 status = resp.status
         except TimeoutError:

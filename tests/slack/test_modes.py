@@ -157,3 +157,5 @@ async def test_readyz_and_metrics(world: World) -> None:
             text = await resp.text()
     assert 'trtc_chatops_commands_total{command="users",decision="allow",outcome="ok"}' in text
     assert 'trtc_chatops_slack_calls_total{method="chat.postMessage",result="ok"}' in text
+    assert 'trtc_chatops_trtc_calls_total{action="DescribeRoomInfo",code="ok"}' in text
+    assert 'trtc_chatops_trtc_call_seconds_count{action="DescribeUserInfo"}' in text
