@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -18,22 +17,16 @@ import aiohttp
 from bot.callbacks import sign as sign_callback
 from bot.console.personas import sample_policy_path
 from bot.trtc.simulator import SimulatorConfig, serve_simulator
-from tests.conftest import SECRET_ID, SECRET_KEY
+from tests.conftest import SECRET_ID, SECRET_KEY, free_port, wait_healthy
 from tests.slack.conftest import CHANNEL, ONCALL, SIGNING_SECRET, SlackPeer, button, message
 from tests.slack.fake_slack import FakeSlack, serve_fake_slack
 
 CALLBACK_KEY = "replicakey42"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @asynccontextmanager
 async def replica(env: dict[str, str], cwd: Path) -> AsyncIterator[str]:
-    port = _free_port()
+    port = free_port()
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -46,17 +39,7 @@ async def replica(env: dict[str, str], cwd: Path) -> AsyncIterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 40
-        async with aiohttp.ClientSession() as http:
-            while True:
-                try:
-                    async with http.get(url + "/healthz") as resp:
-                        if resp.status == 200:
-                            break
-                except aiohttp.ClientError:
-                    pass
-                assert time.monotonic() < deadline, "replica did not start"
-                await asyncio.sleep(0.1)
+        await wait_healthy(url)
         yield url
     finally:
         proc.terminate()

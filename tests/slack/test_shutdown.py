@@ -5,37 +5,16 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
-import time
 from pathlib import Path
 
 import aiohttp
 
 from bot.console.personas import sample_policy_path
 from bot.trtc.simulator import SimulatorConfig, serve_simulator
-from tests.conftest import SECRET_ID, SECRET_KEY
+from tests.conftest import SECRET_ID, SECRET_KEY, free_port, wait_healthy
 from tests.slack.conftest import ONCALL, SIGNING_SECRET, SlackPeer
 from tests.slack.fake_slack import FakeSlack, serve_fake_slack
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def _healthy(url: str, deadline: float) -> None:
-    async with aiohttp.ClientSession() as http:
-        while time.monotonic() < deadline:
-            try:
-                async with http.get(url + "/healthz") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError("the bot did not become healthy")
 
 
 async def test_sigterm_finishes_work_in_flight(tmp_path: Path) -> None:
@@ -44,7 +23,7 @@ async def test_sigterm_finishes_work_in_flight(tmp_path: Path) -> None:
     config = SimulatorConfig(
         secret_id=SECRET_ID, secret_key=SECRET_KEY, rate_limit=None, latency_ms=1500
     )
-    port = _free_port()
+    port = free_port()
     async with serve_simulator(config) as sim, serve_fake_slack(fake):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TRTC_"))}
         env.update(
@@ -71,7 +50,7 @@ async def test_sigterm_finishes_work_in_flight(tmp_path: Path) -> None:
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            await _healthy(url, time.monotonic() + 30)
+            await wait_healthy(url)
             async with aiohttp.ClientSession() as http:
                 peer = SlackPeer(url, fake, http)
                 status, _ = await peer.slash(ONCALL, "users 1234")
