@@ -27,8 +27,8 @@ test: lint typecheck
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/client_throughput.py
-	$(BIN)/python bench/authz.py
+	for b in client_throughput authz pipeline ack_latency quality callbacks; do \
+		$(BIN)/python bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
