@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -94,20 +95,25 @@ class Harness:
         return set(found.present_user_ids())
 
 
-@pytest.fixture
-async def harness(database_url: str) -> AsyncIterator[Harness]:
-    config = SimulatorConfig(secret_id=SECRET_ID, secret_key=SECRET_KEY, seed=3, rate_limit=None)
+@asynccontextmanager
+async def open_harness(
+    config: SimulatorConfig,
+    database_url: str,
+    *,
+    settings: Settings | None = None,
+    rate_limit: float | None = None,
+) -> AsyncIterator[Harness]:
+    """The simulator, a client, the database and a core on the sample policy."""
     clock = Clock()
-    settings = Settings(_env_file=None, trtc_chatops_apps={"staging": 1400000002})  # type: ignore[call-arg]
+    settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
     reloader = PolicyReloader(sample_policy_path())
     directory = StaticDirectory({p.user_id: p.groups for p in PERSONAS.values()})
     notices: list[Notice] = []
     async with serve_simulator(config, host="127.0.0.1", port=0) as sim:
         client = TrtcClient.create(
-            secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=sim.url, rate_limit=None
+            secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=sim.url, rate_limit=rate_limit
         )
-        db_url = database_url
-        store = await Store.open(db_url)
+        store = await Store.open(database_url)
 
         def make_core(store: Store) -> Core:
             core = create_core(
@@ -122,12 +128,20 @@ async def harness(database_url: str) -> AsyncIterator[Harness]:
             core.listeners.append(_collect(notices))
             return core
 
-        harness = Harness(make_core(store), sim, store, clock, notices, make_core, db_url)
+        harness = Harness(make_core(store), sim, store, clock, notices, make_core, database_url)
         try:
             yield harness
         finally:
             await client.close()
             await harness.store.close()
+
+
+@pytest.fixture
+async def harness(database_url: str) -> AsyncIterator[Harness]:
+    config = SimulatorConfig(secret_id=SECRET_ID, secret_key=SECRET_KEY, seed=3, rate_limit=None)
+    settings = Settings(_env_file=None, trtc_chatops_apps={"staging": 1400000002})  # type: ignore[call-arg]
+    async with open_harness(config, database_url, settings=settings) as harness:
+        yield harness
 
 
 def _collect(notices: list[Notice]) -> Callable[[Notice], object]:

@@ -9,19 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.app import create_core
-from bot.authz import PolicyReloader
-from bot.console.personas import PERSONAS, sample_policy_path
-from bot.core.context import StaticDirectory
-from bot.core.dispatcher import Core
-from bot.core.notice import Notice
 from bot.core.reply import Reply
-from bot.settings import Settings
-from bot.store import Store
-from bot.trtc.client import TrtcClient
-from bot.trtc.simulator import SimulatorConfig, parse_scenario, serve_simulator
+from bot.trtc.simulator import SimulatorConfig, parse_scenario
 from tests.conftest import SECRET_ID, SECRET_KEY
-from tests.core.conftest import Clock, Harness, _collect
+from tests.core.conftest import Harness, open_harness
 
 APP = 1400000001
 
@@ -96,37 +87,9 @@ def harness_factory(folder: Path) -> Factory:
             latency_ms=latency_ms,
             scenario=parse_scenario(scenario) if scenario else None,
         )
-        clock = Clock()
-        settings = Settings(_env_file=None)  # type: ignore[call-arg]
-        reloader = PolicyReloader(sample_policy_path())
-        directory = StaticDirectory({p.user_id: p.groups for p in PERSONAS.values()})
-        notices: list[Notice] = []
-        async with serve_simulator(config, host="127.0.0.1", port=0) as sim:
-            client = TrtcClient.create(
-                secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=sim.url, rate_limit=rate_limit
-            )
-            db_url = f"sqlite+aiosqlite:///{folder / 'bot.sqlite3'}"
-            store = await Store.open(db_url)
-
-            def core_for(store: Store) -> Core:
-                core = create_core(
-                    settings,
-                    trtc=client,
-                    store=store,
-                    policies=lambda: reloader.current,
-                    directory=directory,
-                    clock=clock,
-                    label="SIMULATOR",
-                )
-                core.listeners.append(_collect(notices))
-                return core
-
-            harness = Harness(core_for(store), sim, store, clock, notices, core_for, db_url)
-            try:
-                yield harness
-            finally:
-                await client.close()
-                await harness.store.close()
+        db_url = f"sqlite+aiosqlite:///{folder / 'bot.sqlite3'}"
+        async with open_harness(config, db_url, rate_limit=rate_limit) as harness:
+            yield harness
 
     return make
 
