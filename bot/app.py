@@ -80,3 +80,7 @@ async def background(core: Core, interval: float = 1.0) -> AsyncIterator[Core]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        try:  # a clean stop: other replicas may take over what is left at once
+            await core.services.store.replicas.leave(core.services.instance)
+        except Exception:
+            log.exception("could not sign off from the replicas table")

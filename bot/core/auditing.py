@@ -56,4 +56,5 @@ async def record(
         request_ids=list(request_ids),
         error_code=error_code,
         note=note,
+        delivery=who.delivery,
     )

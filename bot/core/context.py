@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.authz.decision import Decision
@@ -12,6 +12,7 @@ from bot.core.grammar import Grammar
 from bot.core.invocation import Invocation
 from bot.core.spec import CommandSpec
 from bot.store import Store
+from bot.store.replicas import new_instance_id
 from bot.trtc.client import TrtcClient
 
 
@@ -64,6 +65,8 @@ class Services:
     confirm_ttl_s: float = 120.0
     approval_ttl_s: float = 900.0
     watch_ttl_s: float = 4 * 3600.0
+    # This process among the replicas: it owns what it executes (see recovery).
+    instance: str = field(default_factory=new_instance_id)
 
 
 # Shows how a slow command is getting on; adapters edit one status message.

@@ -79,6 +79,7 @@ class Core:
                     origin=press.origin,
                     usergroups=press.usergroups,
                     thread=press.thread,
+                    delivery=press.delivery,
                 )
             )
         try:
@@ -87,11 +88,25 @@ class Core:
             log.exception(
                 "unhandled error %s for press %s by %s", reference, press.action_id, press.actor
             )
+            try:
+                await auditing.record(
+                    self.services, press, None, None, outcome="error", text="", note=reference
+                )
+            except Exception:
+                log.exception("could not audit %s", reference)
             reply = replies.unexpected(reference)
         return self._label(reply)
 
+    async def not_run(self, who: Invocation | Press, why: str) -> None:
+        """An adapter could not hand a request to the core (Slack was unreachable):
+        it is on the record all the same."""
+        await auditing.record(self.services, who, None, None, outcome="not_run", note=why)
+
     async def tick(self) -> None:
-        """Expire what is overdue and lift timed mutes; the background loop calls this."""
+        """Beat, expire what is overdue, recover what a dead replica left, lift timed
+        mutes; the background loop calls this every second."""
+        services = self.services
+        await services.store.replicas.beat(services.instance, services.clock())
         await self.flow.expire_due()
         await recovery.recover(self.services, self.notify)
         await mutes.lift_due(self.services, self.notify)

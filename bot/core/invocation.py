@@ -26,6 +26,7 @@ class Invocation:
     origin: Origin
     usergroups: frozenset[str] = field(default_factory=frozenset)
     thread: str | None = None
+    delivery: str | None = None  # the Slack delivery it came in: one audit record each
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +39,4 @@ class Press:
     origin: Origin = Origin.BUTTON
     usergroups: frozenset[str] = field(default_factory=frozenset)
     thread: str | None = None
+    delivery: str | None = None

@@ -153,7 +153,7 @@ class OperationFlow:
         parsed_id = parse_action_id(press.action_id)
         op = await self.services.store.operations.get(parsed_id[1]) if parsed_id else None
         if parsed_id is None or op is None or not hmac.compare_digest(op.nonce, parsed_id[2]):
-            return replies.private("This button is not valid any more.")
+            return await self._refuse(press, None, "This button is not valid any more.")
         kind = parsed_id[0]
         if kind is ActionKind.UNDO:
             return await self._undo(press, op)
@@ -161,9 +161,10 @@ class OperationFlow:
             await self.services.store.operations.transition(
                 op.id, [op.status], OperationState.EXPIRED, decided_at=self.services.clock()
             )
+            await self._refuse(press, op, "expired before anyone acted")
             return self._closed(op, "expired before anyone acted", Severity.WARNING)
         if op.status not in OPEN:
-            return replies.private(f"#{op.id} is already {op.status.value}.")
+            return await self._refuse(press, op, f"#{op.id} is already {op.status.value}.")
         if kind is ActionKind.CONFIRM:
             return await self._confirm(press, op)
         if kind is ActionKind.CANCEL:
@@ -172,23 +173,30 @@ class OperationFlow:
 
     async def _confirm(self, press: Press, op: Operation) -> Reply:
         if press.actor != op.requester:
-            return replies.private(f"Only {op.requester}, who asked for this, can confirm it.")
+            return await self._refuse(
+                press, op, f"Only {op.requester}, who asked for this, can confirm it."
+            )
         if op.status is not OperationState.AWAITING_CONFIRM:
-            return replies.private(f"#{op.id} waits for an approver, not a confirmation.")
+            return await self._refuse(
+                press, op, f"#{op.id} waits for an approver, not a confirmation."
+            )
         won = await self.services.store.operations.transition(
             op.id,
             [OperationState.AWAITING_CONFIRM],
             OperationState.EXECUTING,
             decided_by=press.actor,
             decided_at=self.services.clock(),
+            executor=self.services.instance,
         )
         if not won:
-            return replies.private(f"#{op.id} is already being handled.")
+            return await self._refuse(press, op, f"#{op.id} is already being handled.")
         return await self._execute(op, press, approver=None)
 
     async def _cancel(self, press: Press, op: Operation) -> Reply:
         if press.actor != op.requester:
-            return replies.private(f"Only {op.requester}, who asked for this, can cancel it.")
+            return await self._refuse(
+                press, op, f"Only {op.requester}, who asked for this, can cancel it."
+            )
         won = await self.services.store.operations.transition(
             op.id,
             OPEN,
@@ -197,7 +205,7 @@ class OperationFlow:
             decided_at=self.services.clock(),
         )
         if not won:
-            return replies.private(f"#{op.id} is already being handled.")
+            return await self._refuse(press, op, f"#{op.id} is already being handled.")
         await auditing.record(
             self.services,
             press,
@@ -211,7 +219,9 @@ class OperationFlow:
 
     async def _decide(self, press: Press, op: Operation, *, approve: bool) -> Reply:
         if op.status is not OperationState.PENDING_APPROVAL:
-            return replies.private(f"#{op.id} needs its requester's confirmation, not approval.")
+            return await self._refuse(
+                press, op, f"#{op.id} needs its requester's confirmation, not approval."
+            )
         approver, decision = approver_decision(
             self.services, op, press.actor, press.usergroups, press.channel
         )
@@ -237,9 +247,10 @@ class OperationFlow:
             target,
             decided_by=press.actor,
             decided_at=self.services.clock(),
+            executor=self.services.instance if approve else None,
         )
         if not won:
-            return replies.private(f"#{op.id} is already being handled.")
+            return await self._refuse(press, op, f"#{op.id} is already being handled.")
         if approve:
             return await self._execute(op, press, approver=press.actor)
         await auditing.record(
@@ -366,7 +377,9 @@ class OperationFlow:
     async def _undo(self, press: Press, op: Operation) -> Reply:
         spec, args = self._spec(op), self._args(op)
         if spec.undo is None or op.status is not OperationState.SUCCEEDED:
-            return replies.private(f"#{op.id} cannot be undone (it is {op.status.value}).")
+            return await self._refuse(
+                press, op, f"#{op.id} cannot be undone (it is {op.status.value})."
+            )
         auth = authorize(
             self.services.policies(),
             spec,
@@ -378,6 +391,7 @@ class OperationFlow:
             default_app=self.services.grammar.default_app,
         )
         if auth is not None and auth[1].effect is not Effect.ALLOW:
+            await self._audit_outcome(press, op, auth, "denied", None)
             return replies.private(f"You may not undo #{op.id}: {auth[1].explain()}.")
         won = await self.services.store.operations.transition(
             op.id,
@@ -387,7 +401,7 @@ class OperationFlow:
             decided_at=self.services.clock(),
         )
         if not won:
-            return replies.private(f"#{op.id} was already undone.")
+            return await self._refuse(press, op, f"#{op.id} was already undone.")
         ctx = Context(self.services, self._press_invocation(press, op), operation_id=op.id)
         try:
             reply = await spec.undo(ctx, args)
@@ -396,6 +410,20 @@ class OperationFlow:
             return replace(replies.trtc_failure(exc), operation_id=op.id)
         await self._audit_outcome(press, op, auth, "undone", None, reply.request_ids)
         return replace(reply, lines=(*reply.lines, f"Undone by {press.actor}."), operation_id=op.id)
+
+    async def _refuse(self, press: Press, op: Operation | None, why: str) -> Reply:
+        """A press that changes nothing is still on the record, with why."""
+        await auditing.record(
+            self.services,
+            press,
+            self.services.grammar.spec(op.command) if op is not None else None,
+            None,
+            outcome="refused",
+            text=op.text if op is not None else press.action_id.partition(":")[0],
+            note=why,
+            operation_id=op.id if op is not None else None,
+        )
+        return replies.private(why)
 
     # -- expiry ----------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 """Operations a crashed process left ``executing`` are resolved, never re-run.
 
-An operation is stranded once it has been executing for longer than any run
-can take (every retry of every TRTC call timed out). Whoever claims it first —
-this process at start-up, or any replica's tick — checks TRTC where the command
+An operation is stranded once the replica executing it stopped beating (see
+``bot.store.replicas``), or, whoever ran it, once it has been executing for
+longer than any run can take (every retry of every TRTC call timed out).
+Whoever claims it first — this process at start-up, or any replica's tick —
+checks TRTC where the command
 can tell (a kicked user is gone, a dismissed room is not live) and otherwise
 reports "outcome unknown — check before retrying" in the requester's thread.
 """
@@ -31,7 +33,8 @@ def stranded_after(services: Services) -> float:
 async def recover(services: Services, notify: Notify) -> int:
     ops = services.store.operations
     recovered = 0
-    for op in await ops.stranded(services.clock() - stranded_after(services)):
+    now = services.clock()
+    for op in await ops.stranded(now - stranded_after(services), now):
         verdict = await _check(services, op)
         state = OperationState.SUCCEEDED if verdict else OperationState.UNKNOWN
         outcome = (

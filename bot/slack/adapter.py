@@ -14,6 +14,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import replace
 from typing import Any
 
 from bot.core.dispatcher import Core
@@ -83,23 +84,40 @@ class SlackAdapter:
 
     # -- ways in -----------------------------------------------------------------
 
-    async def command(self, *, user: str, channel: str, text: str, respond: Respond) -> None:
+    async def command(
+        self,
+        *,
+        user: str,
+        channel: str,
+        text: str,
+        respond: Respond,
+        delivery: str | None = None,
+    ) -> None:
         """``/trtc …`` (already acknowledged): a visible parent, the result in its thread."""
         text = text.strip() or "help"
         groups = await self._groups(user)
         if groups is None:
+            await self.core.not_run(
+                Invocation(user, channel, text, Origin.SLASH, delivery=delivery), "no usergroups"
+            )
             await respond(text=render(NO_GROUPS)[0].text, response_type="ephemeral")
             return
         status = self._status(channel, None, lambda s: parent_message(self.label, user, text, s))
         parent, error = await status.open("Working…")
         if parent is None:
+            await self.core.not_run(
+                Invocation(user, channel, text, Origin.SLASH, groups, delivery=delivery),
+                f"could not post in the channel: {error}",
+            )
             await respond(
                 text=f"I could not post in this channel ({escape(error or 'unknown')}); "
                 "invite me with `/invite`, then try again. Nothing was run.",
                 response_type="ephemeral",
             )
             return
-        inv = Invocation(user, channel, text, Origin.SLASH, usergroups=groups, thread=parent)
+        inv = Invocation(
+            user, channel, text, Origin.SLASH, groups, thread=parent, delivery=delivery
+        )
         reply = await self.core.handle(inv, progress=status.report)
         await status.close()
         await self.deliver(reply, channel=channel, thread=parent, actor=user)
@@ -110,22 +128,31 @@ class SlackAdapter:
             await self.tracker.add(reply.operation_id, shown, now=self._clock())
 
     async def mention(
-        self, *, user: str, channel: str, text: str, ts: str, thread_ts: str | None
+        self,
+        *,
+        user: str,
+        channel: str,
+        text: str,
+        ts: str,
+        thread_ts: str | None,
+        delivery: str | None = None,
     ) -> None:
         """``@bot …``: answered in the thread where it was said."""
         thread = thread_ts or ts
         text = text.strip() or "help"
         groups = await self._groups(user)
+        inv = Invocation(user, channel, text, Origin.MENTION, thread=thread, delivery=delivery)
         if groups is None:
+            await self.core.not_run(inv, "no usergroups")
             await self.outbox.ephemeral(channel, user, render(NO_GROUPS)[0], thread_ts=thread)
             return
         status = self._status(channel, thread, lambda s: progress_message(self.label, s))
-        inv = Invocation(user, channel, text, Origin.MENTION, usergroups=groups, thread=thread)
+        inv = replace(inv, usergroups=groups)
         reply = await self.core.handle(inv, progress=status.report)
         await status.close()
         await self.deliver(reply, channel=channel, thread=thread, actor=user, reuse=status.ts)
 
-    async def press(self, body: Mapping[str, Any]) -> None:
+    async def press(self, body: Mapping[str, Any], delivery: str | None = None) -> None:
         """A ``block_actions`` payload (already acknowledged and deduplicated)."""
         user = str(body["user"]["id"])
         action = (body.get("actions") or [{}])[0]
@@ -144,16 +171,19 @@ class SlackAdapter:
             log.warning("a press without a channel was ignored: %s", action.get("action_id"))
             return
         groups = await self._groups(user)
-        reply = NO_GROUPS
-        if groups is not None:
-            press = Press(
-                actor=user,
-                channel=channel,
-                action_id=str(action.get("value") or action.get("action_id") or ""),
-                origin=Origin.HOME if from_home else Origin.BUTTON,
-                usergroups=groups,
-                thread=thread or message_ts,
-            )
+        press = Press(
+            actor=user,
+            channel=channel,
+            action_id=str(action.get("value") or action.get("action_id") or ""),
+            origin=Origin.HOME if from_home else Origin.BUTTON,
+            usergroups=groups or frozenset(),
+            thread=thread or message_ts,
+            delivery=delivery,
+        )
+        if groups is None:
+            await self.core.not_run(press, "no usergroups")
+            reply = NO_GROUPS
+        else:
             reply = await self.core.press(press)
         if reply.private:
             if from_home:

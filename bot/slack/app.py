@@ -69,7 +69,7 @@ def create_slack_app(
         )
     engine = core.services.store.engine
     tracker = MessageTracker(engine)
-    deliveries = Deliveries(engine)
+    deliveries = Deliveries(engine, core.services.instance)
     home = AppHome(core, outbox, directory, attachments)
     adapter = SlackAdapter(
         core,

@@ -1,22 +1,32 @@
-"""Exactly once from Slack: each delivery is claimed once, in the database.
+"""Exactly once from Slack, and nothing lost: each delivery is claimed once, in the database.
 
 Slack redelivers an event it thinks we missed (``X-Slack-Retry-Num``), and a
 Socket Mode envelope can arrive twice; a click can be replayed. The first
 claim of a key wins (a primary-key insert, so it holds across tasks and
 replicas); later ones are acknowledged and dropped.
+
+The claim is also an inbox entry: it is written before Slack gets its ack,
+with the payload and the replica that took it, and marked done when the work
+is. Slack never resends what was acknowledged, so if that replica dies in
+between, another one takes the entry over (``orphans``/``take_over``) and
+does the work; audit records are unique per delivery, so work redone after a
+crash is recorded once.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, delete
+from sqlalchemy import Index, String, Text, delete, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.store.replicas import dead_ids
 from bot.store.tables import Base
 
 log = logging.getLogger(__name__)
@@ -27,16 +37,28 @@ _PRUNE_EVERY = 500
 
 
 class SlackDelivery(Base):
-    """A Slack delivery already taken: an event id or a button click."""
+    """A Slack delivery already taken: an event id, a slash command or a button click."""
 
     __tablename__ = "slack_deliveries"
+    __table_args__ = (Index("ix_slack_deliveries_open", "done", "owner"),)
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     at: Mapped[float] = mapped_column(index=True)
+    owner: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The payload, until the work is done; then NULL (it may hold a response_url).
+    payload: Mapped[str | None] = mapped_column(Text, nullable=True)
+    done: Mapped[bool] = mapped_column(server_default=true())
+
+
+@dataclass(frozen=True, slots=True)
+class Orphan:
+    key: str
+    owner: str
+    body: dict[str, Any]
 
 
 def delivery_key(body: Mapping[str, Any]) -> str | None:
-    """The identity of one delivery, or None for payloads Slack never repeats."""
+    """The identity of one delivery, or None for payloads that need no claim."""
     kind = body.get("type")
     if kind == "event_callback" and body.get("event_id"):
         return f"event:{body['event_id']}"
@@ -47,19 +69,25 @@ def delivery_key(body: Mapping[str, Any]) -> str | None:
         # Each click has its own trigger_id (and action_ts); a replay repeats both.
         click = body.get("trigger_id") or actions[0].get("action_ts") or ""
         return f"action:{actions[0].get('action_id', '')}:{where}:{click}"[:255]
+    if body.get("command") and body.get("trigger_id"):
+        return f"command:{body['trigger_id']}"[:255]  # one per typed command
     return None
 
 
 class Deliveries:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, instance: str) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self.instance = instance
         self._claims = 0
 
-    async def claim(self, key: str, now: float) -> bool:
-        """True for the first claim of ``key``; False for every repeat."""
+    async def claim(self, key: str, now: float, body: Mapping[str, Any]) -> bool:
+        """True for the first claim of ``key`` (now ours to do); False for every repeat."""
+        row = SlackDelivery(
+            key=key, at=now, owner=self.instance, payload=json.dumps(body), done=False
+        )
         try:
             async with self._sessions.begin() as session:
-                session.add(SlackDelivery(key=key, at=now))
+                session.add(row)
         except IntegrityError:
             return False
         self._claims += 1
@@ -67,6 +95,50 @@ class Deliveries:
             await self.prune(now - KEEP_S)
         return True
 
+    async def finish(self, key: str) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(SlackDelivery)
+                .where(SlackDelivery.key == key)
+                .values(done=True, payload=None)
+            )
+
+    async def orphans(self, now: float, limit: int = 50) -> Sequence[Orphan]:
+        """Deliveries taken by a replica that died before finishing them."""
+        stmt = (
+            select(SlackDelivery.key, SlackDelivery.owner, SlackDelivery.payload)
+            .where(SlackDelivery.done.is_(False), SlackDelivery.owner.in_(dead_ids(now)))
+            .order_by(SlackDelivery.at)
+            .limit(limit)
+        )
+        async with self._sessions() as session:
+            rows = (await session.execute(stmt)).all()
+        found = []
+        for key, owner, payload in rows:
+            try:
+                found.append(Orphan(key, owner or "", json.loads(payload or "{}")))
+            except ValueError:
+                log.error("delivery %s has an unreadable payload; dropped", key)
+                await self.finish(key)
+        return found
+
+    async def take_over(self, orphan: Orphan) -> bool:
+        """Make a dead replica's delivery ours; False if another replica was quicker."""
+        stmt = (
+            update(SlackDelivery)
+            .where(
+                SlackDelivery.key == orphan.key,
+                SlackDelivery.owner == orphan.owner,
+                SlackDelivery.done.is_(False),
+            )
+            .values(owner=self.instance)
+        )
+        async with self._sessions.begin() as session:
+            result = await session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0) == 1)
+
     async def prune(self, before: float) -> None:
         async with self._sessions.begin() as session:
-            await session.execute(delete(SlackDelivery).where(SlackDelivery.at < before))
+            await session.execute(
+                delete(SlackDelivery).where(SlackDelivery.at < before, SlackDelivery.done)
+            )

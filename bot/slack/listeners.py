@@ -4,10 +4,13 @@ Each listener acks and returns at once, so the app runs with
 ``process_before_response=True``: Bolt answers as soon as the listener returns,
 without its 10 ms polling for ``ack()``, and the slow part (TRTC, posting)
 runs afterwards in a task the adapter tracks (``drain`` waits for them), held
-back while a burst of requests is still being acknowledged. The
-``once`` middleware drops a delivery Slack already made (an event retry, a
-replayed click) before any listener sees it, answering 200 with
-``X-Slack-No-Retry`` so Slack stops retrying.
+back while a burst of requests is still being acknowledged. The ``once``
+middleware claims each delivery before any listener sees it: a delivery Slack
+already made (an event retry, a replayed click) is answered 200 with
+``X-Slack-No-Retry`` and dropped; a new one is recorded, payload and all, so
+that if this process dies before finishing it another replica does it
+(see ``inbox.py``). A delivery no listener takes (an event type the app does
+not subscribe to) stays open until a replica adopts it and finds nothing to do.
 """
 
 from __future__ import annotations
@@ -16,25 +19,19 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
 
 from bot.slack.adapter import SlackAdapter
 from bot.slack.blocks import section
 from bot.slack.deliveries import Deliveries, delivery_key
+from bot.slack.inbox import done_after, strip_mention, work_for
 from bot.slack.markup import fit, unescape
 
 COMMAND = "/trtc"
 _ANY = re.compile(r".*")
 
-
-def strip_mention(text: str, bot_user_id: str | None) -> str:
-    """What follows ``@bot`` in a mention; the whole text if the bot is not named."""
-    if bot_user_id:
-        found = re.search(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", text)
-        if found:
-            return text[found.end() :]
-    return text
+__all__ = ["COMMAND", "register", "strip_mention"]
 
 
 def register(
@@ -45,49 +42,37 @@ def register(
     ) -> BoltResponse | None:
         adapter.tasks.arrived()
         key = delivery_key(body)
-        if key is not None and not await deliveries.claim(key, clock()):
+        if key is not None and not await deliveries.claim(key, clock(), body):
             return BoltResponse(status=200, body="", headers={"X-Slack-No-Retry": "1"})
-        await next_()
+        await next_()  # Bolt runs the listener after this middleware returns
         return None
 
-    async def on_command(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
-        text = unescape(str(command.get("text") or ""))
+    def take(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        key = delivery_key(body)
+        work = work_for(adapter, body, delivery=key, bot_user_id=context.bot_user_id)
+        if key is None:
+            if work is not None:
+                adapter.tasks.after_ack(work)
+        elif work is None:  # nothing to do for it (a bot's message, say)
+            adapter.spawn(deliveries.finish(key))
+        else:
+            adapter.tasks.after_ack(done_after(deliveries, key, work))
+
+    async def on_command(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        text = unescape(str(body.get("text") or ""))
         working = f"⏳ Working on {COMMAND} {text}".rstrip() + "…"
         await ack(text=fit(working, 3000), blocks=[section(working)], response_type="ephemeral")
-        adapter.tasks.after_ack(
-            adapter.command(
-                user=str(command["user_id"]),
-                channel=str(command["channel_id"]),
-                text=text,
-                respond=respond,
-            )
-        )
+        take(body, context)
 
-    async def on_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
-        user = event.get("user")
-        if not user or event.get("bot_id"):  # bots do not run commands, people do
-            return
-        text = unescape(strip_mention(str(event.get("text") or ""), context.bot_user_id))
-        adapter.tasks.after_ack(
-            adapter.mention(
-                user=str(user),
-                channel=str(event["channel"]),
-                text=text,
-                ts=str(event["ts"]),
-                thread_ts=event.get("thread_ts"),
-            )
-        )
+    async def on_event(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        take(body, context)
 
-    async def on_home(event: dict[str, Any]) -> None:
-        if event.get("tab", "home") == "home" and event.get("user"):
-            adapter.tasks.after_ack(adapter.home_opened(str(event["user"])))
-
-    async def on_action(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def on_action(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        adapter.tasks.after_ack(adapter.press(body))
+        take(body, context)
 
     app.middleware(once)
     app.command(COMMAND)(on_command)
-    app.event("app_mention")(on_mention)
-    app.event("app_home_opened")(on_home)
+    app.event("app_mention")(on_event)
+    app.event("app_home_opened")(on_event)
     app.action(_ANY)(on_action)

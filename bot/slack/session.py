@@ -11,8 +11,10 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import time
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 import aiohttp
 
@@ -23,6 +25,7 @@ from bot.console.session import database_url
 from bot.settings import Settings, SlackMode, TrtcMode
 from bot.slack.app import SlackBot, create_slack_app
 from bot.slack.directory import SlackDirectory
+from bot.slack.inbox import adopt_forever
 from bot.slack.outbox import web_client
 from bot.slack.server import serve_http, socket_mode
 from bot.store import Store
@@ -54,15 +57,25 @@ def policy_reloader(settings: Settings) -> PolicyReloader:
 
 
 @asynccontextmanager
-async def _watching(reloader: PolicyReloader) -> AsyncIterator[None]:
-    reloader.install_sighup()
-    task = asyncio.create_task(reloader.watch(), name="policy-watch")
+async def _running(work: Coroutine[Any, Any, None], name: str) -> AsyncIterator[None]:
+    """``work`` runs in the background for as long as the block does."""
+    task = asyncio.create_task(work, name=name)
     try:
         yield
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def _watching(reloader: PolicyReloader) -> AbstractAsyncContextManager[None]:
+    reloader.install_sighup()
+    return _running(reloader.watch(), "policy-watch")
+
+
+def _adopting(bot: SlackBot) -> AbstractAsyncContextManager[None]:
+    """Do what a replica that died had acknowledged (see ``bot.slack.inbox``)."""
+    return _running(adopt_forever(bot.adapter, bot.deliveries, time.time), "slack-inbox")
 
 
 async def run_slack(settings: Settings) -> None:
@@ -113,7 +126,7 @@ async def run_slack(settings: Settings) -> None:
                 f"trtc-chatops: Slack {settings.slack_mode.value} mode · TRTC: {backend.label} "
                 f"· policy: {reloader.path}"
             )
-            async with background(core):
+            async with background(core), _adopting(bot):
                 await _serve(settings, bot, callbacks)
     finally:
         await store.close()

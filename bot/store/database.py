@@ -1,4 +1,4 @@
-"""The database: one async engine, the tables created on open, three repositories."""
+"""The database: one async engine, migrated on open, a repository per table."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.store import migrate
 from bot.store.audit import AuditLog
 from bot.store.mutes import Mutes
 from bot.store.operations import Operations
+from bot.store.replicas import Replicas
 
 
 def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -31,6 +32,7 @@ class Store:
     operations: Operations
     audit: AuditLog
     mutes: Mutes
+    replicas: Replicas
 
     @classmethod
     async def open(cls, url: str) -> Store:
@@ -42,8 +44,9 @@ class Store:
         return cls(
             engine=engine,
             operations=Operations(sessions),
-            audit=AuditLog(sessions),
+            audit=AuditLog(sessions, engine.dialect.name),
             mutes=Mutes(sessions),
+            replicas=Replicas(sessions),
         )
 
     async def ping(self) -> bool:

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import OPERATIONS
+from bot.store.replicas import dead_ids
 from bot.store.tables import Operation, OperationState
 
 
@@ -60,10 +61,12 @@ class Operations:
         async with self._sessions() as session:
             return (await session.scalars(stmt)).all()
 
-    async def stranded(self, before: float) -> Sequence[Operation]:
-        """Operations left ``executing`` since before ``before``: their runner died."""
+    async def stranded(self, before: float, now: float) -> Sequence[Operation]:
+        """Operations left ``executing``: since before ``before`` (no run takes that
+        long), or by a replica whose heartbeat stopped."""
         stmt = select(Operation).where(
-            Operation.state == OperationState.EXECUTING.value, Operation.decided_at <= before
+            Operation.state == OperationState.EXECUTING.value,
+            or_(Operation.decided_at <= before, Operation.executor.in_(dead_ids(now))),
         )
         async with self._sessions() as session:
             return (await session.scalars(stmt)).all()

@@ -1,4 +1,4 @@
-"""The three tables. Times are Unix seconds (float) from the injected clock."""
+"""The core's tables. Times are Unix seconds (float) from the injected clock."""
 
 from __future__ import annotations
 
@@ -64,6 +64,9 @@ class Operation(Base):
     outcome: Mapped[str | None] = mapped_column(Text, nullable=True)
     request_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     error_code: Mapped[str | None] = mapped_column(String(96), nullable=True)
+    # The process running it while ``executing``: if that replica dies, recovery
+    # need not wait for the slowest possible run to be sure it is stranded.
+    executor: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     @property
     def status(self) -> OperationState:
@@ -71,10 +74,15 @@ class Operation(Base):
 
 
 class AuditRecord(Base):
-    """Every invocation, allowed or not, and what came of it."""
+    """Every invocation and press, allowed or not, and what came of it."""
 
     __tablename__ = "audit"
-    __table_args__ = (Index("ix_audit_actor_id", "actor", "id"),)
+    __table_args__ = (
+        Index("ix_audit_actor_id", "actor", "id"),
+        # One record per Slack delivery, however often it is processed (a
+        # replica that takes over a dead one's deliveries may redo some).
+        Index("ux_audit_delivery", "delivery", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     at: Mapped[float] = mapped_column(index=True)
@@ -96,6 +104,17 @@ class AuditRecord(Base):
     request_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     error_code: Mapped[str | None] = mapped_column(String(96), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    delivery: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+class Replica(Base):
+    """A running bot process and when it last said it was alive."""
+
+    __tablename__ = "replicas"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    started_at: Mapped[float]
+    beat_at: Mapped[float] = mapped_column(index=True)
 
 
 class MuteState(StrEnum):

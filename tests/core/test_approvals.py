@@ -29,8 +29,11 @@ async def test_dismiss_needs_approval_and_runs_once(harness: Harness) -> None:
     assert harness.mutations() == ["DismissRoomByStrRoomId"]
     op = await harness.store.operations.get(request.operation_id or 0)
     assert op is not None and op.state == OperationState.SUCCEEDED and op.decided_by == "U0LEAD"
-    records = await harness.store.audit.recent(1)
-    assert records[0].approver == "U0LEAD" and records[0].request_ids == list(op.request_ids)
+    records = await harness.store.audit.recent(2)
+    [done] = [r for r in records if r.outcome == "succeeded"]
+    assert done.approver == "U0LEAD" and done.request_ids == list(op.request_ids)
+    [refused] = [r for r in records if r.outcome == "refused"]  # the second click, on record
+    assert refused.actor == "U0LEAD" and refused.note == loser.headline
 
 
 async def test_self_approval_refused(harness: Harness) -> None:

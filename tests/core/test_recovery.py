@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.recovery import stranded_after
 from bot.core.reply import ActionKind
 from bot.store import OperationState
+from bot.store.replicas import DEAD_AFTER_S
 from tests.core.conftest import Harness
 
 
@@ -66,3 +67,35 @@ async def test_kick_not_done_is_unknown_and_button_is_dead(harness: Harness) -> 
     assert late.private
     assert "carol" in harness.present(1234)
     assert harness.mutations() == []
+
+
+async def test_dead_replicas_operation_recovered_once_its_heartbeat_stops(
+    harness: Harness,
+) -> None:
+    """A replica killed mid-run: its executing operation is resolved as soon as its
+    heartbeat lapses, without waiting for the slowest possible run; a live replica's
+    operation is left alone."""
+    dead, alive = "r-killed", "r-working"
+    ops = harness.store.operations
+    ids = []
+    for user, owner in (("alice", dead), ("bob", alive)):
+        reply = await harness.say("oncall", f"kick 1234 {user}")
+        ids.append(reply.operation_id or 0)
+        assert await ops.transition(
+            ids[-1],
+            [OperationState.AWAITING_CONFIRM],
+            OperationState.EXECUTING,
+            decided_at=harness.clock(),
+            executor=owner,
+        )
+        await harness.store.replicas.beat(owner, harness.clock())
+    await harness.core.tick()
+    assert harness.notices == []  # both beat just now
+    harness.clock.advance(DEAD_AFTER_S + 1)
+    await harness.store.replicas.beat(alive, harness.clock())
+    await harness.restart()
+    await harness.core.tick()
+    states = [op.state for op in [await harness.store.operations.get(i) for i in ids] if op]
+    assert states == [OperationState.UNKNOWN, OperationState.EXECUTING]
+    assert len(harness.notices) == 1 and "alice" in harness.notices[0].reply.headline
+    assert harness.mutations() == []  # never re-run

@@ -71,6 +71,7 @@ class _Script:
     error: str | None = None
     retry_after: int = 1
     times: int = 1
+    hold_s: float = 0.0  # answer normally, but only after this long
 
 
 @dataclass
@@ -88,6 +89,7 @@ class FakeSlack:
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _posted: dict[tuple[str, str], Call] = field(default_factory=dict)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
 
     # -- scripting -------------------------------------------------------------
 
@@ -98,6 +100,10 @@ class FakeSlack:
 
     def fail_next(self, method: str, error: str, *, times: int = 1) -> None:
         self._scripts.setdefault(method, []).append(_Script(error=error, times=times))
+
+    def hold_next(self, method: str, seconds: float) -> None:
+        """Keep the next call waiting (recorded at once as ``method!held``)."""
+        self._scripts.setdefault(method, []).append(_Script(hold_s=seconds))
 
     # -- reading what happened ---------------------------------------------------
 
@@ -170,6 +176,11 @@ class FakeSlack:
             script.times -= 1
             if script.times <= 0:
                 scripts.pop(0)
+            if script.hold_s:
+                self._record(Call(f"{method}!held", args, time.monotonic(), token))
+                with suppress(TimeoutError):  # released early when the server stops
+                    await asyncio.wait_for(self._released.wait(), script.hold_s)
+                return await self._answer(method, args, token, request)
             self._record(
                 Call(
                     f"{method}!{script.status if script.status != 200 else script.error}",
@@ -185,6 +196,11 @@ class FakeSlack:
                     headers={"Retry-After": str(script.retry_after)},
                 )
             return web.json_response({"ok": False, "error": script.error})
+        return await self._answer(method, args, token, request)
+
+    async def _answer(
+        self, method: str, args: dict[str, Any], token: str | None, request: web.Request
+    ) -> web.Response:
         call = Call(method, args, time.monotonic(), token)
         self._record(call)
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
@@ -288,6 +304,7 @@ async def serve_fake_slack(fake: FakeSlack) -> AsyncIterator[FakeSlack]:
         fake.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
         yield fake
     finally:
+        fake._released.set()
         for ws in list(fake._sockets):
             await ws.close()
         await runner.cleanup()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.store import OperationState
 from tests.slack.conftest import CHANNEL, ONCALL, PNG, World
 from tests.slack.fake_slack import BOT_USER, buttons, text_objects
 
@@ -121,12 +122,17 @@ async def test_long_table_is_split_within_block_limits(world: World) -> None:
 
 
 async def test_not_in_channel_says_so_privately_and_runs_nothing(world: World) -> None:
-    """If the bot may not post in the channel, the user is told how to fix it; nothing runs."""
+    """If the bot may not post in the channel, the user is told how to fix it; nothing runs,
+    and the audit says why."""
     world.fake.fail_next("chat.postMessage", "not_in_channel")
     await world.slack.slash(ONCALL, "kick 1234 alice")
     [said] = await world.fake.wait_for(lambda: world.fake.responses, what="response_url post")
     assert "not_in_channel" in said["text"]
     assert said["response_type"] == "ephemeral"
     await world.bot.adapter.drain()
-    assert await world.store.audit.count() == 0
+    [record] = await world.store.audit.recent(5)
+    assert (record.outcome, record.command, record.text) == ("not_run", None, "kick 1234 alice")
+    assert record.note is not None and "not_in_channel" in record.note
+    assert record.delivery is not None and record.delivery.startswith("command:")
     assert world.mutations() == []
+    assert await world.store.operations.in_state(*OperationState) == []

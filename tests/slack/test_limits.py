@@ -85,12 +85,14 @@ async def test_a_slack_failure_uses_stale_members_or_refuses(world: World) -> No
 
 
 async def test_command_is_refused_when_usergroups_cannot_be_read(world: World) -> None:
-    """End to end: no usergroup data and no cache → a private refusal, nothing run or audited."""
+    """End to end: no usergroup data and no cache → a private refusal, nothing run; the
+    audit says why."""
     world.fake.fail_next("usergroups.users.list", "internal_error", times=2)
     await world.slack.slash(ONCALL, "kick 1234 alice")
     [said] = await world.fake.wait_for(lambda: world.fake.responses, what="refusal")
     assert "usergroups could not be read" in said["text"]
     await world.bot.adapter.drain()
     assert world.fake.posts() == []
-    assert await world.store.audit.count() == 0
+    [record] = await world.store.audit.recent(5)
+    assert (record.outcome, record.note, record.command) == ("not_run", "no usergroups", None)
     assert world.mutations() == []

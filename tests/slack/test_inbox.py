@@ -1,0 +1,143 @@
+"""Acknowledged, then the replica died: another one does the work, once.
+
+The dead replica is played by rows in the database (a heartbeat long past, a
+delivery it claimed and never finished); the live one is the real Bolt app.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from sqlalchemy import select, update
+
+from bot.slack.deliveries import Deliveries, SlackDelivery, delivery_key
+from bot.slack.inbox import adopt
+from bot.store import AuditRecord, OperationState
+from bot.store.replicas import DEAD_AFTER_S
+from tests.slack.conftest import CHANNEL, ONCALL, World, button, message
+
+DEAD = "r-killed"
+
+
+def _form(body: bytes) -> dict[str, Any]:
+    """A form-encoded delivery as Bolt hands it over (block_actions: the parsed payload)."""
+    fields = dict(parse_qsl(body.decode()))
+    return json.loads(fields["payload"]) if "payload" in fields else fields
+
+
+async def _die_holding(world: World, body: dict[str, Any]) -> str:
+    """A replica claims ``body``, beats once and is never heard from again."""
+    long_ago = world.clock() - DEAD_AFTER_S - 5
+    await world.store.replicas.beat(DEAD, long_ago)
+    key = delivery_key(body)
+    assert key is not None
+    assert await Deliveries(world.store.engine, DEAD).claim(key, long_ago, body)
+    return key
+
+
+async def _audited(world: World, key: str) -> list[AuditRecord]:
+    async with world.store.engine.connect() as conn:
+        rows = await conn.execute(select(AuditRecord.outcome).where(AuditRecord.delivery == key))
+    return list(rows.scalars())
+
+
+async def _open(world: World, key: str) -> bool:
+    async with world.store.engine.connect() as conn:
+        done = await conn.scalar(select(SlackDelivery.done).where(SlackDelivery.key == key))
+    return done is False
+
+
+async def test_slash_command_of_a_dead_replica_is_answered_once(world: World) -> None:
+    """A `/trtc users` acknowledged by a replica that died is run by a live one, once."""
+    key = await _die_holding(world, _form(world.slack.slash_body(ONCALL, "users 1234")))
+    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 1
+    await world.bot.adapter.drain()
+    fake = world.fake
+    answers = [p for p in fake.posts(CHANNEL) if "alice" in " ".join(p.texts())]
+    assert len(answers) == 1
+    assert await _audited(world, key) == ["ok"]
+    assert not await _open(world, key)
+    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 0
+
+
+async def test_confirm_click_of_a_dead_replica_runs_the_kick_once(world: World) -> None:
+    """The Confirm click was acknowledged, then its replica died: the kick still happens,
+    once, and the click is on the record once."""
+    await world.slack.slash(ONCALL, "kick 1234 alice")
+    fake = world.fake
+    [reply] = await fake.wait_for(
+        lambda: [p for p in fake.posts(CHANNEL) if p.args.get("thread_ts")], what="confirmation"
+    )
+    await world.bot.adapter.drain()
+    shown = message(fake, CHANNEL, fake.messages_ts(reply))
+    click = _form(world.slack.press_body(ONCALL, shown, button(reply.blocks, "Confirm")))
+    key = await _die_holding(world, click)
+    assert world.mutations() == []
+    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 1
+    await world.bot.adapter.drain()
+    assert world.mutations() == ["RemoveUser"]
+    assert await _audited(world, key) == ["succeeded"]
+    [op] = await world.store.operations.in_state(*OperationState)
+    assert op.state == OperationState.SUCCEEDED
+
+
+async def test_work_redone_after_a_crash_is_audited_once(world: World) -> None:
+    """The dead replica had run the command but not marked it done: the redo does not
+    add a second audit record."""
+    body = world.slack.slash_body(ONCALL, "whoami")
+    await world.slack.send(body, "application/x-www-form-urlencoded")
+    await world.fake.wait_for(lambda: len(world.fake.posts(CHANNEL)) >= 1, what="answer")
+    await world.bot.adapter.drain()
+    key = delivery_key(_form(body))
+    assert key is not None and await _audited(world, key) == ["ok"]
+    long_ago = world.clock() - DEAD_AFTER_S - 5
+    await world.store.replicas.beat(DEAD, long_ago)
+    async with world.store.engine.begin() as conn:  # as if it died just before finishing
+        await conn.execute(
+            update(SlackDelivery)
+            .where(SlackDelivery.key == key)
+            .values(done=False, owner=DEAD, payload=json.dumps(_form(body)))
+        )
+    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 1
+    await world.bot.adapter.drain()
+    assert await _audited(world, key) == ["ok"]
+    assert not await _open(world, key)
+
+
+async def test_a_live_replicas_work_is_left_alone(world: World) -> None:
+    """Unfinished work of a replica that still beats is not taken over."""
+    await world.store.replicas.beat("r-busy", world.clock())
+    body = _form(world.slack.slash_body(ONCALL, "users 1234"))
+    key = delivery_key(body)
+    assert key is not None
+    assert await Deliveries(world.store.engine, "r-busy").claim(key, world.clock(), body)
+    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 0
+    assert await _open(world, key)
+
+
+async def test_every_delivery_is_finished(world: World) -> None:
+    """Commands, clicks and mentions claimed by the live replica end up done."""
+    await world.slack.slash(ONCALL, "help")
+    event = world.slack.event_body(world.slack.mention_event(ONCALL, "whoami"))
+    await world.slack.event(event)
+    await world.fake.wait_for(lambda: len(world.fake.posts(CHANNEL)) >= 2, what="answers")
+    await world.bot.adapter.drain()
+    async with world.store.engine.connect() as conn:
+        rows = (await conn.execute(select(SlackDelivery.key, SlackDelivery.done))).all()
+    assert {k.split(":")[0] for k, _ in rows} == {"command", "event"}
+    assert all(done for _, done in rows)
+
+
+async def test_a_delivery_stays_open_while_its_work_runs(world: World) -> None:
+    """Done means done: until the work ends, the delivery is there to be taken over."""
+    world.fake.hold_next("usergroups.users.list", 1.0)
+    body = world.slack.slash_body(ONCALL, "whoami")
+    key = delivery_key(_form(body))
+    assert key is not None
+    await world.slack.send(body, "application/x-www-form-urlencoded")
+    await world.fake.wait_for(lambda: world.fake.of("usergroups.users.list!held"), what="stall")
+    assert await _open(world, key)
+    await world.bot.adapter.drain()
+    assert not await _open(world, key)
