@@ -40,6 +40,13 @@ CALLBACKS = Counter(
     ["status"],
 )
 
+TAKEOVERS = Counter(
+    "trtc_chatops_takeovers_total",
+    "Work a dead replica left, done here: Slack deliveries it had acknowledged, "
+    "operations it was executing.",
+    ["kind"],
+)
+
 
 def exposition() -> tuple[bytes, str]:
     """The text format body and its content type."""

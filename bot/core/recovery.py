@@ -18,6 +18,7 @@ from bot.core.invocation import Invocation, Origin
 from bot.core.notice import Notice, Notify
 from bot.core.reply import Reply, Severity
 from bot.core.spec import Args
+from bot.metrics import TAKEOVERS
 from bot.store import Operation, OperationState
 from bot.trtc.errors import TrtcError
 
@@ -45,6 +46,7 @@ async def recover(services: Services, notify: Notify) -> int:
         if not await ops.transition(op.id, [OperationState.EXECUTING], state, outcome=outcome):
             continue  # another replica resolved it
         recovered += 1
+        TAKEOVERS.labels(kind="operation").inc()
         log.warning("operation #%s was left executing: %s", op.id, outcome)
         await services.store.audit.record(
             at=services.clock(),

@@ -16,6 +16,7 @@ from typing import Any
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
+from bot.metrics import TAKEOVERS
 from bot.slack.adapter import SlackAdapter
 from bot.slack.deliveries import Deliveries
 from bot.slack.markup import unescape
@@ -101,6 +102,7 @@ async def adopt(adapter: SlackAdapter, deliveries: Deliveries, now: float) -> in
         if not await deliveries.take_over(orphan):
             continue  # another replica was quicker
         adopted += 1
+        TAKEOVERS.labels(kind="slack_delivery").inc()
         log.warning("taking over Slack delivery %s from %s", orphan.key, orphan.owner)
         work = work_for(
             adapter, orphan.body, delivery=orphan.key, bot_user_id=bot_user_of(orphan.body)

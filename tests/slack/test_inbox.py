@@ -10,6 +10,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
+from prometheus_client import REGISTRY
 from sqlalchemy import select, update
 
 from bot.slack.deliveries import Deliveries, SlackDelivery, delivery_key
@@ -51,6 +52,7 @@ async def _open(world: World, key: str) -> bool:
 
 async def test_slash_command_of_a_dead_replica_is_answered_once(world: World) -> None:
     """A `/trtc users` acknowledged by a replica that died is run by a live one, once."""
+    before = REGISTRY.get_sample_value("trtc_chatops_takeovers_total", {"kind": "slack_delivery"})
     key = await _die_holding(world, _form(world.slack.slash_body(ONCALL, "users 1234")))
     assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 1
     await world.bot.adapter.drain()
@@ -60,6 +62,10 @@ async def test_slash_command_of_a_dead_replica_is_answered_once(world: World) ->
     assert await _audited(world, key) == ["ok"]
     assert not await _open(world, key)
     assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 0
+    assert (
+        REGISTRY.get_sample_value("trtc_chatops_takeovers_total", {"kind": "slack_delivery"})
+        == (before or 0) + 1
+    )
 
 
 async def test_confirm_click_of_a_dead_replica_runs_the_kick_once(world: World) -> None:
