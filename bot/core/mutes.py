@@ -20,7 +20,7 @@ async def lift_due(services: Services, notify: Notify) -> int:
     lifted = 0
     mutes = services.store.mutes
     for mute in await mutes.due(services.clock()):
-        if not await mutes.transition(mute.id, MuteState.ACTIVE, MuteState.LIFTING):
+        if not await mutes.claim(mute, services.instance):
             continue  # another task or replica has it
         room: int | str = int(mute.room) if mute.room_numeric else mute.room
         length = format_duration((mute.until or mute.created_at) - mute.created_at)

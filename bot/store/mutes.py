@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.store.replicas import dead_ids
 from bot.store.tables import Mute, MuteState
 
 
@@ -26,11 +27,33 @@ class Mutes:
             return await session.get(Mute, mute_id)
 
     async def due(self, now: float) -> Sequence[Mute]:
+        """Mutes to lift now: those past their time, and those a dead replica was lifting
+        (lifting twice is harmless: an unmute of someone not muted changes nothing)."""
         stmt = select(Mute).where(
-            Mute.state == MuteState.ACTIVE.value, Mute.until.is_not(None), Mute.until <= now
+            or_(
+                and_(
+                    Mute.state == MuteState.ACTIVE.value,
+                    Mute.until.is_not(None),
+                    Mute.until <= now,
+                ),
+                and_(Mute.state == MuteState.LIFTING.value, Mute.lifter.in_(dead_ids(now))),
+            )
         )
         async with self._sessions() as session:
             return (await session.scalars(stmt)).all()
+
+    async def claim(self, mute: Mute, lifter: str) -> bool:
+        """Take a due mute for lifting: one replica wins, as it was when read."""
+        stmt = (
+            update(Mute)
+            .where(Mute.id == mute.id, Mute.state == mute.state)
+            .values(state=MuteState.LIFTING.value, lifter=lifter)
+        )
+        if mute.lifter is not None:
+            stmt = stmt.where(Mute.lifter == mute.lifter)
+        async with self._sessions.begin() as session:
+            result = await session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0) == 1)
 
     async def next_due(self) -> float | None:
         stmt = (

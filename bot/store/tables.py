@@ -144,3 +144,4 @@ class Mute(Base):
     until: Mapped[float | None] = mapped_column(nullable=True)
     state: Mapped[str] = mapped_column(String(16))
     operation_id: Mapped[int | None] = mapped_column(nullable=True)
+    lifter: Mapped[str | None] = mapped_column(String(32), nullable=True)  # while lifting

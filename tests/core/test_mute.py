@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.reply import ActionKind, Severity
 from bot.store import MuteState
+from bot.store.replicas import DEAD_AFTER_S
 from tests.core.conftest import Harness
 
 
@@ -42,6 +43,26 @@ async def test_timed_mute_lifts_after_restart(harness: Harness) -> None:
     harness.clock.advance(61)
     await harness.core.tick()
     assert blocked(harness, "carol") == 0
+
+
+async def test_a_lift_cut_short_by_a_dead_replica_is_finished_by_another(
+    harness: Harness,
+) -> None:
+    """A replica claimed the due mute and died before unmuting: once its heartbeat lapses,
+    another lifts it (the user is not left muted for good), and only then."""
+    await _mute(harness, "mute 1234 frank --for 1m")
+    harness.clock.advance(61)
+    [due] = await harness.store.mutes.due(harness.clock())
+    await harness.store.replicas.beat("r-killed", harness.clock())
+    assert await harness.store.mutes.claim(due, "r-killed")
+    await harness.core.tick()
+    assert blocked(harness, "frank") == 1  # its lifter may still be at work
+    harness.clock.advance(DEAD_AFTER_S + 1)
+    await harness.core.tick()
+    assert blocked(harness, "frank") == 0
+    mute = await harness.store.mutes.get(due.id)
+    assert mute is not None and mute.state == MuteState.LIFTED
+    assert harness.mutations().count("SetUserBlocked") == 2
 
 
 async def test_undo_unmutes_and_cancels_the_timer(harness: Harness) -> None:

@@ -1,4 +1,5 @@
-"""Replica heartbeats, the Slack inbox and one audit record per delivery.
+"""Replica heartbeats and what each replica holds; the Slack inbox; one audit record
+per delivery.
 
 Revision ID: 0003
 Revises: 0002
@@ -30,6 +31,8 @@ def upgrade() -> None:
         batch.create_index("ux_audit_delivery", ["delivery"], unique=True)
     with op.batch_alter_table("operations") as batch:
         batch.add_column(sa.Column("executor", sa.String(length=32), nullable=True))
+    with op.batch_alter_table("mutes") as batch:
+        batch.add_column(sa.Column("lifter", sa.String(length=32), nullable=True))
     with op.batch_alter_table("slack_deliveries") as batch:
         batch.add_column(sa.Column("owner", sa.String(length=32), nullable=True))
         batch.add_column(sa.Column("payload", sa.Text(), nullable=True))
@@ -43,6 +46,8 @@ def downgrade() -> None:
         batch.drop_column("done")
         batch.drop_column("payload")
         batch.drop_column("owner")
+    with op.batch_alter_table("mutes") as batch:
+        batch.drop_column("lifter")
     with op.batch_alter_table("operations") as batch:
         batch.drop_column("executor")
     with op.batch_alter_table("audit") as batch:
