@@ -60,3 +60,12 @@ def test_call_bad_input_exits_2(tmp_path: Path) -> None:
     refused = cli("call", "DescribeRoomInfo", "[1]", cwd=tmp_path)
     assert refused.returncode == 2 and "JSON object" in refused.stderr
     assert cli("call", "Bad Action", "{}", cwd=tmp_path).returncode == 2
+
+
+def test_simulator_refuses_an_error_rate_outside_0_to_1(tmp_path: Path) -> None:
+    """`simulator --error-rate` outside [0, 1] (or not a number) is a usage error, exit 2."""
+    for bad in ("1.5", "-0.1", "nan", "five"):
+        refused = cli("simulator", "--error-rate", bad, cwd=tmp_path)
+        assert refused.returncode == 2, (bad, refused.stderr)
+        assert "argument --error-rate" in refused.stderr
+    assert "between 0 and 1" in cli("simulator", "--error-rate", "1.5", cwd=tmp_path).stderr

@@ -43,6 +43,13 @@ def register(subparsers: Any) -> None:
         default=20,
         help="requests per second per action before RequestLimitExceeded (default 20; 0 = off)",
     )
+    parser.add_argument(
+        "--error-rate",
+        type=_fraction,
+        default=0.0,
+        metavar="FRACTION",
+        help="answer this fraction of valid requests InternalError, 0 to 1 (default 0)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulated world")
     parser.add_argument(
         "--access-log",
@@ -63,6 +70,16 @@ def register(subparsers: Any) -> None:
         "without it no Sign header is sent",
     )
     parser.set_defaults(handler=run)
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text} is not a fraction between 0 and 1")
+    return value
 
 
 def _credentials(args: argparse.Namespace) -> tuple[str, str, str | None, str] | None:
@@ -116,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
         token=token,
         seed=args.seed,
         latency_ms=args.latency_ms,
+        error_rate=args.error_rate,
         rate_limit=args.rate_limit or None,
         scenario=scenario,
         callback_url=args.callback_url,

@@ -141,10 +141,17 @@ class Core:
             if decision.effect is Effect.DENY:
                 await self._audit(inv, spec, (request, decision), outcome="denied")
                 return replies.denied(spec, request, decision)
+            ask = None
             if decision.effect is Effect.NEEDS_APPROVAL:
-                return await self.flow.request_approval(ctx, parsed, request, decision)
-            if spec.mutating:
-                return await self.flow.request_confirmation(ctx, parsed, request, decision)
+                ask = self.flow.request_approval
+            elif spec.mutating:
+                ask = self.flow.request_confirmation
+            if ask is not None:
+                try:  # the preview reads TRTC (who is in the room) before anyone is asked
+                    return await ask(ctx, parsed, request, decision)
+                except TrtcError as exc:
+                    await self._audit(inv, spec, auth, outcome="failed", error=exc)
+                    return replies.trtc_failure(exc)
         return await self._run(ctx, parsed, auth)
 
     async def _run(

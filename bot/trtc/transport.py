@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,7 +67,18 @@ class Credentials:
         return f"Credentials(secret_id={self.secret_id!r}, secret_key=**********)"
 
 
-def _should_retry(exc: Exception) -> bool:
+RATE_WINDOW_S = 1.0  # TRTC counts calls per action in one-second windows, per account
+
+
+def retry_backoff(exc: Exception) -> bool | float:
+    """stamina's backoff hook: whether to retry ``exc``, or how long to wait first.
+
+    A rate limit is per account, shared with every other replica and tool: retrying
+    within the same window fails again, so wait the window out, with jitter so that
+    replicas refused together do not come back together.
+    """
+    if isinstance(exc, TrtcApiError) and exc.code.startswith("RequestLimitExceeded"):
+        return RATE_WINDOW_S + random.uniform(0, RATE_WINDOW_S / 2)
     return isinstance(exc, TrtcApiError | TrtcTransportError) and exc.retryable
 
 
@@ -124,11 +136,11 @@ class Transport:
         try:
             return await self._attempt(action, body, decode)
         except TrtcError as exc:
-            if not _should_retry(exc) or self.max_attempts <= 1:
+            if not retry_backoff(exc) or self.max_attempts <= 1:
                 raise
             first: TrtcError | None = exc
         async for attempt in stamina.retry_context(
-            on=_should_retry,
+            on=retry_backoff,
             attempts=self.max_attempts,
             timeout=self.timeout_s * self.max_attempts,
             wait_initial=0.2,

@@ -127,6 +127,23 @@ async def test_trtc_error_is_shown_with_code_and_request_id(harness: Harness) ->
     assert op.error_code == "FailedOperation.RoomNotExist"
 
 
+@pytest.mark.parametrize("line", ["kick 1234 alice", "dismiss standup"])
+async def test_trtc_error_in_the_preview_is_shown_with_its_code(
+    harness: Harness, line: str
+) -> None:
+    """The confirmation (or approval request) reads TRTC first; when TRTC refuses, the
+    user sees TRTC's code and hint, not "something went wrong", and nothing is pending."""
+    harness.sim.simulator.fail_next("DescribeRoomInfo", "RequestLimitExceeded", times=4)
+    reply = await harness.say("oncall", line)
+    body = text(reply)
+    assert reply.severity is Severity.ERROR and reply.reference is None
+    assert "Code: RequestLimitExceeded" in body and "RequestId:" in body
+    assert "wait a few seconds" in body  # the hint
+    assert await harness.store.operations.in_state(*OperationState) == []
+    [record] = await harness.store.audit.recent(1)
+    assert (record.outcome, record.error_code) == ("failed", "RequestLimitExceeded")
+
+
 async def test_named_application(harness: Harness) -> None:
     """app/room reaches another application's room, by configured name or SdkAppId."""
     for room in ("staging/1234", "1400000002/1234"):

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import pytest
+import stamina
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,6 +30,7 @@ from bot.trtc.simulator import (
     serve_simulator,
 )
 from bot.trtc.simulator.quality import quality_data
+from bot.trtc.transport import RATE_WINDOW_S, retry_backoff
 from tests.conftest import SECRET_ID, SECRET_KEY
 
 APP = 1400000001
@@ -360,6 +362,30 @@ async def test_retries_transient_api_errors(
     now = int(time.time())
     await client.scale(APP, now - 86400 * 3, now)
     assert _actions(sim) == ["DescribeScaleInfo"] * 3
+
+
+def test_backoff_waits_out_a_rate_limit_window() -> None:
+    """A rate limit is retried after TRTC's one-second window (jittered); other
+    transient errors use the exponential schedule; final errors are not retried."""
+
+    def api(code: str) -> TrtcApiError:
+        return TrtcApiError(action="DismissRoom", code=code, message="m", request_id="r")
+
+    waits = {retry_backoff(api("RequestLimitExceeded.UinLimitExceeded")) for _ in range(50)}
+    assert all(isinstance(w, float) and 1.0 <= w <= 1.5 for w in waits) and len(waits) > 1
+    assert retry_backoff(api("InternalError")) is True
+    assert retry_backoff(api("InvalidParameter")) is False
+
+
+async def test_rate_limited_call_is_retried_in_the_next_window(
+    client: TrtcClient, sim: RunningSimulator
+) -> None:
+    """Without stamina's test mode: the retry after RequestLimitExceeded comes a window later."""
+    sim.simulator.fail_next("DismissRoom", "RequestLimitExceeded")
+    with stamina.set_testing(False):
+        await client.dismiss_room(APP, 1234)
+    first, second = sim.simulator.requests
+    assert second.time - first.time >= RATE_WINDOW_S
 
 
 async def test_retries_http_5xx(client: TrtcClient, sim: RunningSimulator) -> None:
