@@ -102,13 +102,17 @@ class Core:
         it is on the record all the same."""
         await auditing.record(self.services, who, None, None, outcome="not_run", note=why)
 
+    async def recover(self) -> int:
+        """Resolve operations a dead replica left executing; how many."""
+        return await recovery.recover(self.services, self.notify)
+
     async def tick(self) -> None:
         """Beat, expire what is overdue, recover what a dead replica left, lift timed
         mutes; the background loop calls this every second."""
         services = self.services
         await services.store.replicas.beat(services.instance, services.clock())
         await self.flow.expire_due()
-        await recovery.recover(self.services, self.notify)
+        await self.recover()
         await mutes.lift_due(self.services, self.notify)
 
     def _label(self, reply: Reply) -> Reply:

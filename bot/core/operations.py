@@ -145,6 +145,7 @@ class OperationFlow:
             summary=summary,
             created_at=now,
             expires_at=now + ttl,
+            delivery=inv.delivery,
         )
 
     # -- presses ---------------------------------------------------------------

@@ -92,8 +92,13 @@ class SlackAdapter:
         text: str,
         respond: Respond,
         delivery: str | None = None,
+        parent: str | None = None,
+        posted: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
-        """``/trtc …`` (already acknowledged): a visible parent, the result in its thread."""
+        """``/trtc …`` (already acknowledged): a visible parent, the result in its thread.
+
+        ``parent`` is a parent message posted for it before (by a replica that died);
+        ``posted`` is told the parent's ts as soon as it exists."""
         text = text.strip() or "help"
         groups = await self._groups(user)
         if groups is None:
@@ -103,7 +108,9 @@ class SlackAdapter:
             await respond(text=render(NO_GROUPS)[0].text, response_type="ephemeral")
             return
         status = self._status(channel, None, lambda s: parent_message(self.label, user, text, s))
-        parent, error = await status.open("Working…")
+        parent, error = await status.open("Working…", reuse=parent)
+        if parent is not None and posted is not None:
+            await posted(parent)
         if parent is None:
             await self.core.not_run(
                 Invocation(user, channel, text, Origin.SLASH, groups, delivery=delivery),

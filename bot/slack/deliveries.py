@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Index, String, Text, delete, select, true, update
+from sqlalchemy import Index, String, Text, delete, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -48,6 +48,9 @@ class SlackDelivery(Base):
     # The payload, until the work is done; then NULL (it may hold a response_url).
     payload: Mapped[str | None] = mapped_column(Text, nullable=True)
     done: Mapped[bool] = mapped_column(server_default=true())
+    # Where its answer is being written (a slash command's parent message), so that
+    # a replica taking it over goes on in the same message instead of a second one.
+    reply_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ class Orphan:
     key: str
     owner: str
     body: dict[str, Any]
+    reply_ts: str | None = None
 
 
 def delivery_key(body: Mapping[str, Any]) -> str | None:
@@ -82,18 +86,23 @@ class Deliveries:
 
     async def claim(self, key: str, now: float, body: Mapping[str, Any]) -> bool:
         """True for the first claim of ``key`` (now ours to do); False for every repeat."""
-        row = SlackDelivery(
-            key=key, at=now, owner=self.instance, payload=json.dumps(body), done=False
-        )
+        # A plain INSERT (no unit of work): this write is on the path to Slack's ack.
+        row = {"key": key, "at": now, "owner": self.instance, "payload": json.dumps(body)}
         try:
             async with self._sessions.begin() as session:
-                session.add(row)
+                await session.execute(insert(SlackDelivery).values(done=False, **row))
         except IntegrityError:
             return False
         self._claims += 1
         if self._claims % _PRUNE_EVERY == 0:
             await self.prune(now - KEEP_S)
         return True
+
+    async def answering_in(self, key: str, ts: str) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(SlackDelivery).where(SlackDelivery.key == key).values(reply_ts=ts)
+            )
 
     async def finish(self, key: str) -> None:
         async with self._sessions.begin() as session:
@@ -106,7 +115,12 @@ class Deliveries:
     async def orphans(self, now: float, limit: int = 50) -> Sequence[Orphan]:
         """Deliveries taken by a replica that died before finishing them."""
         stmt = (
-            select(SlackDelivery.key, SlackDelivery.owner, SlackDelivery.payload)
+            select(
+                SlackDelivery.key,
+                SlackDelivery.owner,
+                SlackDelivery.payload,
+                SlackDelivery.reply_ts,
+            )
             .where(SlackDelivery.done.is_(False), SlackDelivery.owner.in_(dead_ids(now)))
             .order_by(SlackDelivery.at)
             .limit(limit)
@@ -114,9 +128,9 @@ class Deliveries:
         async with self._sessions() as session:
             rows = (await session.execute(stmt)).all()
         found = []
-        for key, owner, payload in rows:
+        for key, owner, payload, reply_ts in rows:
             try:
-                found.append(Orphan(key, owner or "", json.loads(payload or "{}")))
+                found.append(Orphan(key, owner or "", json.loads(payload or "{}"), reply_ts))
             except ValueError:
                 log.error("delivery %s has an unreadable payload; dropped", key)
                 await self.finish(key)

@@ -43,15 +43,30 @@ def work_for(
     *,
     delivery: str | None,
     bot_user_id: str | None,
+    deliveries: Deliveries | None = None,
+    reply_ts: str | None = None,
 ) -> Coroutine[Any, Any, None] | None:
-    """What a payload asks the adapter to do; None if it asks nothing."""
+    """What a payload asks the adapter to do; None if it asks nothing.
+
+    With ``deliveries``, where the answer goes is written down as soon as it is
+    known; ``reply_ts`` is where a dead replica had started answering."""
     if body.get("command"):
+        posted = None
+        if deliveries is not None and delivery is not None:
+            key = delivery
+
+            async def posted(ts: str) -> None:
+                if ts != reply_ts:
+                    await deliveries.answering_in(key, ts)
+
         return adapter.command(
             user=str(body["user_id"]),
             channel=str(body["channel_id"]),
             text=unescape(str(body.get("text") or "")),
             respond=AsyncRespond(response_url=body.get("response_url")),
             delivery=delivery,
+            parent=reply_ts,
+            posted=posted,
         )
     if body.get("type") == "block_actions":
         return adapter.press(body, delivery)
@@ -98,6 +113,9 @@ def bot_user_of(body: Mapping[str, Any]) -> str | None:
 async def adopt(adapter: SlackAdapter, deliveries: Deliveries, now: float) -> int:
     """Take over what dead replicas acknowledged and never finished; how many."""
     adopted = 0
+    # First resolve the operations the dead replica was executing, so that a click
+    # it had taken is answered with how that ended rather than "being handled".
+    await adapter.core.recover()
     for orphan in await deliveries.orphans(now):
         if not await deliveries.take_over(orphan):
             continue  # another replica was quicker
@@ -105,7 +123,12 @@ async def adopt(adapter: SlackAdapter, deliveries: Deliveries, now: float) -> in
         TAKEOVERS.labels(kind="slack_delivery").inc()
         log.warning("taking over Slack delivery %s from %s", orphan.key, orphan.owner)
         work = work_for(
-            adapter, orphan.body, delivery=orphan.key, bot_user_id=bot_user_of(orphan.body)
+            adapter,
+            orphan.body,
+            delivery=orphan.key,
+            bot_user_id=bot_user_of(orphan.body),
+            deliveries=deliveries,
+            reply_ts=orphan.reply_ts,
         )
         if work is None:
             await deliveries.finish(orphan.key)

@@ -49,7 +49,9 @@ def register(
 
     def take(body: dict[str, Any], context: AsyncBoltContext) -> None:
         key = delivery_key(body)
-        work = work_for(adapter, body, delivery=key, bot_user_id=context.bot_user_id)
+        work = work_for(
+            adapter, body, delivery=key, bot_user_id=context.bot_user_id, deliveries=deliveries
+        )
         if key is None:
             if work is not None:
                 adapter.tasks.after_ack(work)

@@ -43,11 +43,17 @@ class StatusMessage:
         self._lock = asyncio.Lock()
         self.edits = 0
 
-    async def open(self, text: str) -> tuple[str | None, str | None]:
-        """Post the message now; (ts, None) or (None, Slack's error)."""
-        ts, error = await self._outbox.try_post(
-            self.channel, self._draw(text), thread_ts=self._thread
-        )
+    async def open(self, text: str, *, reuse: str | None = None) -> tuple[str | None, str | None]:
+        """Post the message now (or show ``text`` in ``reuse``, a message posted before);
+        (ts, None) or (None, Slack's error)."""
+        ts: str | None
+        error: str | None
+        if reuse is not None and await self._outbox.update(self.channel, reuse, self._draw(text)):
+            ts, error = reuse, None
+        else:
+            ts, error = await self._outbox.try_post(
+                self.channel, self._draw(text), thread_ts=self._thread
+            )
         self.ts = ts
         self._shown_at = self._clock()
         return ts, error

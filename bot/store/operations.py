@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import OPERATIONS
@@ -22,9 +23,18 @@ class Operations:
         self._sessions = sessions
 
     async def create(self, **values: Any) -> Operation:
+        """Store a new operation — or, for a Slack delivery that already made one
+        (work redone after a crash), return that one."""
         op = Operation(**values)
-        async with self._sessions.begin() as session:
-            session.add(op)
+        try:
+            async with self._sessions.begin() as session:
+                session.add(op)
+        except IntegrityError:
+            if values.get("delivery") is None:
+                raise
+            async with self._sessions() as session:
+                stmt = select(Operation).where(Operation.delivery == values["delivery"])
+                return (await session.scalars(stmt)).one()
         return op
 
     async def get(self, op_id: int) -> Operation | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -41,6 +41,7 @@ class Operation(Base):
     """A mutating command waiting for its invoker's confirmation or an approver."""
 
     __tablename__ = "operations"
+    __table_args__ = (UniqueConstraint("delivery", name="uq_operations_delivery"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     nonce: Mapped[str] = mapped_column(String(32))
@@ -67,6 +68,8 @@ class Operation(Base):
     # The process running it while ``executing``: if that replica dies, recovery
     # need not wait for the slowest possible run to be sure it is stranded.
     executor: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The Slack delivery that asked for it: redone after a crash, it finds this one.
+    delivery: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
     @property
     def status(self) -> OperationState:

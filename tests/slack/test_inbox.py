@@ -147,3 +147,72 @@ async def test_a_delivery_stays_open_while_its_work_runs(world: World) -> None:
     assert await _open(world, key)
     await world.bot.adapter.drain()
     assert not await _open(world, key)
+
+
+async def test_a_redone_command_goes_on_in_its_parent_and_reuses_its_operation(
+    world: World,
+) -> None:
+    """The dead replica had posted the parent and asked for confirmation: the replica
+    that redoes it writes in the same parent, and the Confirm buttons are the same
+    operation's — one request, one operation, whichever prompt is clicked."""
+    body = world.slack.slash_body(ONCALL, "kick 1234 alice")
+    await world.slack.send(body, "application/x-www-form-urlencoded")
+    fake = world.fake
+    [first] = await fake.wait_for(
+        lambda: [p for p in fake.posts(CHANNEL) if p.args.get("thread_ts")], what="prompt"
+    )
+    await world.bot.adapter.drain()
+    key = delivery_key(_form(body))
+    assert key is not None
+    long_ago = world.clock() - DEAD_AFTER_S - 5
+    await world.store.replicas.beat(DEAD, long_ago)
+    async with world.store.engine.begin() as conn:  # it died before marking it done
+        await conn.execute(
+            update(SlackDelivery)
+            .where(SlackDelivery.key == key)
+            .values(done=False, owner=DEAD, payload=json.dumps(_form(body)))
+        )
+    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 1
+    await world.bot.adapter.drain()
+    parents = [p for p in fake.posts(CHANNEL) if not p.args.get("thread_ts")]
+    prompts = [p for p in fake.posts(CHANNEL) if p.args.get("thread_ts")]
+    assert len(parents) == 1
+    assert {p.args["thread_ts"] for p in prompts} == {fake.messages_ts(parents[0])}
+    assert len(prompts) == 2
+    assert button(prompts[1].blocks, "Confirm") == button(first.blocks, "Confirm")
+    assert len(await world.store.operations.in_state(*OperationState)) == 1
+    assert await _audited(world, key) == ["awaiting_confirm"]
+
+
+async def test_a_click_whose_run_died_with_its_replica_is_answered_with_the_outcome(
+    world: World,
+) -> None:
+    """The dead replica had taken the Confirm click and started the kick: taking the click
+    over first resolves the operation against TRTC (the kick did happen), so the redo
+    answers with that, and nothing runs again."""
+    await world.slack.slash(ONCALL, "kick 1234 alice")
+    fake = world.fake
+    [reply] = await fake.wait_for(
+        lambda: [p for p in fake.posts(CHANNEL) if p.args.get("thread_ts")], what="prompt"
+    )
+    await world.bot.adapter.drain()
+    [op] = await world.store.operations.in_state(OperationState.AWAITING_CONFIRM)
+    shown = message(fake, CHANNEL, fake.messages_ts(reply))
+    click = _form(world.slack.press_body(ONCALL, shown, button(reply.blocks, "Confirm")))
+    key = await _die_holding(world, click)
+    assert await world.store.operations.transition(  # it won the click and sent the kick
+        op.id,
+        [OperationState.AWAITING_CONFIRM],
+        OperationState.EXECUTING,
+        decided_at=world.clock(),
+        executor=DEAD,
+    )
+    await world.core.services.trtc.remove_users(1400000001, 1234, ["alice"])
+    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 1
+    await world.bot.adapter.drain()
+    done = await world.store.operations.get(op.id)
+    assert done is not None and done.state == OperationState.SUCCEEDED
+    assert world.mutations() == ["RemoveUser"]  # ours above; not run again
+    assert await _audited(world, key) == ["refused"]
+    [told] = fake.of("chat.postEphemeral")
+    assert f"#{op.id} is already succeeded" in " ".join(told.texts())
