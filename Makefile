@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test lint typecheck bench soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ test: lint typecheck
 bench: $(STAMP)
 	for b in client_throughput authz pipeline ack_latency quality callbacks; do \
 		$(BIN)/python bench/$$b.py || exit 1; done
+
+# Two replicas on a throw-away PostgreSQL server (started and stopped here, as in
+# .ci/run), 10,000 Slack requests and a SIGKILL; ~20 minutes at most, so not part of
+# `test` or `bench`. Options go in SOAK_ARGS, e.g. make soak SOAK_ARGS='--requests 1000'.
+soak: $(STAMP)
+	pg_env=$$(scripts/postgres.sh start) && eval "$$pg_env" && \
+		trap 'scripts/postgres.sh stop' EXIT && $(BIN)/python bench/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
