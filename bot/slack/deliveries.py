@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Index, String, Text, delete, insert, select, true, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.store.batching import GroupCommit
 from bot.store.replicas import dead_ids
 from bot.store.tables import Base
 
@@ -78,25 +79,47 @@ def delivery_key(body: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _insert(dialect: str) -> Any:
+    if dialect == "postgresql":
+        return postgresql.insert(SlackDelivery)
+    if dialect == "sqlite":
+        return sqlite.insert(SlackDelivery)
+    return insert(SlackDelivery)
+
+
 class Deliveries:
     def __init__(self, engine: AsyncEngine, instance: str) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._dialect = engine.dialect.name
         self.instance = instance
         self._claims = 0
+        # The claim is on the path to Slack's ack: a burst shares transactions.
+        self._batches = GroupCommit(self._claim_all)
 
     async def claim(self, key: str, now: float, body: Mapping[str, Any]) -> bool:
         """True for the first claim of ``key`` (now ours to do); False for every repeat."""
-        # A plain INSERT (no unit of work): this write is on the path to Slack's ack.
         row = {"key": key, "at": now, "owner": self.instance, "payload": json.dumps(body)}
-        try:
-            async with self._sessions.begin() as session:
-                await session.execute(insert(SlackDelivery).values(done=False, **row))
-        except IntegrityError:
+        if not await self._batches.submit(row):
             return False
         self._claims += 1
         if self._claims % _PRUNE_EVERY == 0:
             await self.prune(now - KEEP_S)
         return True
+
+    async def _claim_all(self, rows: list[dict[str, Any]]) -> list[bool]:
+        """Insert the rows whose key is new, in one transaction; which ones were."""
+        first: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            first.setdefault(row["key"], row)  # the same key twice in a batch: one wins
+        stmt = _insert(self._dialect).values([{**r, "done": False} for r in first.values()])
+        async with self._sessions.begin() as session:
+            if self._dialect in ("postgresql", "sqlite"):
+                stmt = stmt.on_conflict_do_nothing(index_elements=["key"])
+                won = set((await session.scalars(stmt.returning(SlackDelivery.key))).all())
+            else:  # no ON CONFLICT: all or nothing, and a repeat fails the batch
+                await session.execute(stmt)
+                won = set(first)
+        return [row["key"] in won and first[row["key"]] is row for row in rows]
 
     async def answering_in(self, key: str, ts: str) -> None:
         async with self._sessions.begin() as session:
