@@ -21,12 +21,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Index, String, Text, delete, insert, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Index, String, Text, delete, select, true, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.batching import GroupCommit
+from bot.store.inserts import insert_new
 from bot.store.replicas import dead_ids
 from bot.store.tables import Base
 
@@ -79,14 +79,6 @@ def delivery_key(body: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _insert(dialect: str) -> Any:
-    if dialect == "postgresql":
-        return postgresql.insert(SlackDelivery)
-    if dialect == "sqlite":
-        return sqlite.insert(SlackDelivery)
-    return insert(SlackDelivery)
-
-
 class Deliveries:
     def __init__(self, engine: AsyncEngine, instance: str) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
@@ -111,14 +103,13 @@ class Deliveries:
         first: dict[str, dict[str, Any]] = {}
         for row in rows:
             first.setdefault(row["key"], row)  # the same key twice in a batch: one wins
-        stmt = _insert(self._dialect).values([{**r, "done": False} for r in first.values()])
+        stmt = (
+            insert_new(SlackDelivery, self._dialect, "key")
+            .values([{**r, "done": False} for r in first.values()])
+            .returning(SlackDelivery.key)
+        )
         async with self._sessions.begin() as session:
-            if self._dialect in ("postgresql", "sqlite"):
-                stmt = stmt.on_conflict_do_nothing(index_elements=["key"])
-                won = set((await session.scalars(stmt.returning(SlackDelivery.key))).all())
-            else:  # no ON CONFLICT: all or nothing, and a repeat fails the batch
-                await session.execute(stmt)
-                won = set(first)
+            won = set((await session.scalars(stmt)).all())
         return [row["key"] in won and first[row["key"]] is row for row in rows]
 
     async def answering_in(self, key: str, ts: str) -> None:

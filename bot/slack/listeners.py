@@ -25,13 +25,11 @@ from slack_bolt.response import BoltResponse
 from bot.slack.adapter import SlackAdapter
 from bot.slack.blocks import section
 from bot.slack.deliveries import Deliveries, delivery_key
-from bot.slack.inbox import done_after, strip_mention, work_for
+from bot.slack.inbox import done_after, work_for
 from bot.slack.markup import fit, unescape
 
 COMMAND = "/trtc"
 _ANY = re.compile(r".*")
-
-__all__ = ["COMMAND", "register", "strip_mention"]
 
 
 def register(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Insert, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.store.inserts import insert_new
 from bot.store.tables import AuditRecord
 
 
@@ -20,22 +20,11 @@ class AuditLog:
     async def record(self, **values: Any) -> bool:
         """Append a record; False if one for the same Slack delivery exists already."""
         # A plain INSERT: the ORM's unit of work costs more than the write itself.
-        stmt: Insert = insert(AuditRecord)
-        if values.get("delivery") is not None:
-            stmt = self._once(values)
+        # A delivery taken over from a dead replica may be processed a second time.
+        stmt = insert_new(AuditRecord, self._dialect, "delivery")
         async with self._sessions.begin() as session:
             result = await session.execute(stmt.values(**values))
         return bool(getattr(result, "rowcount", 1))
-
-    def _once(self, values: dict[str, Any]) -> Insert:
-        # A delivery taken over from a dead replica may be processed a second time.
-        if self._dialect == "postgresql":
-            return postgresql.insert(AuditRecord).on_conflict_do_nothing(
-                index_elements=["delivery"]
-            )
-        if self._dialect == "sqlite":
-            return sqlite.insert(AuditRecord).on_conflict_do_nothing(index_elements=["delivery"])
-        return insert(AuditRecord)
 
     async def recent(self, limit: int, *, actor: str | None = None) -> Sequence[AuditRecord]:
         stmt = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)
