@@ -23,7 +23,6 @@ import hashlib
 import hmac
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,8 @@ from bot.console.personas import sample_policy_path
 
 # The fake Slack Web API is the tests' (tests/ is not installed): import it from the checkout.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from simulator_process import free_port, start_simulator
+
 from tests.slack.fake_slack import FakeSlack, serve_fake_slack
 
 SECRET_ID = "AKIDbenchmark000000000000000000000"
@@ -45,46 +46,6 @@ SECRET_KEY = "bench-secret-key-0000000000000000"
 SIGNING_SECRET = "bench-signing-secret-000000000000"
 ONCALL = "U0ONCALL"
 DEADLINE_S = 180.0  # the whole run stops by itself after this
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_simulator(port: int, latency_ms: float) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(  # noqa: S603 (our own CLI, fixed arguments)
-        [
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "simulator",
-            "--port",
-            str(port),
-            "--secret-id",
-            SECRET_ID,
-            "--secret-key",
-            SECRET_KEY,
-            "--latency-ms",
-            str(latency_ms),
-            "--rate-limit",
-            "0",
-            "--seed",
-            "0",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the simulator did not start")
 
 
 def _signed(body: bytes) -> dict[str, str]:
@@ -172,8 +133,11 @@ async def _wait_healthy(
 
 
 async def run(args: argparse.Namespace) -> None:
-    sim_port, bot_port = _free_port(), _free_port()
-    sim = start_simulator(sim_port, args.latency_ms)
+    sim_port, bot_port = free_port(), free_port()
+    sim, _ = start_simulator(
+        SECRET_ID, SECRET_KEY, "--latency-ms", str(args.latency_ms), "--rate-limit", "0",
+        "--seed", "0", port=sim_port,
+    )  # fmt: skip
     fake = FakeSlack(usergroups={"S0ONCALL": [ONCALL], "S0LEADS": []})
     bot: subprocess.Popen[bytes] | None = None
     try:

@@ -20,10 +20,7 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -31,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import aiohttp
+from simulator_process import free_port, start_simulator
 from tencentcloud.common import abstract_client, credential
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
@@ -51,42 +49,6 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_simulator(port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(  # noqa: S603 (our own CLI, fixed arguments)
-        [
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "simulator",
-            "--port",
-            str(port),
-            "--secret-id",
-            SECRET_ID,
-            "--secret-key",
-            SECRET_KEY,
-            "--rate-limit",
-            "0",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the simulator did not start")
 
 
 def _params() -> dict[str, int]:
@@ -269,9 +231,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    port = _free_port()
-    proc = start_simulator(port)
-    url = f"http://127.0.0.1:{port}"
+    port = free_port()
+    proc, url = start_simulator(SECRET_ID, SECRET_KEY, "--rate-limit", "0", port=port)
     rounds: dict[str, list[Result]] = {}
     try:
         for _ in range(args.rounds):

@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import json
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from simulator_process import start_simulator
 
 SECRET_ID = "AKIDbenchmarkquality00000000000000"
 SECRET_KEY = "bench-quality-secret-key-00000000"
@@ -58,33 +59,11 @@ def scenario(sizes: list[int], minutes: int) -> dict[str, Any]:
     return {"include_defaults": False, "rooms": rooms}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_simulator(scenario_file: Path, *, latency_ms: float, rate: int) -> tuple[Any, str]:
-    port = _free_port()
-    proc = subprocess.Popen(  # noqa: S603 (our own CLI, fixed arguments)
-        [
-            sys.executable, "-m", "bot.cli", "simulator", "--port", str(port),
-            "--secret-id", SECRET_ID, "--secret-key", SECRET_KEY,
-            "--latency-ms", str(latency_ms), "--rate-limit", str(rate),
-            "--scenario", str(scenario_file),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def simulator(scenario_file: Path, *, latency_ms: float, rate: int) -> tuple[Any, str]:
+    return start_simulator(
+        SECRET_ID, SECRET_KEY, "--latency-ms", str(latency_ms), "--rate-limit", str(rate),
+        "--scenario", str(scenario_file), wait_s=60,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the simulator did not start")
 
 
 def measure(url: str, room: int, minutes: int, rate: int | None) -> dict[str, Any]:
@@ -198,8 +177,8 @@ def main() -> None:
         f"quality bench: a town hall ({SPEAKERS} speakers, the rest listening), "
         f"{args.minutes}-minute window; simulator in its own process"
     )
-    paced, paced_url = start_simulator(scenario_file, latency_ms=args.latency_ms, rate=RATE)
-    free, free_url = start_simulator(scenario_file, latency_ms=0, rate=0)
+    paced, paced_url = simulator(scenario_file, latency_ms=args.latency_ms, rate=RATE)
+    free, free_url = simulator(scenario_file, latency_ms=0, rate=0)
     try:
         rows = {}
         for size in (args.users, args.big):

@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from bot.settings import SettingsError, load_settings
+from bot.cli.configured import configured
 from bot.trtc.backend import open_backend
 from bot.trtc.errors import TrtcApiError, TrtcError
 
@@ -43,10 +43,8 @@ def run(args: argparse.Namespace) -> int:
             f"call: {args.action!r} is not an API name (letters and digits only)", file=sys.stderr
         )
         return 2
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
+    settings = configured()
+    if settings is None:
         return 2
     return asyncio.run(_call(settings, args.action, params))
 

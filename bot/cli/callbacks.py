@@ -18,7 +18,8 @@ from typing import Any
 
 from bot.callbacks.receiver import CALLBACK_PATH
 from bot.callbacks.service import receiver_only
-from bot.settings import Settings, SettingsError, load_settings
+from bot.cli.configured import configured
+from bot.settings import Settings
 from bot.store import Store
 
 DEFAULT_HOST = "0.0.0.0"  # noqa: S104 - TRTC must reach the receiver
@@ -43,10 +44,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
+    settings = configured()
+    if settings is None:
         return 2
     if settings.trtc_callback_key is None or not settings.trtc_callback_key.get_secret_value():
         print(

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.authz import PolicyError
+from bot.cli.configured import configured
 from bot.console.personas import DEFAULT_CHANNEL, DEFAULT_PERSONA
 from bot.console.session import run_console
-from bot.settings import SettingsError, load_settings
 
 
 def register(sub: Any) -> None:
@@ -37,10 +37,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
+    settings = configured()
+    if settings is None:
         return 2
     try:
         with contextlib.suppress(KeyboardInterrupt):

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.settings import SettingsError, load_settings
+from bot.cli.configured import configured
 from bot.store import migrate
 
 
@@ -25,10 +25,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
+    settings = configured()
+    if settings is None:
         return 2
     if settings.database_url is None:
         print("DATABASE_URL is not set: nothing to migrate", file=sys.stderr)

@@ -11,8 +11,9 @@ from typing import Any
 
 from bot import logs
 from bot.cli import console
+from bot.cli.configured import configured
 from bot.console.personas import DEFAULT_CHANNEL, DEFAULT_PERSONA
-from bot.settings import Settings, SettingsError, SlackMode, load_settings
+from bot.settings import Settings, SlackMode
 
 
 def register(sub: Any) -> None:
@@ -22,10 +23,8 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     logs.configure(logging.INFO)
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
+    settings = configured()
+    if settings is None:
         return 2
     print(f"trtc-chatops: TRTC is {settings.trtc_mode.value}; Slack: {settings.slack_mode.value}")
     if settings.slack_mode is not SlackMode.CONSOLE:
