@@ -25,7 +25,7 @@ from bot.core.context import Context, StaticDirectory
 from bot.core.invocation import Invocation, Origin
 from bot.core.reply import Reply
 from bot.core.spec import Args, CommandSpec, Kind, Param
-from bot.settings import Settings
+from bot.settings import Settings, TrtcMode
 from bot.store import Store
 from bot.trtc.client import TrtcClient
 from commands import REGISTRY
@@ -63,7 +63,7 @@ async def main(n: int) -> None:
         store=store,
         policies=lambda: reloader.current,
         directory=StaticDirectory({}),
-        label="SIMULATOR",
+        mode=TrtcMode.SIMULATOR,
         registry=(*REGISTRY, NOOP),
     )
     oncall, viewer = PERSONAS["oncall"], PERSONAS["viewer"]

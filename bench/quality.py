@@ -88,7 +88,7 @@ async def child(url: str, room: int, minutes: int, rate: int) -> dict[str, Any]:
     from bot.core.context import StaticDirectory
     from bot.core.invocation import Invocation, Origin
     from bot.quality import chart  # noqa: F401 (imported before the baseline is read)
-    from bot.settings import Settings
+    from bot.settings import Settings, TrtcMode
     from bot.store import Store
     from bot.trtc.client import TrtcClient
 
@@ -121,7 +121,7 @@ async def child(url: str, room: int, minutes: int, rate: int) -> dict[str, Any]:
         store=store,
         policies=lambda: reloader.current,
         directory=StaticDirectory({persona.user_id: persona.groups}),
-        label="SIMULATOR",
+        mode=TrtcMode.SIMULATOR,
     )
     reports: list[str] = []
 

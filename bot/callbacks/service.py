@@ -13,7 +13,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -38,7 +38,6 @@ from bot.settings import Settings, TrtcMode
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Core
-    from bot.trtc.simulator import RunningSimulator
 
 log = logging.getLogger(__name__)
 
@@ -115,13 +114,13 @@ class CallbackService:
         except Exception:
             log.exception("flushing the feed on the way out failed")
 
-    async def settle(self, simulator: RunningSimulator | None = None) -> None:
+    async def settle(self, in_flight: Callable[[], Awaitable[None]] | None = None) -> None:
         """Relay everything stored and send every pending notice now (tests, shutdown);
-        first let the embedded simulator deliver the callbacks it has queued."""
-        announcer = simulator.simulator.announcer if simulator is not None else None
-        if announcer is not None:
+        first wait (``in_flight``) until a local sender — the embedded simulator — has
+        delivered the callbacks it has queued."""
+        if in_flight is not None:
             try:
-                await asyncio.wait_for(announcer.sender.drain(), SETTLE_S)
+                await asyncio.wait_for(in_flight(), SETTLE_S)
             except TimeoutError:
                 log.warning("the simulator's callbacks did not all arrive within %ss", SETTLE_S)
         await self.intake.close()

@@ -8,8 +8,8 @@ import json
 import sys
 from typing import Any
 
+from bot.app.backend import open_backend
 from bot.cli.configured import configured
-from bot.trtc.backend import open_backend
 from bot.trtc.errors import TrtcApiError, TrtcError
 
 

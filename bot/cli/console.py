@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.app.console_mode import run_console
 from bot.authz import PolicyError
 from bot.cli.configured import configured
 from bot.console.personas import DEFAULT_CHANNEL, DEFAULT_PERSONA
-from bot.console.session import run_console
 
 
 def register(sub: Any) -> None:

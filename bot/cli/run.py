@@ -37,9 +37,9 @@ def run(args: argparse.Namespace) -> int:
 def run_slack(settings: Settings) -> int:
     """Socket Mode or HTTP; a missing or broken policy stops start-up (fail closed)."""
     # Imported here: the console and `policy check` need not load Bolt.
+    from bot.app.slack_mode import StartupError
+    from bot.app.slack_mode import run_slack as serve
     from bot.authz import PolicyError
-    from bot.slack.session import StartupError
-    from bot.slack.session import run_slack as serve
 
     try:
         with contextlib.suppress(KeyboardInterrupt):

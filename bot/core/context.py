@@ -11,6 +11,7 @@ from bot.authz.request import AuthzRequest
 from bot.core.grammar import Grammar
 from bot.core.invocation import Invocation
 from bot.core.spec import CommandSpec
+from bot.settings import TrtcMode
 from bot.store import Store
 from bot.store.replicas import new_instance_id
 from bot.trtc.client import TrtcClient
@@ -61,12 +62,18 @@ class Services:
     grammar: Grammar
     registry: Sequence[CommandSpec]
     clock: Callable[[], float]
-    label: str | None = None  # "SIMULATOR" while the simulator stands in for TRTC
+    mode: TrtcMode = TrtcMode.REAL
     confirm_ttl_s: float = 120.0
     approval_ttl_s: float = 900.0
     watch_ttl_s: float = 4 * 3600.0
     # This process among the replicas: it owns what it executes (see recovery).
     instance: str = field(default_factory=new_instance_id)
+
+    @property
+    def label(self) -> str | None:
+        """On every reply while the simulator stands in for TRTC: nobody mistakes a
+        rehearsal for production."""
+        return "SIMULATOR" if self.mode is TrtcMode.SIMULATOR else None
 
 
 # Shows how a slow command is getting on; adapters edit one status message.

@@ -9,14 +9,13 @@ handler acknowledges each envelope and reconnects when Slack asks.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot.callbacks import CallbackService
 from bot.metrics import exposition
 from bot.slack.app import SlackBot
 
@@ -26,7 +25,11 @@ READY_PATH = "/readyz"
 METRICS_PATH = "/metrics"
 
 
-def web_app(bot: SlackBot, callbacks: CallbackService | None = None) -> web.Application:
+# Adds more routes to the server (the TRTC callback receiver's ``add_routes``).
+Mount = Callable[[web.Application], object]
+
+
+def web_app(bot: SlackBot, mount: Mount | None = None) -> web.Application:
     async def events(request: web.Request) -> web.Response:
         response = await bot.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
@@ -53,17 +56,17 @@ def web_app(bot: SlackBot, callbacks: CallbackService | None = None) -> web.Appl
     app.router.add_get(HEALTH_PATH, healthz)
     app.router.add_get(READY_PATH, readyz)
     app.router.add_get(METRICS_PATH, metrics)
-    if callbacks is not None:
-        callbacks.add_routes(app)  # POST /trtc/callback, when TRTC_CALLBACK_KEY is set
+    if mount is not None:
+        mount(app)  # POST /trtc/callback, when TRTC_CALLBACK_KEY is set
     return app
 
 
 @asynccontextmanager
 async def serve_http(
-    bot: SlackBot, *, host: str, port: int, callbacks: CallbackService | None = None
+    bot: SlackBot, *, host: str, port: int, mount: Mount | None = None
 ) -> AsyncIterator[str]:
     """Serve until the block exits; yields the base URL (``port=0`` picks a free port)."""
-    runner = web.AppRunner(web_app(bot, callbacks), access_log=None)
+    runner = web.AppRunner(web_app(bot, mount), access_log=None)
     await runner.setup()
     try:
         # Slack opens many connections at once in a burst; 128 (the default) drops SYNs.

@@ -26,7 +26,7 @@ from bot.console.personas import PERSONAS, sample_policy_path
 from bot.core.context import StaticDirectory
 from bot.core.dispatcher import Core
 from bot.core.notice import Notice
-from bot.settings import Settings
+from bot.settings import Settings, TrtcMode
 from bot.store import Store
 from bot.trtc.client import TrtcClient
 from bot.trtc.simulator import SimulatorConfig, serve_simulator
@@ -153,7 +153,7 @@ class Live:
     monotonic: Still
 
     async def settle(self) -> list[Notice]:
-        await self.service.settle(self.harness.sim)
+        await self.service.settle(self.harness.sim.callbacks_sent)
         return self.harness.notices
 
 
@@ -196,7 +196,7 @@ async def live(database_url: str) -> AsyncIterator[Live]:
                     policies=lambda: reloader.current,
                     directory=directory,
                     clock=clock,
-                    label="SIMULATOR",
+                    mode=TrtcMode.SIMULATOR,
                 )
                 core.listeners.append(collect)
                 return core

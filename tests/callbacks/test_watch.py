@@ -157,7 +157,7 @@ async def test_ttl_setting_reaches_the_watch(store: Store) -> None:
     """TRTC_CHATOPS_WATCH_TTL_S reaches the core, and a watch started with it lasts that long."""
     from bot.app import create_core
     from bot.core.context import StaticDirectory
-    from bot.settings import Settings
+    from bot.settings import Settings, TrtcMode
     from bot.trtc.client import TrtcClient
 
     settings = Settings(_env_file=None, trtc_chatops_watch_ttl_s=900)  # type: ignore[call-arg]
@@ -168,6 +168,7 @@ async def test_ttl_setting_reaches_the_watch(store: Store) -> None:
         store=store,
         policies=lambda: None,  # type: ignore[arg-type,return-value]
         directory=StaticDirectory({}),
+        mode=TrtcMode.REAL,
     )
     await client.close()
     watch, _ = await Watches(store.engine).start(

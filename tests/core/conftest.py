@@ -17,7 +17,7 @@ from bot.core.dispatcher import Core
 from bot.core.invocation import Invocation, Origin, Press
 from bot.core.notice import Notice
 from bot.core.reply import ActionKind, Reply
-from bot.settings import Settings
+from bot.settings import Settings, TrtcMode
 from bot.store import Store
 from bot.trtc.client import TrtcClient
 from bot.trtc.simulator import RunningSimulator, SimulatorConfig, serve_simulator
@@ -123,7 +123,7 @@ async def open_harness(
                 policies=lambda: reloader.current,
                 directory=directory,
                 clock=clock,
-                label="SIMULATOR",
+                mode=TrtcMode.SIMULATOR,
             )
             core.listeners.append(_collect(notices))
             return core

@@ -24,7 +24,7 @@ from bot.console.personas import sample_policy_path
 from bot.core.dispatcher import Core
 from bot.core.reply import Attachment, Reply, Severity, Table
 from bot.core.spec import Args, CommandSpec
-from bot.settings import Settings
+from bot.settings import Settings, TrtcMode
 from bot.slack import SlackBot, SlackDirectory, create_slack_app, serve_http
 from bot.slack.outbox import web_client
 from bot.store import Store
@@ -285,7 +285,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
             policies=lambda: reloader.current,
             directory=directory,
             clock=clock,
-            label="SIMULATOR",
+            mode=TrtcMode.SIMULATOR,
             registry=(*REGISTRY, *TEST_COMMANDS),
         )
         bot = create_slack_app(

@@ -49,12 +49,14 @@ async def test_callback_route_mounted_with_a_key(world: World) -> None:
     """A signed callback is accepted at /trtc/callback; a badly signed one is refused."""
     async with CallbackService(world.store.engine, KEY) as callbacks:
         body = _body()
-        assert await _post(web_app(world.bot, callbacks), body, sign(body, KEY)) == 200
-        assert await _post(web_app(world.bot, callbacks), body, sign(body, "wrong")) == 401
+        assert await _post(web_app(world.bot, callbacks.add_routes), body, sign(body, KEY)) == 200
+        assert (
+            await _post(web_app(world.bot, callbacks.add_routes), body, sign(body, "wrong")) == 401
+        )
 
 
 async def test_no_key_no_route(world: World) -> None:
     """Without TRTC_CALLBACK_KEY nothing is served at /trtc/callback (fail closed)."""
     async with CallbackService(world.store.engine, None) as callbacks:
         body = _body()
-        assert await _post(web_app(world.bot, callbacks), body, sign(body, KEY)) == 404
+        assert await _post(web_app(world.bot, callbacks.add_routes), body, sign(body, KEY)) == 404

@@ -13,10 +13,10 @@ from urllib.parse import parse_qsl
 import aiohttp
 import pytest
 
+from bot.app.slack_mode import run_slack
 from bot.cli.run import run_slack as cli_run_slack
 from bot.console.personas import sample_policy_path
 from bot.settings import Settings, SlackMode
-from bot.slack.session import run_slack
 from tests.slack.conftest import CHANNEL, ONCALL, SIGNING_SECRET, SlackPeer, World
 from tests.slack.fake_slack import FakeSlack, serve_fake_slack
 

@@ -21,6 +21,11 @@ class RunningSimulator:
     port: int
     simulator: Simulator
 
+    async def callbacks_sent(self) -> None:
+        """Until every event callback it has queued has been delivered (or given up)."""
+        if self.simulator.announcer is not None:
+            await self.simulator.announcer.sender.drain()
+
 
 @asynccontextmanager
 async def serve_simulator(

@@ -1,4 +1,4 @@
-"""The composition root: everything the bot is made of, wired once.
+"""The core, wired from the configuration: services, grammar, registry.
 
 Every collaborator can be passed in, so tests hand in real local servers
 (the simulator, a temporary database) instead of patching anything.
@@ -6,25 +6,26 @@ Every collaborator can be passed in, so tests hand in real local servers
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
+from bot.app.loops import every, running
 from bot.core.context import Directory, Policies, Services
 from bot.core.dispatcher import Core
 from bot.core.grammar import Grammar
 from bot.core.spec import CommandSpec
-from bot.settings import Settings
+from bot.settings import Settings, TrtcMode
 from bot.store import Store
 from bot.trtc.client import TrtcClient
+from commands import REGISTRY
 
 log = logging.getLogger(__name__)
 
 # The simulator's default application, used when none is configured.
 SIMULATOR_APP = 1400000001
+TICK_S = 1.0
 
 
 def create_core(
@@ -34,16 +35,12 @@ def create_core(
     store: Store,
     policies: Callable[[], Policies],
     directory: Directory,
+    mode: TrtcMode,
     clock: Callable[[], float] = time.time,
-    label: str | None = None,
-    registry: Sequence[CommandSpec] | None = None,
+    registry: Sequence[CommandSpec] = REGISTRY,
 ) -> Core:
-    if registry is None:
-        from commands import REGISTRY
-
-        registry = REGISTRY
     default_app = settings.trtc_sdk_app_id
-    if default_app is None and label == "SIMULATOR":
+    if default_app is None and mode is TrtcMode.SIMULATOR:
         default_app = SIMULATOR_APP
     services = Services(
         trtc=trtc,
@@ -53,7 +50,7 @@ def create_core(
         grammar=Grammar(registry, apps=settings.trtc_chatops_apps, default_app=default_app),
         registry=registry,
         clock=clock,
-        label=label,
+        mode=mode,
         confirm_ttl_s=settings.trtc_chatops_confirm_ttl_s,
         approval_ttl_s=settings.trtc_chatops_approval_ttl_s,
         watch_ttl_s=settings.trtc_chatops_watch_ttl_s,
@@ -61,26 +58,15 @@ def create_core(
     return Core(services)
 
 
-async def tick_forever(core: Core, interval: float = 1.0) -> None:
-    """Expiry and timed mutes; a failing tick is logged and the next one tries again."""
-    while True:
-        try:
-            await core.tick()
-        except Exception:
-            log.exception("background tick failed")
-        await asyncio.sleep(interval)
-
-
 @asynccontextmanager
-async def background(core: Core, interval: float = 1.0) -> AsyncIterator[Core]:
-    task = asyncio.create_task(tick_forever(core, interval), name="trtc-chatops-tick")
+async def background(core: Core, interval: float = TICK_S) -> AsyncIterator[Core]:
+    """The core's tick (heartbeat, expiry, recovery, timed mutes) for as long as the block runs;
+    on the way out this replica signs off, so others take over what is left at once."""
     try:
-        yield core
+        async with running(every(interval, core.tick, "tick"), "trtc-chatops-tick"):
+            yield core
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        try:  # a clean stop: other replicas may take over what is left at once
+        try:
             await core.services.store.replicas.leave(core.services.instance)
         except Exception:
             log.exception("could not sign off from the replicas table")

@@ -1,0 +1,45 @@
+"""The console: the bot from ``open_bot`` with the personas' usergroups and a REPL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app.root import open_bot
+from bot.authz import PolicyReloader
+from bot.console.personas import PERSONAS, sample_policy_path
+from bot.console.repl import Console, Identity
+from bot.core.context import StaticDirectory
+from bot.settings import Settings
+
+
+def policy_path(settings: Settings, given: Path | None) -> tuple[Path, bool]:
+    """(path, is_sample): --policy, then TRTC_CHATOPS_POLICY_FILE, then the sample."""
+    chosen = given or settings.trtc_chatops_policy_file
+    return (chosen, False) if chosen else (sample_policy_path(), True)
+
+
+async def run_console(
+    settings: Settings,
+    *,
+    who: str,
+    groups: list[str],
+    channel: str,
+    policy: Path | None,
+) -> None:
+    path, is_sample = policy_path(settings, policy)
+    reloader = PolicyReloader(path)  # a broken file raises here: fail closed
+    directory = StaticDirectory({p.user_id: p.groups for p in PERSONAS.values()})
+    # Live feed: the embedded simulator posts its event callbacks to a loopback
+    # receiver, so `watch 1234` then `kick 1234 alice` shows the callback here.
+    async with open_bot(settings, policies=lambda: reloader.current, directory=directory) as bot:
+        console = Console(bot.core, Identity.of(who, groups), channel)
+        print(
+            f"trtc-chatops console · TRTC: {bot.backend.label} · policy: {path}"
+            + (" (bundled sample)" if is_sample else "")
+        )
+        if is_sample:
+            print("Personas: " + ", ".join(f"{p.name} ({p.about})" for p in PERSONAS.values()))
+            print("Switch with `as lead`; press an action by its number; `help` lists commands.")
+        async with bot.running():
+            await console.run()
+        await bot.settle()  # show callbacks still in flight
