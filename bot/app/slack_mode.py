@@ -15,10 +15,10 @@ from contextlib import AbstractAsyncContextManager
 
 import aiohttp
 
-from bot.app.loops import running
 from bot.app.root import open_bot
 from bot.authz import PolicyReloader
 from bot.callbacks import CallbackService
+from bot.loops import running
 from bot.settings import Settings, SlackMode
 from bot.slack.app import SlackBot, create_slack_app
 from bot.slack.directory import SlackDirectory

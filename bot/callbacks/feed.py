@@ -28,6 +28,7 @@ from bot.callbacks.digest import Digest, render
 from bot.callbacks.event import CallbackEvent
 from bot.callbacks.watches import Place
 from bot.core.notice import Notice, Notify
+from bot.loops import every
 
 log = logging.getLogger(__name__)
 
@@ -141,12 +142,7 @@ class Feed:
         return any(t.due is not None for t in self._threads.values())
 
     async def run(self) -> None:
-        while True:
-            try:
-                await self.flush_due()
-            except Exception:
-                log.exception("feed flush failed")
-            await asyncio.sleep(self.pacing.tick_s)
+        await every(self.pacing.tick_s, self.flush_due, "feed flush")
 
     async def _flush(self, thread: _Thread, now: float) -> None:
         reply = render(list(thread.episode.values()), updated_s=self._wall(), label=self.label)

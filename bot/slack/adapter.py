@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from typing import Any
 
@@ -29,10 +29,11 @@ from bot.slack.blocks import (
     render,
 )
 from bot.slack.directory import DirectoryError, SlackDirectory
-from bot.slack.home import AppHome, home_block_channel
+from bot.slack.home import AppHome
 from bot.slack.markup import channel_link, escape, user_mention
 from bot.slack.messages import MessageTracker, Shown, Style
 from bot.slack.outbox import Outbox
+from bot.slack.payloads import ButtonPress, Mention, SlashCommand
 from bot.slack.progress import StatusMessage
 from bot.slack.tasks import Tasks
 
@@ -86,10 +87,8 @@ class SlackAdapter:
 
     async def command(
         self,
+        command: SlashCommand,
         *,
-        user: str,
-        channel: str,
-        text: str,
         respond: Respond,
         delivery: str | None = None,
         parent: str | None = None,
@@ -99,7 +98,8 @@ class SlackAdapter:
 
         ``parent`` is a parent message posted for it before (by a replica that died);
         ``posted`` is told the parent's ts as soon as it exists."""
-        text = text.strip() or "help"
+        user, channel = command.user, command.channel
+        text = command.text.strip() or "help"
         groups = await self._groups(user)
         if groups is None:
             await self.core.not_run(
@@ -134,19 +134,10 @@ class SlackAdapter:
             shown = Shown(channel, parent, Style.SUMMARY, actor=user, command=text)
             await self.tracker.add(reply.operation_id, shown, now=self._clock())
 
-    async def mention(
-        self,
-        *,
-        user: str,
-        channel: str,
-        text: str,
-        ts: str,
-        thread_ts: str | None,
-        delivery: str | None = None,
-    ) -> None:
+    async def mention(self, mention: Mention, delivery: str | None = None) -> None:
         """``@bot …``: answered in the thread where it was said."""
-        thread = thread_ts or ts
-        text = text.strip() or "help"
+        user, channel, thread = mention.user, mention.channel, mention.thread
+        text = mention.text.strip() or "help"
         groups = await self._groups(user)
         inv = Invocation(user, channel, text, Origin.MENTION, thread=thread, delivery=delivery)
         if groups is None:
@@ -159,29 +150,15 @@ class SlackAdapter:
         await status.close()
         await self.deliver(reply, channel=channel, thread=thread, actor=user, reuse=status.ts)
 
-    async def press(self, body: Mapping[str, Any], delivery: str | None = None) -> None:
-        """A ``block_actions`` payload (already acknowledged and deduplicated)."""
-        user = str(body["user"]["id"])
-        action = (body.get("actions") or [{}])[0]
-        container = body.get("container") or {}
-        label = str((action.get("text") or {}).get("text") or "A button")
-        from_home = container.get("type") == "view"
-        if from_home:
-            channel = home_block_channel(str(action.get("block_id", "")))
-            message_ts = thread = None
-        else:
-            message = body.get("message") or {}
-            channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-            message_ts = container.get("message_ts") or message.get("ts")
-            thread = message.get("thread_ts")  # None for a top-level message
-        if not channel:
-            log.warning("a press without a channel was ignored: %s", action.get("action_id"))
-            return
+    async def press(self, pressed: ButtonPress, delivery: str | None = None) -> None:
+        """A button press (already acknowledged and deduplicated)."""
+        user, channel, from_home = pressed.user, pressed.channel, pressed.from_home
+        message_ts, thread = pressed.message_ts, pressed.thread_ts
         groups = await self._groups(user)
         press = Press(
             actor=user,
             channel=channel,
-            action_id=str(action.get("value") or action.get("action_id") or ""),
+            action_id=pressed.value,
             origin=Origin.HOME if from_home else Origin.BUTTON,
             usergroups=groups or frozenset(),
             thread=thread or message_ts,
@@ -198,14 +175,14 @@ class SlackAdapter:
             else:
                 await self.outbox.ephemeral(channel, user, render(reply)[0], thread_ts=thread)
             return
-        note = f"{escape(label)} pressed by {user_mention(user)}"
+        note = f"{escape(pressed.label)} pressed by {user_mention(user)}"
         op_id = reply.operation_id
         if op_id is None and message_ts:
             op_id = await self.tracker.operation_at(channel, message_ts)
-        pressed = Shown(channel, message_ts, Style.FULL) if message_ts else None
+        shown = Shown(channel, message_ts, Style.FULL) if message_ts else None
         where = None if from_home else (channel, thread or message_ts)
         home_user = user if from_home else None
-        await self.show(reply, op_id, note=note, pressed=pressed, thread=where, home_user=home_user)
+        await self.show(reply, op_id, note=note, pressed=shown, thread=where, home_user=home_user)
         if home_user:
             await self.home.publish(home_user, banner=reply)
 

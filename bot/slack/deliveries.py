@@ -62,23 +62,6 @@ class Orphan:
     reply_ts: str | None = None
 
 
-def delivery_key(body: Mapping[str, Any]) -> str | None:
-    """The identity of one delivery, or None for payloads that need no claim."""
-    kind = body.get("type")
-    if kind == "event_callback" and body.get("event_id"):
-        return f"event:{body['event_id']}"
-    if kind == "block_actions":
-        actions = body.get("actions") or [{}]
-        container = body.get("container") or {}
-        where = container.get("message_ts") or container.get("view_id") or ""
-        # Each click has its own trigger_id (and action_ts); a replay repeats both.
-        click = body.get("trigger_id") or actions[0].get("action_ts") or ""
-        return f"action:{actions[0].get('action_id', '')}:{where}:{click}"[:255]
-    if body.get("command") and body.get("trigger_id"):
-        return f"command:{body['trigger_id']}"[:255]  # one per typed command
-    return None
-
-
 class Deliveries:
     def __init__(self, engine: AsyncEngine, instance: str) -> None:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)

@@ -35,6 +35,7 @@ from bot.slack.blocks import (
 from bot.slack.directory import DirectoryError, SlackDirectory
 from bot.slack.markup import channel_link
 from bot.slack.outbox import Outbox
+from bot.slack.payloads import home_block_id
 from bot.store import Operation, OperationState
 from commands.whoami import permission_rows
 
@@ -44,16 +45,8 @@ MAX_HOME_BLOCKS = 100
 MAX_APPROVALS = 10
 MAX_CHANNELS = 4
 RECENT = 10
-BLOCK_PREFIX = "home"
 # Where the default guardrail applies: any channel the policy does not name.
 ELSEWHERE = "C0ELSEWHERE"
-
-
-def home_block_channel(block_id: str) -> str | None:
-    """The request's channel from a Home approval's block id, or None if not ours."""
-    prefix, _, rest = block_id.partition("|")
-    channel, _, _ = rest.partition("|")
-    return channel if prefix == BLOCK_PREFIX and channel else None
 
 
 class AppHome:
@@ -181,7 +174,7 @@ def _approval(op: Operation, now: float) -> list[Block]:
                 *(plain(f"{k}: {v}", 2000) for k, v in details),
             ],
         },
-        *action_blocks(actions, block_id=f"{BLOCK_PREFIX}|{op.channel}|{op.id}"),
+        *action_blocks(actions, block_id=home_block_id(op.channel, op.id)),
     ]
 
 

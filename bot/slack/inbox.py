@@ -10,31 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
+from bot.loops import every
 from bot.metrics import TAKEOVERS
 from bot.slack.adapter import SlackAdapter
 from bot.slack.deliveries import Deliveries
-from bot.slack.markup import unescape
+from bot.slack.payloads import ButtonPress, HomeOpened, Mention, SlashCommand, bot_user_of, parse
 
 log = logging.getLogger(__name__)
 
 ADOPT_EVERY_S = 2.0
-_LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>")
-
-
-def strip_mention(text: str, bot_user_id: str | None) -> str:
-    """What follows ``@bot`` in a mention; the whole text if the bot is not named."""
-    if bot_user_id:
-        found = re.search(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", text)
-        if found:
-            return text[found.end() :]
-        return text
-    return _LEADING_MENTION.sub("", text)  # who we are is unknown: drop a leading @someone
 
 
 def work_for(
@@ -50,7 +39,8 @@ def work_for(
 
     With ``deliveries``, where the answer goes is written down as soon as it is
     known; ``reply_ts`` is where a dead replica had started answering."""
-    if body.get("command"):
+    incoming = parse(body, bot_user_id)
+    if isinstance(incoming, SlashCommand):
         posted = None
         if deliveries is not None and delivery is not None:
             key = delivery
@@ -60,33 +50,18 @@ def work_for(
                     await deliveries.answering_in(key, ts)
 
         return adapter.command(
-            user=str(body["user_id"]),
-            channel=str(body["channel_id"]),
-            text=unescape(str(body.get("text") or "")),
-            respond=AsyncRespond(response_url=body.get("response_url")),
+            incoming,
+            respond=AsyncRespond(response_url=incoming.response_url),
             delivery=delivery,
             parent=reply_ts,
             posted=posted,
         )
-    if body.get("type") == "block_actions":
-        return adapter.press(body, delivery)
-    event = body.get("event") or {}
-    if event.get("type") == "app_mention":
-        user = event.get("user")
-        if not user or event.get("bot_id"):  # bots do not run commands, people do
-            return None
-        text = unescape(strip_mention(str(event.get("text") or ""), bot_user_id))
-        return adapter.mention(
-            user=str(user),
-            channel=str(event["channel"]),
-            text=text,
-            ts=str(event["ts"]),
-            thread_ts=event.get("thread_ts"),
-            delivery=delivery,
-        )
-    home = event.get("type") == "app_home_opened" and event.get("tab", "home") == "home"
-    if home and event.get("user"):
-        return adapter.home_opened(str(event["user"]))
+    if isinstance(incoming, ButtonPress):
+        return adapter.press(incoming, delivery)
+    if isinstance(incoming, Mention):
+        return adapter.mention(incoming, delivery)
+    if isinstance(incoming, HomeOpened):
+        return adapter.home_opened(incoming.user)
     return None
 
 
@@ -100,14 +75,6 @@ async def done_after(deliveries: Deliveries, key: str, work: Coroutine[Any, Any,
     except Exception:
         log.exception("work for Slack delivery %s failed", key)
     await deliveries.finish(key)
-
-
-def bot_user_of(body: Mapping[str, Any]) -> str | None:
-    """The bot's own user id, as an Events API payload names it."""
-    for authorization in body.get("authorizations") or ():
-        if authorization.get("is_bot") and authorization.get("user_id"):
-            return str(authorization["user_id"])
-    return None
 
 
 async def adopt(adapter: SlackAdapter, deliveries: Deliveries, now: float) -> int:
@@ -140,9 +107,4 @@ async def adopt(adapter: SlackAdapter, deliveries: Deliveries, now: float) -> in
 async def adopt_forever(
     adapter: SlackAdapter, deliveries: Deliveries, clock: Callable[[], float]
 ) -> None:
-    while True:
-        try:
-            await adopt(adapter, deliveries, clock())
-        except Exception:
-            log.exception("taking over orphaned Slack deliveries failed")
-        await asyncio.sleep(ADOPT_EVERY_S)
+    await every(ADOPT_EVERY_S, lambda: adopt(adapter, deliveries, clock()), "Slack inbox adoption")

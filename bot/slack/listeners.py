@@ -24,9 +24,10 @@ from slack_bolt.response import BoltResponse
 
 from bot.slack.adapter import SlackAdapter
 from bot.slack.blocks import section
-from bot.slack.deliveries import Deliveries, delivery_key
+from bot.slack.deliveries import Deliveries
 from bot.slack.inbox import done_after, work_for
 from bot.slack.markup import fit, unescape
+from bot.slack.payloads import delivery_key
 
 COMMAND = "/trtc"
 _ANY = re.compile(r".*")

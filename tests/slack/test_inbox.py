@@ -13,8 +13,9 @@ from urllib.parse import parse_qsl
 from prometheus_client import REGISTRY
 from sqlalchemy import select, update
 
-from bot.slack.deliveries import Deliveries, SlackDelivery, delivery_key
+from bot.slack.deliveries import Deliveries, SlackDelivery
 from bot.slack.inbox import adopt
+from bot.slack.payloads import delivery_key
 from bot.store import AuditRecord, OperationState
 from bot.store.replicas import DEAD_AFTER_S
 from tests.slack.conftest import CHANNEL, ONCALL, World, button, message
