@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 import aiohttp
 
 from bot.callbacks.event import parse_event
-from bot.slack.deliveries import delivery_key
+from bot.slack.inbox import delivery_key
 from soak_parts.accounts import APP
 from soak_parts.balancer import Ack, Balancer, Outgoing
 from soak_parts.plan import LEAD, ONCALL, Flow

@@ -51,7 +51,7 @@ async def run_console(
         # Live feed: the embedded simulator posts its event callbacks to a local
         # receiver, so `watch 1234` then `kick 1234 alice` shows the callback here.
         async with (
-            local_callbacks(settings, store.engine) as feed,
+            local_callbacks(settings, store) as feed,
             open_backend(settings, callback_url=feed.url, callback_key=feed.key) as backend,
         ):
             label = "SIMULATOR" if backend.mode is TrtcMode.SIMULATOR else None

@@ -1,6 +1,8 @@
 """Acknowledged work survives its replica: what a dead one took, a live one does.
 
-A payload becomes work in one place (``work_for``), whether it just arrived
+A delivery is known by its key (``delivery_key``), claimed in the store's
+inbox (``bot.store.deliveries``) before Slack gets its ack. A payload becomes
+work in one place (``work_for``), whether it just arrived
 or was taken over from a replica that died after acknowledging it; the work
 marks its delivery done when it ends (``done_after``). ``adopt_forever``
 looks for deliveries whose owner stopped beating and does them here.
@@ -18,13 +20,30 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.metrics import TAKEOVERS
 from bot.slack.adapter import SlackAdapter
-from bot.slack.deliveries import Deliveries
 from bot.slack.markup import unescape
+from bot.store.deliveries import Deliveries
 
 log = logging.getLogger(__name__)
 
 ADOPT_EVERY_S = 2.0
 _LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def delivery_key(body: Mapping[str, Any]) -> str | None:
+    """The identity of one delivery, or None for payloads that need no claim."""
+    kind = body.get("type")
+    if kind == "event_callback" and body.get("event_id"):
+        return f"event:{body['event_id']}"
+    if kind == "block_actions":
+        actions = body.get("actions") or [{}]
+        container = body.get("container") or {}
+        where = container.get("message_ts") or container.get("view_id") or ""
+        # Each click has its own trigger_id (and action_ts); a replay repeats both.
+        click = body.get("trigger_id") or actions[0].get("action_ts") or ""
+        return f"action:{actions[0].get('action_id', '')}:{where}:{click}"[:255]
+    if body.get("command") and body.get("trigger_id"):
+        return f"command:{body['trigger_id']}"[:255]  # one per typed command
+    return None
 
 
 def strip_mention(text: str, bot_user_id: str | None) -> str:
@@ -117,7 +136,7 @@ async def adopt(adapter: SlackAdapter, deliveries: Deliveries, now: float) -> in
     # it had taken is answered with how that ended rather than "being handled".
     await adapter.core.recover()
     for orphan in await deliveries.orphans(now):
-        if not await deliveries.take_over(orphan):
+        if not await deliveries.take_over(orphan, owner=adapter.core.services.instance):
             continue  # another replica was quicker
         adopted += 1
         TAKEOVERS.labels(kind="slack_delivery").inc()

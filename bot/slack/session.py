@@ -75,7 +75,10 @@ def _watching(reloader: PolicyReloader) -> AbstractAsyncContextManager[None]:
 
 def _adopting(bot: SlackBot) -> AbstractAsyncContextManager[None]:
     """Do what a replica that died had acknowledged (see ``bot.slack.inbox``)."""
-    return _running(adopt_forever(bot.adapter, bot.deliveries, time.time), "slack-inbox")
+    return _running(
+        adopt_forever(bot.adapter, bot.adapter.core.services.store.deliveries, time.time),
+        "slack-inbox",
+    )
 
 
 async def run_slack(settings: Settings) -> None:
@@ -87,7 +90,7 @@ async def run_slack(settings: Settings) -> None:
     try:
         simulated = settings.trtc_mode is TrtcMode.SIMULATOR
         key = callback_key(settings)
-        callbacks = CallbackService(store.engine, key, label="SIMULATOR" if simulated else None)
+        callbacks = CallbackService(store, key, label="SIMULATOR" if simulated else None)
         async with contextlib.AsyncExitStack() as stack:
             http = await stack.enter_async_context(aiohttp.ClientSession())
             await stack.enter_async_context(callbacks)
