@@ -36,9 +36,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.callbacks import CallbackService, Place, Watches, sign
+from bot.callbacks import CallbackService, sign
 from bot.core.notice import Notice
 from bot.store import Store
+from bot.store.watches import Place
 
 KEY = "benchCallbackKey0123456789abcdef"
 APP = 1400000001
@@ -185,8 +186,8 @@ async def main(seconds: float, concurrency: int, database: str | None) -> None:
     async def notify(notice: Notice) -> None:  # stands in for the Slack adapter
         notices.append(notice)
 
-    watches = Watches(store.engine)
-    service = CallbackService(store.engine, KEY, notify)
+    watches = store.watches
+    service = CallbackService(store, KEY, notify)
     async with service, service.serve() as url:
         for room in range(1, WATCHED + 1):
             await watches.start(

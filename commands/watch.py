@@ -7,12 +7,12 @@ may follow one; stopping a watch needs the same.
 
 from __future__ import annotations
 
-from bot.callbacks.watches import Place, Watches
 from bot.core.context import Context
 from bot.core.reply import Reply, Severity
 from bot.core.rooms import live_call
 from bot.core.spec import Args, CommandSpec, Kind, Param
 from bot.core.values import clock_time, format_duration
+from bot.store.watches import Place
 from bot.trtc.errors import TrtcApiError, TrtcError
 from commands.actions import fixed_action
 
@@ -36,8 +36,7 @@ async def _live_line(ctx: Context, args: Args) -> str:
 
 async def run_watch(ctx: Context, args: Args) -> Reply:
     room, now = args.room, ctx.now
-    watches = Watches(ctx.services.store.engine)
-    watch, fresh = await watches.start(
+    watch, fresh = await ctx.services.store.watches.start(
         sdkappid=room.sdkappid,
         room=room.room,
         numeric=room.numeric,
@@ -66,7 +65,7 @@ async def run_watch(ctx: Context, args: Args) -> Reply:
 
 async def run_unwatch(ctx: Context, args: Args) -> Reply:
     room = args.room
-    stopped = await Watches(ctx.services.store.engine).stop(
+    stopped = await ctx.services.store.watches.stop(
         sdkappid=room.sdkappid,
         room=room.room,
         numeric=room.numeric,

@@ -91,7 +91,7 @@ async def open_bot(
     try:
         async with contextlib.AsyncExitStack() as stack:
             key = callback_key(settings)
-            callbacks = CallbackService(store.engine, key)
+            callbacks = CallbackService(store, key)
             await stack.enter_async_context(callbacks)
             if backend is None:
                 simulated = settings.trtc_mode is TrtcMode.SIMULATOR

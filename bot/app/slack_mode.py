@@ -58,7 +58,8 @@ def _watching(reloader: PolicyReloader) -> AbstractAsyncContextManager[None]:
 
 def _adopting(bot: SlackBot) -> AbstractAsyncContextManager[None]:
     """Do what a replica that died had acknowledged (see ``bot.slack.inbox``)."""
-    return running(adopt_forever(bot.adapter, bot.deliveries, time.time), "slack-inbox")
+    deliveries = bot.adapter.core.services.store.deliveries
+    return running(adopt_forever(bot.adapter, deliveries, time.time), "slack-inbox")
 
 
 async def run_slack(settings: Settings) -> None:

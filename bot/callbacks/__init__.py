@@ -1,21 +1,21 @@
-"""TRTC event callbacks: the receiver, the stored watches, the paced incident feed."""
+"""TRTC event callbacks: the receiver, the relay to watched threads, the paced incident feed.
+
+What they keep (callbacks as received, watches) is in ``bot.store``.
+"""
 
 from bot.callbacks.digest import Digest, describe
 from bot.callbacks.event import CallbackEvent, EventType, MalformedCallback, parse_event
 from bot.callbacks.feed import Feed, Pacing, Tally
 from bot.callbacks.intake import Intake, Overloaded
 from bot.callbacks.receiver import CALLBACK_PATH, MAX_BODY, Receiver, add_routes, serve_receiver
-from bot.callbacks.records import CallbackRecord, Records
 from bot.callbacks.relay import Relay
 from bot.callbacks.service import CallbackService, callback_key, receiver_only
 from bot.callbacks.signature import sign, verify
-from bot.callbacks.watches import Place, Watch, Watches
 
 __all__ = [
     "CALLBACK_PATH",
     "MAX_BODY",
     "CallbackEvent",
-    "CallbackRecord",
     "CallbackService",
     "Digest",
     "EventType",
@@ -24,13 +24,9 @@ __all__ = [
     "MalformedCallback",
     "Overloaded",
     "Pacing",
-    "Place",
     "Receiver",
-    "Records",
     "Relay",
     "Tally",
-    "Watch",
-    "Watches",
     "add_routes",
     "callback_key",
     "describe",

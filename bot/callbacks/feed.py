@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 
 from bot.callbacks.digest import Digest, render
 from bot.callbacks.event import CallbackEvent
-from bot.callbacks.watches import Place
 from bot.core.notice import Notice, Notify
 from bot.loops import every
+from bot.store.watches import Place
 
 log = logging.getLogger(__name__)
 

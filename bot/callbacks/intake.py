@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from bot.callbacks.event import CallbackEvent
-from bot.callbacks.records import Records
+from bot.store.callbacks import Callbacks
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class Overloaded(RuntimeError):
 class Intake:
     def __init__(
         self,
-        records: Records,
+        records: Callbacks,
         *,
         clock: Callable[[], float] = time.time,
         on_stored: Callable[[], None] | None = None,

@@ -17,15 +17,14 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from bot.callbacks.event import CallbackEvent, EventType, matches
 from bot.callbacks.feed import Feed
-from bot.callbacks.records import KEEP_S, Records
-from bot.callbacks.watches import Place, Watch, Watches
 from bot.core.notice import Notice
 from bot.core.reply import Reply
 from bot.core.values import format_duration
+from bot.store.callbacks import KEEP_S, Callbacks
+from bot.store.tables import Watch
+from bot.store.watches import Place, Watches
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,8 @@ BATCH = 500
 class Relay:
     def __init__(
         self,
-        engine: AsyncEngine,
+        records: Callbacks,
+        watches: Watches,
         feed: Feed,
         *,
         clock: Callable[[], float] = time.time,
@@ -43,9 +43,8 @@ class Relay:
         gap_s: float = 0.05,
         housekeeping_s: float = 10.0,
     ) -> None:
-        self.engine = engine
-        self.records = Records(engine)
-        self.watches = Watches(engine)
+        self.records = records
+        self.watches = watches
         self.feed = feed
         self.clock = clock
         self.poll_s = poll_s
@@ -64,7 +63,7 @@ class Relay:
         """Describe every stored, unclaimed event; how many this call took."""
         taken = 0
         async with self._lock:
-            while batch := await self.records.claim(BATCH):
+            while batch := await self.records.claim(BATCH, CallbackEvent):
                 await self._relay(batch)
                 taken += len(batch)
         return taken

@@ -15,12 +15,10 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.callbacks.feed import Feed, Pacing
 from bot.callbacks.intake import Intake
@@ -31,10 +29,10 @@ from bot.callbacks.receiver import (
     add_routes,
     serve_receiver,
 )
-from bot.callbacks.records import Records
 from bot.callbacks.relay import Relay
 from bot.core.notice import Notify
 from bot.settings import Settings, TrtcMode
+from bot.store import Store
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Core
@@ -47,7 +45,7 @@ SETTLE_S = 5.0
 class CallbackService:
     def __init__(
         self,
-        engine: AsyncEngine,
+        store: Store,
         key: str | None,
         notify: Notify | None = None,
         *,
@@ -58,10 +56,9 @@ class CallbackService:
         poll_s: float = 1.0,
         horizon_s: float = REPLAY_HORIZON_S,
     ) -> None:
-        self.engine = engine
         self.feed = Feed(notify, pacing=pacing, monotonic=monotonic, wall=clock, label=label)
-        self.relay = Relay(engine, self.feed, clock=clock, poll_s=poll_s)
-        self.intake = Intake(Records(engine), clock=clock, on_stored=self.relay.wake)
+        self.relay = Relay(store.callbacks, store.watches, self.feed, clock=clock, poll_s=poll_s)
+        self.intake = Intake(store.callbacks, clock=clock, on_stored=self.relay.wake)
         # No key, no receiver: unsigned callbacks are never trusted. The relay still
         # runs (a standalone receiver may share the database) and watches still expire.
         self.receiver = (
@@ -138,38 +135,11 @@ def callback_key(settings: Settings) -> str | None:
 
 
 @asynccontextmanager
-async def local_callbacks(settings: Settings, engine: AsyncEngine) -> AsyncIterator[LocalFeed]:
-    """The console's feed: with the embedded simulator, a receiver on a free
-    127.0.0.1 port and a fresh key for the simulator to sign with; with Tencent
-    Cloud, just the relay (a receiver elsewhere may share the database)."""
-    simulated = settings.trtc_mode is TrtcMode.SIMULATOR
-    key = callback_key(settings)
-    service = CallbackService(
-        engine,
-        key,
-        label="SIMULATOR" if simulated else None,
-    )
-    async with service:
-        if not simulated:
-            yield LocalFeed(service, None, None)
-            return
-        async with service.serve(host="127.0.0.1", port=0) as url:
-            yield LocalFeed(service, url, key)
-
-
-@dataclass(frozen=True, slots=True)
-class LocalFeed:
-    service: CallbackService
-    url: str | None  # where the embedded simulator should send its callbacks
-    key: str | None = field(repr=False)
-
-
-@asynccontextmanager
 async def receiver_only(
-    engine: AsyncEngine, key: str, *, host: str, port: int
+    store: Store, key: str, *, host: str, port: int
 ) -> AsyncIterator[tuple[str, Intake]]:
     """Just the receiver: verify and store. A relay elsewhere (the bot) posts."""
-    intake = Intake(Records(engine))
+    intake = Intake(store.callbacks)
     receiver = Receiver(key, intake)
     try:
         async with serve_receiver(receiver, host=host, port=port) as url:

@@ -2,18 +2,14 @@
 
 from bot.slack.app import SlackBot, create_slack_app
 from bot.slack.blocks import Message, render
-from bot.slack.deliveries import SlackDelivery
 from bot.slack.directory import DirectoryError, SlackDirectory
-from bot.slack.messages import SlackMessage
 from bot.slack.server import serve_http, socket_mode, web_app
 
 __all__ = [
     "DirectoryError",
     "Message",
     "SlackBot",
-    "SlackDelivery",
     "SlackDirectory",
-    "SlackMessage",
     "create_slack_app",
     "render",
     "serve_http",

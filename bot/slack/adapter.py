@@ -31,11 +31,11 @@ from bot.slack.blocks import (
 from bot.slack.directory import DirectoryError, SlackDirectory
 from bot.slack.home import AppHome
 from bot.slack.markup import channel_link, escape, user_mention
-from bot.slack.messages import MessageTracker, Shown, Style
 from bot.slack.outbox import Outbox
 from bot.slack.payloads import ButtonPress, Mention, SlashCommand
 from bot.slack.progress import StatusMessage
 from bot.slack.tasks import Tasks
+from bot.store.messages import Messages, Shown, Style
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class SlackAdapter:
         self,
         core: Core,
         outbox: Outbox,
-        tracker: MessageTracker,
+        messages: Messages,
         directory: SlackDirectory,
         home: AppHome,
         *,
@@ -67,7 +67,7 @@ class SlackAdapter:
     ) -> None:
         self.core = core
         self.outbox = outbox
-        self.tracker = tracker
+        self.messages = messages
         self.directory = directory
         self.home = home
         self.approvals_channel = approvals_channel
@@ -132,7 +132,7 @@ class SlackAdapter:
         await self.outbox.update(channel, parent, parent_message(self.label, user, text, outcome))
         if reply.operation_id is not None:
             shown = Shown(channel, parent, Style.SUMMARY, actor=user, command=text)
-            await self.tracker.add(reply.operation_id, shown, now=self._clock())
+            await self.messages.add(reply.operation_id, shown, now=self._clock())
 
     async def mention(self, mention: Mention, delivery: str | None = None) -> None:
         """``@bot …``: answered in the thread where it was said."""
@@ -178,7 +178,7 @@ class SlackAdapter:
         note = f"{escape(pressed.label)} pressed by {user_mention(user)}"
         op_id = reply.operation_id
         if op_id is None and message_ts:
-            op_id = await self.tracker.operation_at(channel, message_ts)
+            op_id = await self.messages.operation_at(channel, message_ts)
         shown = Shown(channel, message_ts, Style.FULL) if message_ts else None
         where = None if from_home else (channel, thread or message_ts)
         home_user = user if from_home else None
@@ -192,7 +192,7 @@ class SlackAdapter:
     async def on_notice(self, notice: Notice) -> None:
         """The core's listener: expiries and timed-mute lifts, nobody pressed anything."""
         reply = notice.reply
-        if reply.operation_id is not None and await self.tracker.of(reply.operation_id):
+        if reply.operation_id is not None and await self.messages.of(reply.operation_id):
             await self.show(reply, reply.operation_id, thread=(notice.channel, notice.thread))
             return
         if notice.key is None:
@@ -238,7 +238,7 @@ class SlackAdapter:
             await self.outbox.post(channel, page, thread_ts=thread or ts)
         op_id = reply.operation_id
         if op_id is not None and ts is not None:
-            await self.tracker.add(op_id, Shown(channel, ts, Style.FULL), now=self._clock())
+            await self.messages.add(op_id, Shown(channel, ts, Style.FULL), now=self._clock())
         if op_id is not None and reply.notify_approvers:
             await self._copy_to_approvers(reply, op_id, channel)
             self.spawn(self.home.refresh_approvers(op_id))
@@ -257,7 +257,7 @@ class SlackAdapter:
     ) -> None:
         """Edit every message of the operation to show ``reply``, buttons and all;
         refresh approvers' Home (but ``home_user``'s, which the caller publishes)."""
-        targets = await self.tracker.of(op_id) if op_id is not None else []
+        targets = await self.messages.of(op_id) if op_id is not None else []
         if pressed is not None and all(
             (t.channel, t.ts) != (pressed.channel, pressed.ts) for t in targets
         ):
@@ -290,7 +290,7 @@ class SlackAdapter:
         page = render(reply, note=f"Requested in {channel_link(channel)}")[0]
         ts = await self.outbox.post(where, page)
         if ts is not None:
-            await self.tracker.add(op_id, Shown(where, ts, Style.FULL), now=self._clock())
+            await self.messages.add(op_id, Shown(where, ts, Style.FULL), now=self._clock())
 
     async def _upload(self, reply: Reply, channel: str, thread: str | None) -> None:
         for attachment in reply.files:

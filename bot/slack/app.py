@@ -1,4 +1,4 @@
-"""The Slack app, wired once: Bolt, the adapter and what it keeps.
+"""The Slack app, wired once: Bolt and the adapter (what it keeps is in the store).
 
 Every collaborator can be passed in (the Web API client, clocks, pacing), so
 tests point it at a local fake of Slack instead of patching anything.
@@ -18,10 +18,8 @@ from bot.core.dispatcher import Core
 from bot.settings import Settings
 from bot.slack import listeners
 from bot.slack.adapter import SlackAdapter
-from bot.slack.deliveries import Deliveries
 from bot.slack.directory import SlackDirectory
 from bot.slack.home import AppHome
-from bot.slack.messages import MessageTracker
 from bot.slack.outbox import Outbox, web_client
 
 
@@ -31,8 +29,6 @@ class SlackBot:
     adapter: SlackAdapter
     outbox: Outbox
     directory: SlackDirectory
-    tracker: MessageTracker
-    deliveries: Deliveries
 
 
 def create_slack_app(
@@ -67,14 +63,11 @@ def create_slack_app(
         directory = SlackDirectory(
             client, lambda: attachments().usergroups, ttl_s=usergroup_ttl_s, clock=monotonic
         )
-    engine = core.services.store.engine
-    tracker = MessageTracker(engine)
-    deliveries = Deliveries(engine, core.services.instance)
     home = AppHome(core, outbox, directory, attachments)
     adapter = SlackAdapter(
         core,
         outbox,
-        tracker,
+        core.services.store.messages,
         directory,
         home,
         approvals_channel=settings.trtc_chatops_approvals_channel,
@@ -83,5 +76,5 @@ def create_slack_app(
         progress_interval=progress_interval,
     )
     core.listeners.append(adapter.on_notice)
-    listeners.register(app, adapter, deliveries, clock)
-    return SlackBot(app, adapter, outbox, directory, tracker, deliveries)
+    listeners.register(app, adapter, core.services.store.deliveries, clock)
+    return SlackBot(app, adapter, outbox, directory)

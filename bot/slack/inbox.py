@@ -1,6 +1,8 @@
 """Acknowledged work survives its replica: what a dead one took, a live one does.
 
-A payload becomes work in one place (``work_for``), whether it just arrived
+A delivery is known by its key (``delivery_key``), claimed in the store's
+inbox (``bot.store.deliveries``) before Slack gets its ack. A payload becomes
+work in one place (``work_for``), whether it just arrived
 or was taken over from a replica that died after acknowledging it; the work
 marks its delivery done when it ends (``done_after``). ``adopt_forever``
 looks for deliveries whose owner stopped beating and does them here.
@@ -18,8 +20,8 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from bot.loops import every
 from bot.metrics import TAKEOVERS
 from bot.slack.adapter import SlackAdapter
-from bot.slack.deliveries import Deliveries
 from bot.slack.payloads import ButtonPress, HomeOpened, Mention, SlashCommand, bot_user_of, parse
+from bot.store.deliveries import Deliveries
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +86,7 @@ async def adopt(adapter: SlackAdapter, deliveries: Deliveries, now: float) -> in
     # it had taken is answered with how that ended rather than "being handled".
     await adapter.core.recover()
     for orphan in await deliveries.orphans(now):
-        if not await deliveries.take_over(orphan):
+        if not await deliveries.take_over(orphan, owner=adapter.core.services.instance):
             continue  # another replica was quicker
         adopted += 1
         TAKEOVERS.labels(kind="slack_delivery").inc()

@@ -24,10 +24,10 @@ from slack_bolt.response import BoltResponse
 
 from bot.slack.adapter import SlackAdapter
 from bot.slack.blocks import section
-from bot.slack.deliveries import Deliveries
 from bot.slack.inbox import done_after, work_for
 from bot.slack.markup import fit, unescape
 from bot.slack.payloads import delivery_key
+from bot.store.deliveries import Deliveries
 
 COMMAND = "/trtc"
 _ANY = re.compile(r".*")
@@ -36,12 +36,14 @@ _ANY = re.compile(r".*")
 def register(
     app: AsyncApp, adapter: SlackAdapter, deliveries: Deliveries, clock: Callable[[], float]
 ) -> None:
+    instance = adapter.core.services.instance
+
     async def once(
         body: dict[str, Any], next_: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
         adapter.tasks.arrived()
         key = delivery_key(body)
-        if key is not None and not await deliveries.claim(key, clock(), body):
+        if key is not None and not await deliveries.claim(key, clock(), body, owner=instance):
             return BoltResponse(status=200, body="", headers={"X-Slack-No-Retry": "1"})
         await next_()  # Bolt runs the listener after this middleware returns
         return None

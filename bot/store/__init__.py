@@ -1,4 +1,4 @@
-"""Persistence on SQLAlchemy (async): operations, audit records, timed mutes."""
+"""Persistence on SQLAlchemy (async): every table the bot keeps, reached from one ``Store``."""
 
 from bot.store.database import Store
 from bot.store.tables import AuditRecord, Mute, MuteState, Operation, OperationState

@@ -1,4 +1,8 @@
-"""The database: one async engine, migrated on open, a repository per table."""
+"""The database: one async engine, migrated on open, one session factory, a repository per table.
+
+Everything the bot keeps is reached from here (``store.watches``, ``store.deliveries``…);
+no other package builds a repository or a session factory of its own.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,13 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.store import migrate
 from bot.store.audit import AuditLog
+from bot.store.callbacks import Callbacks
+from bot.store.deliveries import Deliveries
+from bot.store.messages import Messages
 from bot.store.mutes import Mutes
 from bot.store.operations import Operations
 from bot.store.replicas import Replicas
+from bot.store.watches import Watches
 
 
 def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -33,6 +41,10 @@ class Store:
     audit: AuditLog
     mutes: Mutes
     replicas: Replicas
+    deliveries: Deliveries  # the Slack inbox
+    messages: Messages  # the Slack messages that show an operation
+    watches: Watches  # threads following a room's callbacks
+    callbacks: Callbacks  # TRTC callbacks as received
 
     @classmethod
     async def open(cls, url: str) -> Store:
@@ -41,12 +53,17 @@ class Store:
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         await migrate.upgrade(engine)  # every replica may; only one migrates
         sessions = async_sessionmaker(engine, expire_on_commit=False)
+        dialect = engine.dialect.name
         return cls(
             engine=engine,
             operations=Operations(sessions),
-            audit=AuditLog(sessions, engine.dialect.name),
+            audit=AuditLog(sessions, dialect),
             mutes=Mutes(sessions),
             replicas=Replicas(sessions),
+            deliveries=Deliveries(sessions, dialect),
+            messages=Messages(sessions),
+            watches=Watches(sessions),
+            callbacks=Callbacks(sessions, dialect),
         )
 
     async def ping(self) -> bool:

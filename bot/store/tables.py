@@ -1,11 +1,15 @@
-"""The core's tables. Times are Unix seconds (float) from the injected clock."""
+"""Every table the bot stores, declared here so one import registers them all.
+
+Times are Unix seconds (float) from the injected clock. What a row *means* is
+the business of the module that reads it (``bot/store/<noun>.py``).
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -148,3 +152,87 @@ class Mute(Base):
     state: Mapped[str] = mapped_column(String(16))
     operation_id: Mapped[int | None] = mapped_column(nullable=True)
     lifter: Mapped[str | None] = mapped_column(String(32), nullable=True)  # while lifting
+
+
+class SlackDelivery(Base):
+    """A Slack delivery already taken: an event id, a slash command or a button click."""
+
+    __tablename__ = "slack_deliveries"
+    __table_args__ = (Index("ix_slack_deliveries_open", "done", "owner"),)
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    at: Mapped[float] = mapped_column(index=True)
+    owner: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The payload, until the work is done; then NULL (it may hold a response_url).
+    payload: Mapped[str | None] = mapped_column(Text, nullable=True)
+    done: Mapped[bool] = mapped_column(server_default=true())
+    # Where its answer is being written (a slash command's parent message), so that
+    # a replica taking it over goes on in the same message instead of a second one.
+    reply_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class SlackMessage(Base):
+    """A Slack message that shows an operation (see messages.py)."""
+
+    __tablename__ = "slack_messages"
+    __table_args__ = (UniqueConstraint("channel", "ts", name="uq_slack_messages_channel_ts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    operation_id: Mapped[int] = mapped_column(index=True)
+    channel: Mapped[str] = mapped_column(String(64))
+    ts: Mapped[str] = mapped_column(String(32))
+    style: Mapped[str] = mapped_column(String(16))
+    # A parent message's caption: who ran which command.
+    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    command: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[float]
+
+
+class Watch(Base):
+    """A thread that wants a room's events, until ``expires_at`` at the latest."""
+
+    __tablename__ = "trtc_watches"
+    __table_args__ = (Index("ix_trtc_watches_state_room", "state", "sdkappid", "room"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    sdkappid: Mapped[int] = mapped_column(BigInteger)
+    room: Mapped[str] = mapped_column(String(128))
+    numeric: Mapped[bool]
+    channel: Mapped[str] = mapped_column(String(64))
+    thread: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[float]
+    expires_at: Mapped[float] = mapped_column(index=True)
+    state: Mapped[str] = mapped_column(String(8))
+    ended_at: Mapped[float | None] = mapped_column(nullable=True)
+    ended_why: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+    @property
+    def room_name(self) -> str:
+        """As ``RoomRef`` prints a room: ``1400000001/1234``."""
+        return f"{self.sdkappid}/{self.room}"
+
+
+class CallbackRecord(Base):
+    """One TRTC event callback, verified and accepted."""
+
+    __tablename__ = "trtc_callbacks"
+    __table_args__ = (Index("ix_trtc_callbacks_state_seq", "state", "seq"),)
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    received_at: Mapped[float] = mapped_column(index=True)
+    # Unix milliseconds and SdkAppIds outgrow PostgreSQL's 32-bit INTEGER.
+    sdkappid: Mapped[int] = mapped_column(BigInteger)
+    group: Mapped[int]
+    type: Mapped[int]
+    callback_ms: Mapped[int] = mapped_column(BigInteger)
+    event_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    room: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    numeric: Mapped[bool]
+    user_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    role: Mapped[int | None] = mapped_column(nullable=True)
+    reason: Mapped[int | None] = mapped_column(nullable=True)
+    terminal: Mapped[int | None] = mapped_column(nullable=True)
+    state: Mapped[str] = mapped_column(String(8))
+    claim: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)

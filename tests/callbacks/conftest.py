@@ -20,14 +20,16 @@ import pytest
 
 from bot.app import create_core
 from bot.authz import PolicyReloader
-from bot.callbacks import CallbackService, Place, Watch, Watches, sign
-from bot.callbacks.records import Counts, Records
+from bot.callbacks import CallbackService, sign
 from bot.console.personas import PERSONAS, sample_policy_path
 from bot.core.context import StaticDirectory
 from bot.core.dispatcher import Core
 from bot.core.notice import Notice
 from bot.settings import Settings, TrtcMode
 from bot.store import Store
+from bot.store.callbacks import Counts
+from bot.store.tables import Watch
+from bot.store.watches import Place
 from bot.trtc.client import TrtcClient
 from bot.trtc.simulator import SimulatorConfig, serve_simulator
 from tests.conftest import SECRET_ID, SECRET_KEY
@@ -108,7 +110,7 @@ class Rig:
     async def watch(
         self, room: str = "1234", *, numeric: bool = True, place: Place = PLACE
     ) -> Watch:
-        watch, _ = await Watches(self.store.engine).start(
+        watch, _ = await self.store.watches.start(
             sdkappid=APP, room=room, numeric=numeric, place=place, by="U0ONCALL", now=time.time()
         )
         return watch
@@ -118,7 +120,7 @@ class Rig:
         return self.notices
 
     async def counts(self) -> Counts:
-        return await Records(self.store.engine).counts()
+        return await self.store.callbacks.counts()
 
 
 @pytest.fixture
@@ -139,7 +141,7 @@ async def rig(store: Store) -> AsyncIterator[Rig]:
         notices.append(notice)
 
     monotonic = Still()
-    service = CallbackService(store.engine, KEY, notify, monotonic=monotonic)
+    service = CallbackService(store, KEY, notify, monotonic=monotonic)
     async with aiohttp.ClientSession() as http, service, service.serve() as url:
         yield Rig(service, url, http, store, notices, monotonic)
 
@@ -171,9 +173,7 @@ async def live(database_url: str) -> AsyncIterator[Live]:
     db_url = database_url
     store = await Store.open(db_url)
     monotonic = Still()
-    service = CallbackService(
-        store.engine, KEY, clock=clock, monotonic=monotonic, label="SIMULATOR"
-    )
+    service = CallbackService(store, KEY, clock=clock, monotonic=monotonic, label="SIMULATOR")
     async with service, service.serve() as url:
         config = SimulatorConfig(
             secret_id=SECRET_ID,

@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.callbacks import Records, sign
+from bot.callbacks import sign
 from bot.cli import main
 from bot.store import Store
 from tests.callbacks.conftest import APP, KEY, body
@@ -51,7 +51,7 @@ async def test_standalone_receiver_stores_verified_callbacks(tmp_path: Path) -> 
         assert await asyncio.wait_for(proc.wait(), 20) == 0
     store = await Store.open(database)
     try:
-        counts = await Records(store.engine).counts()
+        counts = await store.callbacks.counts()
         assert (counts.new, counts.taken) == (1, 0)  # waiting for the bot's relay
     finally:
         await store.close()

@@ -3,9 +3,8 @@ callback → the receiver → one message in that thread."""
 
 from __future__ import annotations
 
-from bot.callbacks import Watches
-from bot.callbacks.watches import ENDED
 from bot.core.reply import ActionKind, Severity
+from bot.store.watches import ENDED
 from tests.callbacks.conftest import APP, PLACE, Live
 from tests.callbacks.test_watch import feed_notices
 
@@ -45,7 +44,7 @@ async def test_dismiss_through_the_bot_ends_the_watch(live: Live) -> None:
     reply = notices[0].reply
     assert reply.headline == f"Room {ROOM}: {len(present)} kicked, room dismissed"
     assert all(any(user in line for line in reply.lines) for user in present)
-    watches = await Watches(h.store.engine).of_place(PLACE)
+    watches = await h.store.watches.of_place(PLACE)
     assert [w.state for w in watches] == [ENDED]
     assert watches[0].ended_why == "dismissed"
 

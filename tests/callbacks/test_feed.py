@@ -9,11 +9,12 @@ import time
 import aiohttp
 import pytest
 
-from bot.callbacks import CallbackEvent, CallbackService, Digest, Feed, Pacing, Place, describe
+from bot.callbacks import CallbackEvent, CallbackService, Digest, Feed, Pacing, describe
 from bot.callbacks.digest import MAX_LINES, NAMES_SHOWN
 from bot.core.notice import Notice
 from bot.core.reply import Severity
 from bot.store import Store
+from bot.store.watches import Place
 from tests.callbacks.conftest import APP, KEY, PLACE, Rig, Still, body
 
 ROOM = f"{APP}/1234"
@@ -191,7 +192,7 @@ async def test_burst_in_real_time_is_a_bounded_number_of_edits(store: Store) -> 
         notices.append(notice)
 
     pacing = Pacing(gather_s=0.2, window_s=0.5, quiet_s=5.0, tick_s=0.02)
-    service = CallbackService(store.engine, KEY, notify, pacing=pacing)
+    service = CallbackService(store, KEY, notify, pacing=pacing)
     async with service, service.serve() as url:
         rig = Rig(service, url, None, store, notices, Still())  # type: ignore[arg-type]
         await rig.watch()

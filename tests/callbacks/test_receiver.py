@@ -113,7 +113,7 @@ async def test_duplicate_across_a_restart_is_dropped(rig: Rig, store: Store) -> 
     async def notify(notice: Notice) -> None:
         notices.append(notice)
 
-    other = CallbackService(store.engine, KEY, notify, monotonic=Still())
+    other = CallbackService(store, KEY, notify, monotonic=Still())
     async with other, other.serve() as url:
         headers = {"Sign": sign(data, KEY), "SdkAppId": str(APP)}
         async with aiohttp.ClientSession() as http, http.post(url, data=data, headers=headers) as r:
@@ -215,7 +215,7 @@ async def test_acknowledged_before_it_is_posted(store: Store) -> None:
         await gate.wait()
         posted.append(notice)
 
-    service = CallbackService(store.engine, KEY, slow_notify)  # real clocks, real pacing
+    service = CallbackService(store, KEY, slow_notify)  # real clocks, real pacing
     async with service, service.serve() as url:
         watch_rig = Rig(service, url, None, store, [], Still())  # type: ignore[arg-type]
         await watch_rig.watch()
@@ -237,7 +237,7 @@ async def test_acknowledged_before_it_is_posted(store: Store) -> None:
 async def test_no_key_no_receiver(store: Store) -> None:
     """Without a callback key nothing is mounted or served: unsigned callbacks are never
     trusted (what TRTC sends without a key is undocumented)."""
-    service = CallbackService(store.engine, None)
+    service = CallbackService(store, None)
     app = web.Application()
     assert service.add_routes(app) is False
     assert len(app.router.routes()) == 0
@@ -247,7 +247,7 @@ async def test_no_key_no_receiver(store: Store) -> None:
 
 async def test_mounted_on_another_application(store: Store) -> None:
     """add_routes puts POST /trtc/callback on an existing aiohttp app (the HTTP-mode server)."""
-    service = CallbackService(store.engine, KEY, monotonic=Still())
+    service = CallbackService(store, KEY, monotonic=Still())
     app = web.Application()
     assert service.add_routes(app) is True
     runner = web.AppRunner(app)
@@ -275,7 +275,7 @@ async def test_two_replicas_store_and_post_each_event_once(database_url: str) ->
     async def notify(notice: Notice) -> None:
         posted.append(notice)
 
-    services = [CallbackService(s.engine, KEY, notify, monotonic=Still()) for s in stores]
+    services = [CallbackService(s, KEY, notify, monotonic=Still()) for s in stores]
     try:
         rig = Rig(services[0], "", None, stores[0], [], Still())  # type: ignore[arg-type]
         await rig.watch()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import aiohttp
 
-from bot.callbacks import CallbackService, Place, Watches, sign
-from bot.callbacks.watches import ACTIVE, ENDED
+from bot.callbacks import CallbackService, sign
 from bot.core.invocation import Invocation, Origin
 from bot.core.notice import Notice
 from bot.core.reply import ActionKind, Severity
 from bot.store import Store
+from bot.store.watches import ACTIVE, ENDED, Place
 from tests.callbacks.conftest import APP, KEY, PLACE, Live, Rig, Still, body
 from tests.core.conftest import CHANNEL
 
@@ -30,7 +30,7 @@ async def test_watch_replies_stores_and_is_audited_as_a_read(live: Live) -> None
     assert reply.headline == f"Watching room {ROOM} here"
     assert any("It is live now" in line for line in reply.lines)
     assert any("ends when the room is dismissed" in line for line in reply.lines)
-    watches = await Watches(h.store.engine).of_place(PLACE)
+    watches = await h.store.watches.of_place(PLACE)
     assert [(w.room, w.numeric, w.state) for w in watches] == [("1234", True, ACTIVE)]
     assert watches[0].expires_at - watches[0].created_at == 4 * 3600
     record = (await h.store.audit.recent(1))[0]
@@ -48,7 +48,7 @@ async def test_watching_again_renews_instead_of_doubling(live: Live) -> None:
     h.clock.advance(600)
     again = await h.say("oncall", "watch 1234")
     assert again.headline.startswith(f"Already watching room {ROOM} here; renewed")
-    watches = await Watches(h.store.engine).of_place(PLACE)
+    watches = await h.store.watches.of_place(PLACE)
     assert len(watches) == 1
     assert watches[0].expires_at == h.clock.now + 4 * 3600
 
@@ -82,7 +82,7 @@ async def test_read_only_people_may_watch_and_others_may_not(live: Live) -> None
     )
     assert refused.severity is Severity.ERROR
     assert "trtc:DescribeRoomInfo" in refused.headline
-    assert len(await Watches(h.store.engine).active(h.clock.now)) == 1
+    assert len(await h.store.watches.active(h.clock.now)) == 1
 
 
 async def test_watches_survive_a_restart(live: Live) -> None:
@@ -96,7 +96,7 @@ async def test_watches_survive_a_restart(live: Live) -> None:
     async def notify(notice: Notice) -> None:
         notices.append(notice)
 
-    service = CallbackService(h.store.engine, KEY, notify, monotonic=Still())
+    service = CallbackService(h.store, KEY, notify, monotonic=Still())
     async with service, service.serve() as url, aiohttp.ClientSession() as http:
         data = body(104, "carol", Reason=2)
         headers = {"Sign": sign(data, KEY), "SdkAppId": str(APP)}
@@ -117,7 +117,7 @@ async def test_dismissal_ends_the_watch(rig: Rig) -> None:
     assert len(notices) == 1
     assert notices[0].reply.headline == f"Room {ROOM}: 1 kicked, room dismissed"
     assert notices[0].reply.lines[-1] == "The room is gone, so watching it has ended."
-    ended = await Watches(rig.store.engine).get(watch.id)
+    ended = await rig.store.watches.get(watch.id)
     assert ended is not None
     assert (ended.state, ended.ended_why) == (ENDED, "dismissed")
     assert (await rig.post(body(103, "alice")))[0] == 200
@@ -171,7 +171,7 @@ async def test_ttl_setting_reaches_the_watch(store: Store) -> None:
         mode=TrtcMode.REAL,
     )
     await client.close()
-    watch, _ = await Watches(store.engine).start(
+    watch, _ = await store.watches.start(
         sdkappid=APP,
         room="1",
         numeric=True,

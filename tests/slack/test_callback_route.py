@@ -47,7 +47,7 @@ async def _post(app: web.Application, body: bytes, signature: str | None) -> int
 
 async def test_callback_route_mounted_with_a_key(world: World) -> None:
     """A signed callback is accepted at /trtc/callback; a badly signed one is refused."""
-    async with CallbackService(world.store.engine, KEY) as callbacks:
+    async with CallbackService(world.store, KEY) as callbacks:
         body = _body()
         assert await _post(web_app(world.bot, callbacks.add_routes), body, sign(body, KEY)) == 200
         assert (
@@ -57,6 +57,6 @@ async def test_callback_route_mounted_with_a_key(world: World) -> None:
 
 async def test_no_key_no_route(world: World) -> None:
     """Without TRTC_CALLBACK_KEY nothing is served at /trtc/callback (fail closed)."""
-    async with CallbackService(world.store.engine, None) as callbacks:
+    async with CallbackService(world.store, None) as callbacks:
         body = _body()
         assert await _post(web_app(world.bot, callbacks.add_routes), body, sign(body, KEY)) == 404

@@ -13,11 +13,11 @@ from urllib.parse import parse_qsl
 from prometheus_client import REGISTRY
 from sqlalchemy import select, update
 
-from bot.slack.deliveries import Deliveries, SlackDelivery
 from bot.slack.inbox import adopt
 from bot.slack.payloads import delivery_key
 from bot.store import AuditRecord, OperationState
 from bot.store.replicas import DEAD_AFTER_S
+from bot.store.tables import SlackDelivery
 from tests.slack.conftest import CHANNEL, ONCALL, World, button, message
 
 DEAD = "r-killed"
@@ -35,7 +35,7 @@ async def _die_holding(world: World, body: dict[str, Any]) -> str:
     await world.store.replicas.beat(DEAD, long_ago)
     key = delivery_key(body)
     assert key is not None
-    assert await Deliveries(world.store.engine, DEAD).claim(key, long_ago, body)
+    assert await world.store.deliveries.claim(key, long_ago, body, owner=DEAD)
     return key
 
 
@@ -55,14 +55,14 @@ async def test_slash_command_of_a_dead_replica_is_answered_once(world: World) ->
     """A `/trtc users` acknowledged by a replica that died is run by a live one, once."""
     before = REGISTRY.get_sample_value("trtc_chatops_takeovers_total", {"kind": "slack_delivery"})
     key = await _die_holding(world, _form(world.slack.slash_body(ONCALL, "users 1234")))
-    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 1
+    assert await adopt(world.bot.adapter, world.store.deliveries, world.clock()) == 1
     await world.bot.adapter.drain()
     fake = world.fake
     answers = [p for p in fake.posts(CHANNEL) if "alice" in " ".join(p.texts())]
     assert len(answers) == 1
     assert await _audited(world, key) == ["ok"]
     assert not await _open(world, key)
-    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 0
+    assert await adopt(world.bot.adapter, world.store.deliveries, world.clock()) == 0
     assert (
         REGISTRY.get_sample_value("trtc_chatops_takeovers_total", {"kind": "slack_delivery"})
         == (before or 0) + 1
@@ -82,7 +82,7 @@ async def test_confirm_click_of_a_dead_replica_runs_the_kick_once(world: World) 
     click = _form(world.slack.press_body(ONCALL, shown, button(reply.blocks, "Confirm")))
     key = await _die_holding(world, click)
     assert world.mutations() == []
-    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 1
+    assert await adopt(world.bot.adapter, world.store.deliveries, world.clock()) == 1
     await world.bot.adapter.drain()
     assert world.mutations() == ["RemoveUser"]
     assert await _audited(world, key) == ["succeeded"]
@@ -107,7 +107,7 @@ async def test_work_redone_after_a_crash_is_audited_once(world: World) -> None:
             .where(SlackDelivery.key == key)
             .values(done=False, owner=DEAD, payload=json.dumps(_form(body)))
         )
-    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 1
+    assert await adopt(world.bot.adapter, world.store.deliveries, world.clock()) == 1
     await world.bot.adapter.drain()
     assert await _audited(world, key) == ["ok"]
     assert not await _open(world, key)
@@ -119,8 +119,8 @@ async def test_a_live_replicas_work_is_left_alone(world: World) -> None:
     body = _form(world.slack.slash_body(ONCALL, "users 1234"))
     key = delivery_key(body)
     assert key is not None
-    assert await Deliveries(world.store.engine, "r-busy").claim(key, world.clock(), body)
-    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 0
+    assert await world.store.deliveries.claim(key, world.clock(), body, owner="r-busy")
+    assert await adopt(world.bot.adapter, world.store.deliveries, world.clock()) == 0
     assert await _open(world, key)
 
 
@@ -173,7 +173,7 @@ async def test_a_redone_command_goes_on_in_its_parent_and_reuses_its_operation(
             .where(SlackDelivery.key == key)
             .values(done=False, owner=DEAD, payload=json.dumps(_form(body)))
         )
-    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 1
+    assert await adopt(world.bot.adapter, world.store.deliveries, world.clock()) == 1
     await world.bot.adapter.drain()
     parents = [p for p in fake.posts(CHANNEL) if not p.args.get("thread_ts")]
     prompts = [p for p in fake.posts(CHANNEL) if p.args.get("thread_ts")]
@@ -209,7 +209,7 @@ async def test_a_click_whose_run_died_with_its_replica_is_answered_with_the_outc
         executor=DEAD,
     )
     await world.core.services.trtc.remove_users(1400000001, 1234, ["alice"])
-    assert await adopt(world.bot.adapter, world.bot.deliveries, world.clock()) == 1
+    assert await adopt(world.bot.adapter, world.store.deliveries, world.clock()) == 1
     await world.bot.adapter.drain()
     done = await world.store.operations.get(op.id)
     assert done is not None and done.state == OperationState.SUCCEEDED

@@ -6,7 +6,6 @@ import asyncio
 
 import pytest
 
-from bot.slack.deliveries import Deliveries
 from bot.store import Store
 from bot.store.batching import GroupCommit
 
@@ -50,11 +49,13 @@ async def test_concurrent_claims_of_one_key_have_one_winner(database_url: str) -
     """The same delivery claimed many times at once (one batch or several): one True."""
     store = await Store.open(database_url)
     try:
-        deliveries = Deliveries(store.engine, "r-test")
+        deliveries = store.deliveries
         keys = ["event:Ev1"] * 20 + [f"event:Ev{n}" for n in range(2, 30)]
-        won = await asyncio.gather(*(deliveries.claim(k, 1.0, {"n": 1}) for k in keys))
+        won = await asyncio.gather(
+            *(deliveries.claim(k, 1.0, {"n": 1}, owner="r-test") for k in keys)
+        )
         assert sum(won[:20]) == 1 and all(won[20:])
-        again = await deliveries.claim("event:Ev1", 2.0, {})
+        again = await deliveries.claim("event:Ev1", 2.0, {}, owner="r-test")
         assert again is False
     finally:
         await store.close()

@@ -11,40 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, ColumnElement, Index, String, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.store.tables import Base
+from bot.store.tables import Watch
 
 DEFAULT_TTL_S = 4 * 3600
 ACTIVE = "active"
 ENDED = "ended"
-
-
-class Watch(Base):
-    """A thread that wants a room's events, until ``expires_at`` at the latest."""
-
-    __tablename__ = "trtc_watches"
-    __table_args__ = (Index("ix_trtc_watches_state_room", "state", "sdkappid", "room"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    sdkappid: Mapped[int] = mapped_column(BigInteger)
-    room: Mapped[str] = mapped_column(String(128))
-    numeric: Mapped[bool]
-    channel: Mapped[str] = mapped_column(String(64))
-    thread: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[float]
-    expires_at: Mapped[float] = mapped_column(index=True)
-    state: Mapped[str] = mapped_column(String(8))
-    ended_at: Mapped[float | None] = mapped_column(nullable=True)
-    ended_why: Mapped[str | None] = mapped_column(String(16), nullable=True)
-
-    @property
-    def room_name(self) -> str:
-        """As ``RoomRef`` prints a room: ``1400000001/1234``."""
-        return f"{self.sdkappid}/{self.room}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +36,8 @@ def _in_thread(place: Place) -> ColumnElement[bool]:
 
 
 class Watches:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
 
     async def start(
         self,

@@ -12,32 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import String, Text, UniqueConstraint, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.store.tables import Base
+from bot.store.tables import SlackMessage
 
 
 class Style(StrEnum):
     FULL = "full"  # the whole reply, with its buttons
     SUMMARY = "summary"  # a slash command's parent message: one line
-
-
-class SlackMessage(Base):
-    __tablename__ = "slack_messages"
-    __table_args__ = (UniqueConstraint("channel", "ts", name="uq_slack_messages_channel_ts"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    operation_id: Mapped[int] = mapped_column(index=True)
-    channel: Mapped[str] = mapped_column(String(64))
-    ts: Mapped[str] = mapped_column(String(32))
-    style: Mapped[str] = mapped_column(String(16))
-    # A parent message's caption: who ran which command.
-    actor: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    command: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +33,9 @@ class Shown:
     command: str | None = None
 
 
-class MessageTracker:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+class Messages:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
 
     async def add(self, operation_id: int, shown: Shown, *, now: float) -> None:
         row = SlackMessage(

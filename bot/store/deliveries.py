@@ -2,8 +2,9 @@
 
 Slack redelivers an event it thinks we missed (``X-Slack-Retry-Num``), and a
 Socket Mode envelope can arrive twice; a click can be replayed. The first
-claim of a key wins (a primary-key insert, so it holds across tasks and
-replicas); later ones are acknowledged and dropped.
+claim of a key (the Slack adapter's ``delivery_key``) wins: a primary-key
+insert, so it holds across tasks and replicas; later ones are acknowledged
+and dropped.
 
 The claim is also an inbox entry: it is written before Slack gets its ack,
 with the payload and the replica that took it, and marked done when the work
@@ -21,37 +22,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Index, String, Text, delete, select, true, update
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.batching import GroupCommit
 from bot.store.inserts import insert_new
 from bot.store.replicas import dead_ids
-from bot.store.tables import Base
+from bot.store.tables import SlackDelivery
 
 log = logging.getLogger(__name__)
 
 # Slack's last retry comes about 5 minutes after the first try; keep keys well past it.
 KEEP_S = 3600.0
 _PRUNE_EVERY = 500
-
-
-class SlackDelivery(Base):
-    """A Slack delivery already taken: an event id, a slash command or a button click."""
-
-    __tablename__ = "slack_deliveries"
-    __table_args__ = (Index("ix_slack_deliveries_open", "done", "owner"),)
-
-    key: Mapped[str] = mapped_column(String(255), primary_key=True)
-    at: Mapped[float] = mapped_column(index=True)
-    owner: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    # The payload, until the work is done; then NULL (it may hold a response_url).
-    payload: Mapped[str | None] = mapped_column(Text, nullable=True)
-    done: Mapped[bool] = mapped_column(server_default=true())
-    # Where its answer is being written (a slash command's parent message), so that
-    # a replica taking it over goes on in the same message instead of a second one.
-    reply_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +46,18 @@ class Orphan:
 
 
 class Deliveries:
-    def __init__(self, engine: AsyncEngine, instance: str) -> None:
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
-        self._dialect = engine.dialect.name
-        self.instance = instance
+    """The inbox of Slack deliveries; ``owner`` is the replica's instance id."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str) -> None:
+        self._sessions = sessions
+        self._dialect = dialect
         self._claims = 0
         # The claim is on the path to Slack's ack: a burst shares transactions.
         self._batches = GroupCommit(self._claim_all)
 
-    async def claim(self, key: str, now: float, body: Mapping[str, Any]) -> bool:
-        """True for the first claim of ``key`` (now ours to do); False for every repeat."""
-        row = {"key": key, "at": now, "owner": self.instance, "payload": json.dumps(body)}
+    async def claim(self, key: str, now: float, body: Mapping[str, Any], *, owner: str) -> bool:
+        """True for the first claim of ``key`` (now ``owner``'s to do); False for every repeat."""
+        row = {"key": key, "at": now, "owner": owner, "payload": json.dumps(body)}
         if not await self._batches.submit(row):
             return False
         self._claims += 1
@@ -133,8 +117,8 @@ class Deliveries:
                 await self.finish(key)
         return found
 
-    async def take_over(self, orphan: Orphan) -> bool:
-        """Make a dead replica's delivery ours; False if another replica was quicker."""
+    async def take_over(self, orphan: Orphan, *, owner: str) -> bool:
+        """Make a dead replica's delivery ``owner``'s; False if another replica was quicker."""
         stmt = (
             update(SlackDelivery)
             .where(
@@ -142,7 +126,7 @@ class Deliveries:
                 SlackDelivery.owner == orphan.owner,
                 SlackDelivery.done.is_(False),
             )
-            .values(owner=self.instance)
+            .values(owner=owner)
         )
         async with self._sessions.begin() as session:
             result = await session.execute(stmt)
