@@ -1,7 +1,7 @@
 """`quality <room> [--since 30m | --from HH:MM --to HH:MM] [--user U]`: who suffered, when, why.
 
-The command's words and its replies; fetching is ``bot.quality.fetch`` (within
-TRTC's limits, concurrently), grading the rest of ``bot.quality``. A window TRTC
+The command's words and its replies. Fetching is ``bot.quality.fetch`` (within
+TRTC's limits, concurrently) and grading the rest of ``bot.quality``; a window TRTC
 cannot answer is refused by the grammar (``check``), as bad input.
 """
 
