@@ -123,7 +123,7 @@ class Core:
     async def _handle(self, inv: Invocation, progress: Progress | None) -> Reply:
         services = self.services
         try:
-            parsed = services.grammar.parse(inv.text)
+            parsed = services.grammar.parse(inv.text, now=services.clock())
         except ParseError as exc:
             await self._audit(inv, exc.spec, None, outcome="bad_input", note=str(exc))
             return replies.bad_input(exc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import shlex
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,7 +45,8 @@ class Grammar:
     def spec(self, name: str) -> CommandSpec | None:
         return next((s for s in self.registry if s.name == name), None)
 
-    def parse(self, text: str) -> Parsed:
+    def parse(self, text: str, *, now: float | None = None) -> Parsed:
+        """``now``: the core's clock, for a spec's ``check``; the wall clock if not given."""
         if len(text) > MAX_TEXT:
             raise ParseError(f"that is {len(text)} characters; a command is at most {MAX_TEXT}")
         try:
@@ -58,9 +60,12 @@ class Grammar:
         if spec is None:
             raise ParseError(self._unknown(name))
         try:
-            return Parsed(spec, self._args(spec, tokens[1:]))
+            args = self._args(spec, tokens[1:])
+            if spec.check is not None:
+                spec.check(args, time.time() if now is None else now)
         except BadValue as exc:
             raise ParseError(str(exc), spec) from None
+        return Parsed(spec, args)
 
     def _unknown(self, name: str) -> str:
         if name in RESERVED:

@@ -96,6 +96,10 @@ class CommandSpec:
     # After a crash mid-run: did it take effect? True / False, None when TRTC
     # offers no way to tell. Never re-runs anything.
     verify: Callable[[Context, Args], Awaitable[bool | None]] | None = None
+    # The arguments checked together once each has parsed (options that exclude each
+    # other, a window too long; ``now`` is the core's clock): raises BadValue saying
+    # what to ask instead, so the grammar refuses it and it is audited as bad input.
+    check: Callable[[Args, float], None] | None = None
 
     @property
     def mutating(self) -> bool:

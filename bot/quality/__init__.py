@@ -1,8 +1,10 @@
-"""Call-quality analysis: pure functions and small state, no I/O.
+"""Call-quality analysis: pure functions and small state, no I/O but the fetch.
 
-The ``quality`` command fetches; this package folds what was fetched into
-grades, causes, a room verdict and sparklines. The PNG chart is in
-``bot.quality.chart`` (not re-exported: it imports matplotlib).
+``bot.quality.fetch`` asks TRTC for one call's data, through a client it is
+given; the rest folds what was fetched into grades, causes, a room verdict and
+sparklines. The PNG chart is in ``bot.quality.chart`` (not re-exported: it
+imports matplotlib), the fetch in ``bot.quality.fetch`` (not re-exported: the
+analysis stays importable without it).
 """
 
 from bot.quality.accumulator import MetricResult, Piece, UserAccumulator, UserQuality, pieces

@@ -216,7 +216,8 @@ def test_clock_times_parse_as_utc_minutes() -> None:
 
 
 def test_the_analysis_is_pure() -> None:
-    """bot/quality imports no Slack, aiohttp, network or database code."""
+    """bot/quality imports no Slack, aiohttp, network or database code, no command, no
+    adapter and nothing of the core (the fetch is handed its client)."""
     forbidden = ("slack_bolt", "slack_sdk", "aiohttp", "socket", "sqlalchemy", "requests")
     folder = Path(__file__).parents[2] / "bot" / "quality"
     for path in folder.glob("*.py"):
@@ -230,6 +231,8 @@ def test_the_analysis_is_pure() -> None:
             for name in names:
                 assert not name.startswith(forbidden), f"{path.name} imports {name}"
                 assert not name.startswith(("bot.core", "bot.slack", "bot.store")), path.name
+                top = ("commands", "bot.callbacks", "bot.console", "bot.app")
+                assert not any(name == t or name.startswith(t + ".") for t in top), path.name
 
 
 def _user(user_id: str, series: dict[Metric, np.ndarray], *, start: int = 0) -> Assessment:

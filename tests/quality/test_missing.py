@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.core.reply import Severity
+from bot.quality import hhmm
 from tests.quality.conftest import XYZ, Factory, calls, named, text
 
 
@@ -37,6 +38,29 @@ async def test_windows_beyond_the_limits(make_harness: Factory) -> None:
     assert half.headline.startswith("--to needs --from")
     assert both.headline.startswith("Use either --since or --from/--to")
     assert "Usage: quality <room>" in text(wide)
+    assert sent == 0
+
+
+async def test_a_window_trtc_cannot_answer_is_audited_as_bad_input(make_harness: Factory) -> None:
+    """The grammar refuses a bad window (too wide, too old, half or both of --since and
+    --from/--to): the audit says bad_input with the message the user read, not ok."""
+    async with make_harness(XYZ) as h:
+        now = h.clock.now
+        wide = f"--from {hhmm(now - 5 * 3600)} --to {hhmm(now - 1800)}"  # 4 h 30 min
+        asked = {
+            f"quality 4321 {wide}": "at most 4 h",
+            "quality 4321 --since 15d": "TRTC keeps call history for 14 days",
+            "quality 4321 --to 10:00": "--to needs --from",
+            "quality 4321 --since 1h --from 10:00": "Use either --since or --from/--to",
+        }
+        replies = [await h.say("oncall", line) for line in asked]
+        records = list(reversed(await h.store.audit.recent(len(asked))))
+        sent = len(h.sim.simulator.requests)
+    for (line, words), reply, record in zip(asked.items(), replies, records, strict=True):
+        assert reply.severity is Severity.ERROR and words in reply.headline, reply.headline
+        assert reply.lines[0].startswith("Usage: quality <room>")
+        assert (record.text, record.command, record.outcome) == (line, "quality", "bad_input")
+        assert record.note == reply.headline
     assert sent == 0
 
 

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from bot.trtc.simulator.call import Call, Member
+from bot.trtc.simulator.datajson import data_json
 from bot.trtc.simulator.envelope import ApiError, Encoded
 from bot.trtc.simulator.events import user_events
 from bot.trtc.simulator.management import check_app
@@ -25,7 +26,7 @@ from bot.trtc.simulator.params import (
     check_user_id,
     paging,
 )
-from bot.trtc.simulator.quality import METRICS, data_json, quality_series
+from bot.trtc.simulator.quality import METRICS, quality_series
 from bot.trtc.simulator.world import World
 
 DAY_S = 86400

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.trtc.simulator import Simulator
-from bot.trtc.simulator.quality import METRICS, _Noise, _round2, quality_data
+from bot.trtc.simulator.noise import Noise, round2
+from bot.trtc.simulator.quality import METRICS, quality_data
 from tests.trtc.simulator.conftest import APP, NOW, frozen_config
 
 RANGES = {
@@ -121,7 +122,7 @@ def _unit(key: int, n: int) -> float:
 @given(st.lists(st.integers(0, 2**40), min_size=1, max_size=50), st.text(max_size=8))
 def test_vectorised_noise_is_the_integer_formula(ns: list[int], name: str) -> None:
     """uint64 arrays wrap exactly as the masked integers did, and convert to the same floats."""
-    noise = _Noise(7, "1400000001_1234_1760000000", "alice")
+    noise = Noise(7, "1400000001_1234_1760000000", "alice")
     key = int(noise._key(name))
     got = noise.unit(name, np.array(ns, dtype=np.int64)).tolist()
     assert got == [_unit(key, n) for n in ns]
@@ -140,6 +141,6 @@ def test_vectorised_noise_is_the_integer_formula(ns: list[int], name: str) -> No
 )
 def test_rounding_is_pythons(values: list[float]) -> None:
     """Array rounding to 0.01 is round(v or 0.0, 2), halves and negative zero included."""
-    got = _round2(np.array(values)).tolist()
+    got = round2(np.array(values)).tolist()
     want = [round(v or 0.0, 2) for v in values]
     assert [repr(v) for v in got] == [repr(v) for v in want]
