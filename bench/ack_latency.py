@@ -39,7 +39,7 @@ from bot.console.personas import sample_policy_path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from simulator_process import free_port, start_simulator
 
-from tests.slack.fake_slack import FakeSlack, serve_fake_slack
+from tests.support.fake_slack import FakeSlack, serve_fake_slack
 
 SECRET_ID = "AKIDbenchmark000000000000000000000"
 SECRET_KEY = "bench-secret-key-0000000000000000"

@@ -69,7 +69,7 @@ from soak_parts.settle import settle
 from soak_parts.slack import SoakSlack
 from soak_parts.table import listing
 
-from tests.slack.fake_slack import serve_fake_slack
+from tests.support.fake_slack import serve_fake_slack
 
 POSTGRES_ENV = "TRTC_CHATOPS_TEST_POSTGRES_URL"
 SETTLE_S = 300.0

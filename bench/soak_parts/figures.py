@@ -16,7 +16,7 @@ import asyncpg
 from bot.trtc.simulator import RecordedRequest
 from soak_parts.database import grouped, has_column, inbox_open
 from soak_parts.plan import COST, Flow
-from tests.slack.fake_slack import FakeSlack, text_objects
+from tests.support.fake_slack import FakeSlack, text_objects
 
 MUTATIONS = ("RemoveUser", "SetUserBlocked", "DismissRoom")
 CODE = re.compile(r"Code: ([A-Za-z][\w.]*)")

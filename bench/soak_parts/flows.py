@@ -22,7 +22,7 @@ from soak_parts.balancer import Ack, Balancer, Outgoing
 from soak_parts.plan import LEAD, ONCALL, Flow
 from soak_parts.slack import SoakSlack
 from tests.slack.conftest import SlackPeer, message
-from tests.slack.fake_slack import buttons, text_objects
+from tests.support.fake_slack import buttons, text_objects
 
 WAIT_S = 60.0  # for the bot to show a flow's buttons or answer
 

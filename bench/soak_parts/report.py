@@ -22,7 +22,7 @@ from soak_parts.flows import WAIT_S
 from soak_parts.plan import LEAD
 from soak_parts.run import Run
 from soak_parts.table import listing, row, sim_table
-from tests.slack.fake_slack import FakeSlack
+from tests.support.fake_slack import FakeSlack
 
 TERMINAL = frozenset({"succeeded", "failed", "unknown", "rejected"})
 INJECTED = frozenset({"InternalError", "RequestLimitExceeded"})

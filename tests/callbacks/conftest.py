@@ -32,23 +32,14 @@ from bot.store.tables import Watch
 from bot.store.watches import Place
 from bot.trtc.client import TrtcClient
 from bot.trtc.simulator import SimulatorConfig, serve_simulator
-from tests.conftest import SECRET_ID, SECRET_KEY
 from tests.core.conftest import CHANNEL, THREAD, Clock, Harness
+from tests.support.clock import Still
+from tests.support.credentials import SECRET_ID, SECRET_KEY
 
 KEY = "tRtCcallbackKey0123456789abcdef"  # letters and digits, at most 32, as TRTC allows
 APP = 1400000001
 PLACE = Place(CHANNEL, THREAD)
 AUTO = "auto"  # sign the body with KEY
-
-
-class Still:
-    """A monotonic clock that only moves when a test moves it."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def body(
@@ -125,7 +116,7 @@ class Rig:
 
 @pytest.fixture
 async def store(database_url: str) -> AsyncIterator[Store]:
-    """SQLite, and PostgreSQL when a server is given (tests/conftest.py)."""
+    """SQLite; storage tests also PostgreSQL (tests/conftest.py)."""
     opened = await Store.open(database_url)
     try:
         yield opened

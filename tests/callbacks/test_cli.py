@@ -16,6 +16,8 @@ from bot.cli import main
 from bot.store import Store
 from tests.callbacks.conftest import APP, KEY, body
 
+pytestmark = pytest.mark.slow
+
 _RUN = "from bot.cli import main; raise SystemExit(main())"
 
 

@@ -15,7 +15,8 @@ from bot.core.notice import Notice
 from bot.core.reply import Severity
 from bot.store import Store
 from bot.store.watches import Place
-from tests.callbacks.conftest import APP, KEY, PLACE, Rig, Still, body
+from tests.callbacks.conftest import APP, KEY, PLACE, Rig, body
+from tests.support.clock import Still
 
 ROOM = f"{APP}/1234"
 OTHER_PLACE = Place("C0OTHER", "1700000000.000200")

@@ -15,7 +15,8 @@ from aiohttp import web
 from bot.callbacks import CALLBACK_PATH, MAX_BODY, CallbackService, sign
 from bot.core.notice import Notice
 from bot.store import Store
-from tests.callbacks.conftest import APP, KEY, PLACE, Rig, Still, body
+from tests.callbacks.conftest import APP, KEY, PLACE, Rig, body
+from tests.support.clock import Still
 
 
 async def nothing_happened(rig: Rig) -> None:
@@ -76,6 +77,7 @@ async def test_retry_within_the_horizon_is_accepted(rig: Rig) -> None:
     assert (await rig.counts()).total == 1
 
 
+@pytest.mark.storage
 async def test_duplicate_is_acknowledged_but_posted_once(rig: Rig) -> None:
     """The same event delivered twice (a TRTC retry) is answered 200 both times, stored and
     posted once."""
@@ -102,6 +104,7 @@ async def test_retry_with_a_new_send_time_is_still_a_duplicate(rig: Rig) -> None
     assert len(await rig.settle()) == 1
 
 
+@pytest.mark.storage
 async def test_duplicate_across_a_restart_is_dropped(rig: Rig, store: Store) -> None:
     """De-duplication is in the database: a second service on it drops the retry too."""
     await rig.watch()
@@ -266,6 +269,7 @@ async def test_mounted_on_another_application(store: Store) -> None:
         await runner.cleanup()
 
 
+@pytest.mark.storage
 async def test_two_replicas_store_and_post_each_event_once(database_url: str) -> None:
     """Two bot replicas (own engines, receivers, relays) on one database: the same callbacks
     delivered to both are stored once, and each event is posted by exactly one of them."""

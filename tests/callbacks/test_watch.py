@@ -10,8 +10,9 @@ from bot.core.notice import Notice
 from bot.core.reply import ActionKind, Severity
 from bot.store import Store
 from bot.store.watches import ACTIVE, ENDED, Place
-from tests.callbacks.conftest import APP, KEY, PLACE, Live, Rig, Still, body
+from tests.callbacks.conftest import APP, KEY, PLACE, Live, Rig, body
 from tests.core.conftest import CHANNEL
+from tests.support.clock import Still
 
 ROOM = f"{APP}/1234"
 

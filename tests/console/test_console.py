@@ -7,8 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.console.render import clean, render
 from bot.core.reply import Action, ActionKind, Reply, Table
+
+pytestmark = pytest.mark.slow
 
 SCRIPT = """\
 rooms

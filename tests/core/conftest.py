@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -21,23 +20,11 @@ from bot.settings import Settings, TrtcMode
 from bot.store import Store
 from bot.trtc.client import TrtcClient
 from bot.trtc.simulator import RunningSimulator, SimulatorConfig, serve_simulator
-from tests.conftest import SECRET_ID, SECRET_KEY
+from tests.support.clock import Clock
+from tests.support.credentials import SECRET_ID, SECRET_KEY
 
 CHANNEL = "C0INCIDENT"
 THREAD = "1700000000.000100"
-
-
-class Clock:
-    """The core's clock, moved by tests; TRTC signing keeps real time."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.core.reply import ActionKind, Severity
 from bot.store import OperationState
 from tests.core.conftest import Harness
 from tests.core.test_pipeline import text
 
 
+@pytest.mark.storage
 async def test_dismiss_needs_approval_and_runs_once(harness: Harness) -> None:
     """Two concurrent approvals execute the dismiss once; the reply names the approver."""
     request = await harness.say("oncall", 'dismiss standup --reason "abuse"')
@@ -79,6 +82,7 @@ async def test_expired_request_refused(harness: Harness) -> None:
     assert harness.mutations() == []
 
 
+@pytest.mark.storage
 async def test_approval_survives_restart(harness: Harness) -> None:
     """A new core on the same database executes an approval requested before the restart."""
     request = await harness.say("oncall", "dismiss 1234")

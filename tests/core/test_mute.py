@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.reply import ActionKind, Severity
 from bot.store import MuteState
 from bot.store.replicas import DEAD_AFTER_S
@@ -36,6 +38,7 @@ async def test_timed_mute_lifts_itself(harness: Harness) -> None:
     assert harness.mutations().count("SetUserBlocked") == 2
 
 
+@pytest.mark.storage
 async def test_timed_mute_lifts_after_restart(harness: Harness) -> None:
     """A restart between mute and expiry still lifts it."""
     await _mute(harness, "mute 1234 carol --for 1m")
@@ -45,6 +48,7 @@ async def test_timed_mute_lifts_after_restart(harness: Harness) -> None:
     assert blocked(harness, "carol") == 0
 
 
+@pytest.mark.storage
 async def test_a_lift_cut_short_by_a_dead_replica_is_finished_by_another(
     harness: Harness,
 ) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.recovery import stranded_after
 from bot.core.reply import ActionKind
 from bot.store import OperationState
 from bot.store.replicas import DEAD_AFTER_S
 from tests.core.conftest import Harness
+
+pytestmark = pytest.mark.storage
 
 
 async def _strand(harness: Harness, line: str, persona: str = "oncall") -> int:

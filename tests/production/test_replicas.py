@@ -14,15 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.callbacks import sign as sign_callback
 from bot.console.personas import sample_policy_path
 from bot.store import Store
 from bot.store.replicas import DEAD_AFTER_S
 from bot.trtc.simulator import RunningSimulator, SimulatorConfig, serve_simulator
-from tests.conftest import SECRET_ID, SECRET_KEY, free_port, wait_healthy
 from tests.slack.conftest import CHANNEL, ONCALL, SIGNING_SECRET, SlackPeer, button, message
-from tests.slack.fake_slack import FakeSlack, serve_fake_slack
+from tests.support.credentials import SECRET_ID, SECRET_KEY
+from tests.support.fake_slack import FakeSlack, serve_fake_slack
+from tests.support.processes import free_port, wait_healthy
+
+pytestmark = [pytest.mark.storage, pytest.mark.slow]
 
 CALLBACK_KEY = "replicakey42"
 

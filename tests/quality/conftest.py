@@ -11,8 +11,8 @@ import pytest
 
 from bot.core.reply import Reply
 from bot.trtc.simulator import SimulatorConfig, parse_scenario
-from tests.conftest import SECRET_ID, SECRET_KEY
 from tests.core.conftest import Harness, open_harness
+from tests.support.credentials import SECRET_ID, SECRET_KEY
 
 APP = 1400000001
 

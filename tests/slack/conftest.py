@@ -31,8 +31,9 @@ from bot.store import Store
 from bot.trtc.client import TrtcClient
 from bot.trtc.simulator import RunningSimulator, SimulatorConfig, serve_simulator
 from commands import REGISTRY
-from tests.conftest import SECRET_ID, SECRET_KEY
-from tests.slack.fake_slack import BOT_USER, TEAM, FakeSlack, serve_fake_slack
+from tests.support.clock import Clock
+from tests.support.credentials import SECRET_ID, SECRET_KEY
+from tests.support.fake_slack import BOT_USER, TEAM, FakeSlack, serve_fake_slack
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 CHANNEL = "C0INCIDENT"
@@ -40,19 +41,6 @@ APPROVALS = "C0APPROVALS"
 ONCALL, LEAD, VIEWER = "U0ONCALL", "U0LEAD", "U0VIEWER"
 USERGROUPS = {"S0ONCALL": [ONCALL], "S0LEADS": [LEAD]}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-class Clock:
-    """The core's and the adapter's clock, moved by tests; signing keeps real time."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 async def _slow(ctx: Any, args: Args) -> Reply:
@@ -310,7 +298,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
 
 def button(blocks: list[dict[str, Any]], label: str) -> dict[str, Any]:
     """The button labelled ``label`` in a message's blocks."""
-    from tests.slack.fake_slack import buttons
+    from tests.support.fake_slack import buttons
 
     found = [b for b in buttons(blocks) if b["text"]["text"] == label]
     assert found, f"no {label!r} button in {[b['text']['text'] for b in buttons(blocks)]}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.slack.conftest import APPROVALS, CHANNEL, LEAD, ONCALL, World, button, message
-from tests.slack.fake_slack import Call, buttons
+from tests.support.fake_slack import Call, buttons
 
 
 async def _thread_reply(world: World, channel: str = CHANNEL) -> Call:
@@ -159,7 +159,7 @@ async def test_undo_after_a_mute_updates_the_message(world: World) -> None:
 
 
 def _texts(stored: dict) -> list[tuple[str, str]]:
-    from tests.slack.fake_slack import text_objects
+    from tests.support.fake_slack import text_objects
 
     return text_objects(stored["blocks"])
 

@@ -6,7 +6,7 @@ import asyncio
 
 from bot.store import OperationState
 from tests.slack.conftest import CHANNEL, ONCALL, PNG, World
-from tests.slack.fake_slack import BOT_USER, buttons, text_objects
+from tests.support.fake_slack import BOT_USER, buttons, text_objects
 
 
 async def test_slash_command_posts_parent_then_result_in_its_thread(world: World) -> None:

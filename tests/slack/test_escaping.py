@@ -8,7 +8,7 @@ from bot.core.reply import Action, ActionKind, Reply, Severity, Table
 from bot.slack.blocks import render
 from bot.slack.markup import escape, fit, unescape
 from tests.slack.conftest import CHANNEL, ONCALL, World
-from tests.slack.fake_slack import Call, text_objects
+from tests.support.fake_slack import Call, text_objects
 
 HOSTILE = "<!channel> <@U123> *bold* &amp;"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.slack.conftest import CHANNEL, LEAD, ONCALL, VIEWER, World, button
-from tests.slack.fake_slack import Call, buttons, text_objects
+from tests.support.fake_slack import Call, buttons, text_objects
 
 
 def _homes(world: World, user: str) -> list[Call]:

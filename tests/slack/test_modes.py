@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -18,7 +17,8 @@ from bot.cli.run import run_slack as cli_run_slack
 from bot.console.personas import sample_policy_path
 from bot.settings import Settings, SlackMode
 from tests.slack.conftest import CHANNEL, ONCALL, SIGNING_SECRET, SlackPeer, World
-from tests.slack.fake_slack import FakeSlack, serve_fake_slack
+from tests.support.fake_slack import FakeSlack, serve_fake_slack
+from tests.support.processes import free_port
 
 
 def _settings(fake: FakeSlack, tmp_path: Path, **extra: object) -> Settings:
@@ -41,12 +41,6 @@ async def _running(settings: Settings) -> AsyncIterator[asyncio.Task[None]]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def test_socket_mode_starts_when_app_token_is_set(tmp_path: Path) -> None:
@@ -82,7 +76,7 @@ async def test_socket_mode_starts_when_app_token_is_set(tmp_path: Path) -> None:
 async def test_http_mode_serves_events_and_healthz(tmp_path: Path) -> None:
     """With SLACK_SIGNING_SECRET and PORT the bot serves /slack/events and /healthz."""
     fake = FakeSlack(usergroups={"S0ONCALL": [ONCALL], "S0LEADS": []})
-    port = _free_port()
+    port = free_port()
     async with serve_fake_slack(fake), aiohttp.ClientSession() as http:
         settings = _settings(fake, tmp_path, slack_signing_secret=SIGNING_SECRET, port=port)
         assert settings.slack_mode is SlackMode.HTTP

@@ -9,12 +9,16 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from bot.console.personas import sample_policy_path
 from bot.trtc.simulator import SimulatorConfig, serve_simulator
-from tests.conftest import SECRET_ID, SECRET_KEY, free_port, wait_healthy
 from tests.slack.conftest import ONCALL, SIGNING_SECRET, SlackPeer
-from tests.slack.fake_slack import FakeSlack, serve_fake_slack
+from tests.support.credentials import SECRET_ID, SECRET_KEY
+from tests.support.fake_slack import FakeSlack, serve_fake_slack
+from tests.support.processes import free_port, wait_healthy
+
+pytestmark = pytest.mark.slow
 
 
 async def test_sigterm_finishes_work_in_flight(tmp_path: Path) -> None:

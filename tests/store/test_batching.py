@@ -9,6 +9,8 @@ import pytest
 from bot.store import Store
 from bot.store.batching import GroupCommit
 
+pytestmark = pytest.mark.storage
+
 
 async def test_a_burst_shares_writes_and_each_gets_its_result() -> None:
     """200 submissions at once: the first is written alone, the rest together."""

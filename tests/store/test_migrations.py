@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -15,6 +16,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.store import Store, migrate
 from bot.store.schema import metadata
+
+pytestmark = pytest.mark.storage
 
 TABLES = {
     "operations",
@@ -90,6 +93,7 @@ async def test_replicas_starting_together_migrate_once(database_url: str) -> Non
             await store.close()
 
 
+@pytest.mark.slow
 def test_cli_upgrade(database_url: str) -> None:
     """`trtc-chatops db upgrade` migrates DATABASE_URL and reports the revision."""
     env = {**os.environ, "DATABASE_URL": database_url}

@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 
+import pytest
 from sqlalchemy import inspect
 
 from bot.store import Store
@@ -28,6 +29,8 @@ REPOSITORIES = {
     "watches": Watches,
     "callbacks": Callbacks,
 }
+
+pytestmark = pytest.mark.storage
 
 # Run in a fresh interpreter: what importing the store and listing its tables pulls in.
 _SCHEMA_ALONE = """
@@ -61,6 +64,7 @@ async def test_store_reaches_every_repository(database_url: str) -> None:
         await store.close()
 
 
+@pytest.mark.slow
 async def test_schema_lists_what_migrations_create_without_the_adapters(
     database_url: str,
 ) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.trtc.client import TrtcClient
 from bot.trtc.simulator import RunningSimulator, SimulatorConfig, serve_simulator
-from tests.conftest import SECRET_ID, SECRET_KEY
+from tests.support.credentials import SECRET_ID, SECRET_KEY
 
 
 @pytest.fixture

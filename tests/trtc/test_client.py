@@ -31,7 +31,7 @@ from bot.trtc.simulator import (
 )
 from bot.trtc.simulator.quality import quality_data
 from bot.trtc.transport import RATE_WINDOW_S, retry_backoff
-from tests.conftest import SECRET_ID, SECRET_KEY
+from tests.support.credentials import SECRET_ID, SECRET_KEY
 
 APP = 1400000001
 

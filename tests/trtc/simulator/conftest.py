@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from bot.trtc.simulator import RunningSimulator, SimulatorConfig, serve_simulator
-from tests.conftest import SECRET_ID, SECRET_KEY
+from tests.support.credentials import SECRET_ID, SECRET_KEY
 from tests.trtc.simulator.wire import Wire
 
 # 2025-10-10 00:00:30 UTC: half a minute after midnight, so scope-date tests can

@@ -21,7 +21,7 @@ from bot.cli import main
 from bot.trtc.client import TrtcClient
 from bot.trtc.simulator import RunningSimulator, SimulatorConfig, parse_scenario, serve_simulator
 from bot.trtc.simulator.callbacks import Announcer, CallbackSender, encode, signature
-from tests.conftest import SECRET_ID, SECRET_KEY
+from tests.support.credentials import SECRET_ID, SECRET_KEY
 
 KEY = "simCallbackKey42"
 APP = 1400000001

@@ -19,6 +19,8 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 
 from bot.cli import main
 
+pytestmark = pytest.mark.slow
+
 APP = 1400000001
 _RUN = "from bot.cli import main; raise SystemExit(main())"
 

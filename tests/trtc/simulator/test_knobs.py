@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 
 from bot.trtc.simulator import Simulator, SimulatorConfig, serve_simulator
-from tests.conftest import SECRET_ID, SECRET_KEY
+from tests.support.credentials import SECRET_ID, SECRET_KEY
 from tests.trtc.simulator.conftest import APP, NOW, frozen_config
 from tests.trtc.simulator.wire import Wire
 

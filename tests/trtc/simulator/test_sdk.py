@@ -18,7 +18,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.trtc.v20190722 import models, trtc_client, trtc_client_async
 
 from bot.trtc.simulator import RunningSimulator
-from tests.conftest import SECRET_ID, SECRET_KEY
+from tests.support.credentials import SECRET_ID, SECRET_KEY
 from tests.trtc.simulator.conftest import APP
 
 REGION = "ap-guangzhou"

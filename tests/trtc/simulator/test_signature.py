@@ -19,7 +19,7 @@ from bot.trtc.signing import (
     utc_date,
 )
 from bot.trtc.simulator import RunningSimulator, serve_simulator
-from tests.conftest import SECRET_ID, SECRET_KEY
+from tests.support.credentials import SECRET_ID, SECRET_KEY
 from tests.trtc.simulator.conftest import APP, NOW, frozen_config
 from tests.trtc.simulator.wire import Wire
 

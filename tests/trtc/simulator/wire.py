@@ -10,7 +10,7 @@ import aiohttp
 
 from bot.trtc.signing import sign_request
 from bot.trtc.simulator import RunningSimulator
-from tests.conftest import SECRET_ID, SECRET_KEY
+from tests.support.credentials import SECRET_ID, SECRET_KEY
 
 VERSION = "2019-07-22"
 

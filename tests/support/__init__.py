@@ -1,0 +1,1 @@
+"""What every test tier shares: credentials, clocks, databases, processes, a fake Slack."""
