@@ -47,10 +47,6 @@ class Core:
             except Exception:
                 log.exception("a notice listener failed")
 
-    @property
-    def default_app(self) -> int | None:
-        return self.services.grammar.default_app
-
     async def handle(self, inv: Invocation, *, progress: Progress | None = None) -> Reply:
         """Answer one typed command; never raises. ``progress`` receives status lines
         from slow commands."""
