@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
+from bot.core.approvals import decidable_approvals, waiting
 from bot.core.context import Context
-from bot.core.operations import approver_decision
 from bot.core.reply import Reply, Table
 from bot.core.spec import Args, CommandSpec
 from bot.core.values import format_duration
-from bot.store import OperationState
+from bot.store import Operation
 
 
 async def run(ctx: Context, args: Args) -> Reply:
     inv = ctx.invocation
-    pending = await ctx.services.store.operations.in_state(OperationState.PENDING_APPROVAL)
-    rows = []
-    for op in pending:
-        if op.expires_at <= ctx.now:
-            continue  # the background tick will close it
-        if op.requester == inv.actor:
-            yours = "yours"
-        else:
-            _, decision = approver_decision(
-                ctx.services, op, inv.actor, inv.usergroups, inv.channel
-            )
-            yours = "yes" if decision.allowed else "no"
-        expires = format_duration(op.expires_at - ctx.now)
-        rows.append((f"#{op.id}", op.summary, op.requester, expires, yours))
+    decidable = await decidable_approvals(ctx.services, inv.actor, inv.usergroups)
+    yours = [(op, "yours") for op in await waiting(ctx.services) if op.requester == inv.actor]
+    listed: list[tuple[Operation, str]] = [
+        *yours,
+        *((op, "yes" if decision.allowed else "no") for op, decision in decidable),
+    ]
+    rows = tuple(
+        (f"#{op.id}", op.summary, op.requester, format_duration(op.expires_at - ctx.now), can)
+        for op, can in sorted(listed, key=lambda row: row[0].id)
+    )
     if not rows:
         return Reply("No approvals are waiting.")
     return Reply(
         headline=f"{len(rows)} waiting for approval",
-        tables=(
-            Table(("Id", "What", "Requested by", "Expires in", "You can approve"), tuple(rows)),
-        ),
+        tables=(Table(("Id", "What", "Requested by", "Expires in", "You can approve"), rows),),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.authz.decision import Effect
-from bot.core.authorizer import authorize
+from bot.core.authorizer import Person
 from bot.core.context import Context
 from bot.core.reply import Reply, Severity
 from bot.core.spec import Args, CommandSpec, Kind, Param
@@ -16,20 +16,11 @@ _VERDICT = {
 
 
 async def run(ctx: Context, args: Args) -> Reply:
-    user, name, room = args["user"], args["command"], args.room
+    inv, user, name, room = ctx.invocation, args["user"], args["command"], args.room
     spec = ctx.services.grammar.spec(name)
     assert spec is not None  # the grammar checked the name
     groups = await ctx.services.directory.groups_of(user)
-    auth = authorize(
-        ctx.services.policies(),
-        spec,
-        Args(room=room),
-        actor=user,
-        usergroups=groups,
-        channel=ctx.invocation.channel,
-        now=ctx.now,
-        default_app=ctx.services.grammar.default_app,
-    )
+    auth = ctx.services.authorize(spec, Args(room=room), Person(user, groups, inv.channel))
     if auth is None:
         return Reply(f"Anyone may run `{name}`: it needs no permission.", Severity.INFO)
     request, decision = auth

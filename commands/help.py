@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.authz.decision import Effect
-from bot.core.authorizer import authorize
 from bot.core.context import Context
 from bot.core.reply import Reply, Table
 from bot.core.spec import Args, CommandSpec
@@ -11,20 +10,10 @@ from bot.core.spec import Args, CommandSpec
 
 async def run(ctx: Context, args: Args) -> Reply:
     inv = ctx.invocation
-    policies = ctx.services.policies()
     rows = []
     hidden = 0
     for spec in ctx.services.registry:
-        auth = authorize(
-            policies,
-            spec,
-            Args(),
-            actor=inv.actor,
-            usergroups=inv.usergroups,
-            channel=inv.channel,
-            now=ctx.now,
-            default_app=ctx.services.grammar.default_app,
-        )
+        auth = ctx.services.authorize(spec, Args(), inv)
         note = ""
         if auth is not None:
             effect = auth[1].effect

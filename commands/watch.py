@@ -13,7 +13,7 @@ from bot.core.rooms import live_call
 from bot.core.spec import Args, CommandSpec, Kind, Param
 from bot.core.values import clock_time, format_duration
 from bot.store.watches import Place
-from bot.trtc.errors import TrtcApiError, TrtcError
+from bot.trtc.errors import TrtcError
 from commands.actions import fixed_action
 
 ACTION = "trtc:DescribeRoomInfo"
@@ -27,8 +27,7 @@ async def _live_line(ctx: Context, args: Args) -> str:
     try:
         call = await live_call(ctx.trtc, args.room, ctx.now)
     except TrtcError as exc:
-        code = exc.code if isinstance(exc, TrtcApiError) else type(exc).__name__
-        return f"Could not check whether it is live now ({code}); watching anyway."
+        return f"Could not check whether it is live now ({exc.code}); watching anyway."
     if call is None:
         return "It is not live right now; its events will appear here when it starts."
     return f"It is live now (call {call.comm_id}, since {clock_time(call.create_time)})."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.authz.decision import Effect
-from bot.core.authorizer import authorize
+from bot.core.authorizer import Person
 from bot.core.context import Context
 from bot.core.reply import Reply, Table
 from bot.core.spec import Args, CommandSpec
@@ -16,18 +16,9 @@ def permission_rows(
 ) -> tuple[tuple[str, ...], ...]:
     """Each authorized command in this channel on the default application."""
     rows = []
-    policies = ctx.services.policies()
+    who = Person(actor, groups, ctx.invocation.channel)
     for spec in ctx.services.registry:
-        auth = authorize(
-            policies,
-            spec,
-            Args(),
-            actor=actor,
-            usergroups=groups,
-            channel=ctx.invocation.channel,
-            now=ctx.now,
-            default_app=ctx.services.grammar.default_app,
-        )
+        auth = ctx.services.authorize(spec, Args(), who)
         if auth is None:
             continue
         _, decision = auth

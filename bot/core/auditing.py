@@ -1,60 +1,86 @@
-"""One audit record per invocation or press, allowed or not."""
+"""One audit record per invocation, press or piece of the bot's own work, allowed or not."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from bot.authz.decision import Decision
 from bot.authz.request import AuthzRequest
+from bot.core.actor import Chore
 from bot.core.context import Services
 from bot.core.invocation import Invocation, Press
 from bot.core.spec import CommandSpec
 from bot.metrics import COMMANDS
-from bot.trtc.errors import TrtcApiError, TrtcError
+from bot.store import Operation
+from bot.trtc.errors import TrtcError
+
+
+class Outcome(StrEnum):
+    """What came of it, as stored in the audit's ``outcome`` column."""
+
+    OK = "ok"  # a command that needs no confirmation ran
+    DENIED = "denied"
+    BAD_INPUT = "bad_input"
+    AWAITING_CONFIRM = "awaiting_confirm"
+    NEEDS_APPROVAL = "needs_approval"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # TRTC may or may not have done it (a transport error mid-run)
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+    REFUSED = "refused"  # a press that changed nothing
+    NOT_RUN = "not_run"  # the adapter could not hand it to the core
+    ERROR = "error"  # a bug: the reply carried a reference
+    UNDONE = "undone"
+    UNDO_FAILED = "undo_failed"
+    EXPIRED = "expired"
+    RECOVERED_SUCCEEDED = "recovered:succeeded"
+    RECOVERED_UNKNOWN = "recovered:unknown"
 
 
 async def record(
     services: Services,
-    who: Invocation | Press,
+    who: Invocation | Press | Chore,
     spec: CommandSpec | None,
     auth: tuple[AuthzRequest, Decision] | None,
     *,
-    outcome: str,
+    outcome: Outcome,
+    op: Operation | None = None,
     text: str | None = None,
     note: str | None = None,
     error: TrtcError | None = None,
     request_ids: tuple[str, ...] | list[str] = (),
     approver: str | None = None,
-    operation_id: int | None = None,
 ) -> None:
+    """``op``, when the record is about a stored operation, gives its id, its text and
+    (where nothing was authorized now) the action and resource it was asked for."""
     request, decision = auth if auth is not None else (None, None)
     COMMANDS.labels(
         command=spec.name if spec else "unknown",
         decision=decision.effect.value if decision else "none",
-        outcome=outcome,
+        outcome=outcome.value,
     ).inc()
-    error_code = None
-    if isinstance(error, TrtcApiError):
-        error_code = error.code
-    elif error is not None:
-        error_code = type(error).__name__
+    if text is None:
+        text = op.text if op is not None else ("" if isinstance(who, Press) else who.text)
     await services.store.audit.record(
         at=services.clock(),
-        actor=who.actor,
+        actor=str(who.actor),
         channel=who.channel,
         thread=who.thread,
         origin=who.origin.value,
-        text=text if text is not None else (who.text if isinstance(who, Invocation) else ""),
+        text=text,
         command=spec.name if spec else None,
-        action=request.action if request else None,
-        resource=request.resource if request else None,
+        action=request.action if request else (op.action if op else None),
+        resource=request.resource if request else (op.resource if op else None),
         decision=decision.effect.value if decision else None,
         reason=decision.reason.value if decision else None,
         policy=decision.policy if decision else None,
         statement=decision.statement if decision else None,
-        outcome=outcome,
+        outcome=outcome.value,
         approver=approver,
-        operation_id=operation_id,
+        operation_id=op.id if op is not None else None,
         request_ids=list(request_ids),
-        error_code=error_code,
+        error_code=error.code if error is not None else None,
         note=note,
         delivery=who.delivery,
     )

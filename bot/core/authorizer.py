@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from bot.authz.decision import Decision
 from bot.authz.request import (
@@ -12,11 +14,35 @@ from bot.authz.request import (
     SDKAPPID,
     AuthzRequest,
 )
-from bot.core.context import Policies
 from bot.core.spec import Args, CommandSpec, Kind
 from bot.core.values import RoomRef
 
+if TYPE_CHECKING:
+    from bot.core.context import Policies
+
 ANY_RESOURCE = "*"
+
+
+class Principal(Protocol):
+    """Whom a policy question is about: an ``Invocation``, a ``Press``, a ``Person``."""
+
+    @property
+    def actor(self) -> str: ...
+
+    @property
+    def usergroups(self) -> frozenset[str]: ...
+
+    @property
+    def channel(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone asked about rather than asking (``can @alice``, a permission table)."""
+
+    actor: str
+    usergroups: frozenset[str]
+    channel: str
 
 
 def iso_time(now: float) -> str:

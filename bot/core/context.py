@@ -8,9 +8,10 @@ from typing import Protocol
 
 from bot.authz.decision import Decision
 from bot.authz.request import AuthzRequest
+from bot.core.authorizer import Principal, authorize
 from bot.core.grammar import Grammar
 from bot.core.invocation import Invocation
-from bot.core.spec import CommandSpec
+from bot.core.spec import Args, CommandSpec
 from bot.settings import TrtcMode
 from bot.store import Store
 from bot.store.replicas import new_instance_id
@@ -74,6 +75,23 @@ class Services:
         """On every reply while the simulator stands in for TRTC: nobody mistakes a
         rehearsal for production."""
         return "SIMULATOR" if self.mode is TrtcMode.SIMULATOR else None
+
+    def authorize(
+        self, spec: CommandSpec, args: Args, who: Principal, *, approved: bool = False
+    ) -> tuple[AuthzRequest, Decision] | None:
+        """``who`` may run ``spec`` with ``args`` in their channel, under the policy in
+        force now? None when the command needs no authorization (help, whoami)."""
+        return authorize(
+            self.policies(),
+            spec,
+            args,
+            actor=who.actor,
+            usergroups=who.usergroups,
+            channel=who.channel,
+            now=self.clock(),
+            default_app=self.grammar.default_app,
+            approved=approved,
+        )
 
 
 # Shows how a slow command is getting on; adapters edit one status message.

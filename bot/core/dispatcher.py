@@ -12,13 +12,14 @@ from dataclasses import replace
 
 from bot.authz.decision import Decision, Effect
 from bot.authz.request import AuthzRequest
-from bot.core import auditing, mutes, recovery, replies
-from bot.core.authorizer import authorize
+from bot.core import auditing, confirmation, expiry, mutes, recovery, replies
+from bot.core.auditing import Outcome
 from bot.core.context import Context, Progress, Services
+from bot.core.execution import Execution
 from bot.core.grammar import Parsed, ParseError
 from bot.core.invocation import Invocation, Press
 from bot.core.notice import Notice, Notify
-from bot.core.operations import OperationFlow
+from bot.core.presses import Presses
 from bot.core.reply import ActionKind, Reply
 from bot.core.spec import CommandSpec
 from bot.logs import request_id
@@ -35,7 +36,8 @@ class Core:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.listeners: list[Notify] = []
-        self.flow = OperationFlow(services, self.notify)
+        self.execution = Execution(services, self.notify)
+        self.presses = Presses(self.execution)
 
     async def notify(self, notice: Notice) -> None:
         """Give a notice to every listener (the adapters); one failing does not stop the rest."""
@@ -44,10 +46,6 @@ class Core:
                 await listener(notice)
             except Exception:
                 log.exception("a notice listener failed")
-
-    @property
-    def default_app(self) -> int | None:
-        return self.services.grammar.default_app
 
     async def handle(self, inv: Invocation, *, progress: Progress | None = None) -> Reply:
         """Answer one typed command; never raises. ``progress`` receives status lines
@@ -59,7 +57,7 @@ class Core:
         except Exception:
             log.exception("unhandled error %s for %r by %s", reference, inv.text, inv.actor)
             try:
-                await self._audit(inv, None, None, outcome="error", note=reference)
+                await self._audit(inv, None, None, outcome=Outcome.ERROR, note=reference)
             except Exception:  # the database may be what failed
                 log.exception("could not audit %s", reference)
             reply = replies.unexpected(reference)
@@ -83,14 +81,14 @@ class Core:
                 )
             )
         try:
-            reply = await self.flow.press(press)
+            reply = await self.presses.press(press)
         except Exception:
             log.exception(
                 "unhandled error %s for press %s by %s", reference, press.action_id, press.actor
             )
             try:
                 await auditing.record(
-                    self.services, press, None, None, outcome="error", text="", note=reference
+                    self.services, press, None, None, outcome=Outcome.ERROR, note=reference
                 )
             except Exception:
                 log.exception("could not audit %s", reference)
@@ -100,20 +98,20 @@ class Core:
     async def not_run(self, who: Invocation | Press, why: str) -> None:
         """An adapter could not hand a request to the core (Slack was unreachable):
         it is on the record all the same."""
-        await auditing.record(self.services, who, None, None, outcome="not_run", note=why)
+        await auditing.record(self.services, who, None, None, outcome=Outcome.NOT_RUN, note=why)
 
     async def recover(self) -> int:
         """Resolve operations a dead replica left executing; how many."""
-        return await recovery.recover(self.services, self.notify)
+        return await recovery.recover(self.execution)
 
     async def tick(self) -> None:
         """Beat, expire what is overdue, recover what a dead replica left, lift timed
         mutes; the background loop calls this every second."""
         services = self.services
         await services.store.replicas.beat(services.instance, services.clock())
-        await self.flow.expire_due()
+        await expiry.expire_due(self.execution)
         await self.recover()
-        await mutes.lift_due(self.services, self.notify)
+        await mutes.lift_due(self.execution)
 
     def _label(self, reply: Reply) -> Reply:
         if self.services.label and reply.label is None:
@@ -125,36 +123,26 @@ class Core:
         try:
             parsed = services.grammar.parse(inv.text, now=services.clock())
         except ParseError as exc:
-            await self._audit(inv, exc.spec, None, outcome="bad_input", note=str(exc))
+            await self._audit(inv, exc.spec, None, outcome=Outcome.BAD_INPUT, note=str(exc))
             return replies.bad_input(exc)
         spec, args = parsed.spec, parsed.args
-        policies = services.policies()
-        auth = authorize(
-            policies,
-            spec,
-            args,
-            actor=inv.actor,
-            usergroups=inv.usergroups,
-            channel=inv.channel,
-            now=services.clock(),
-            default_app=self.default_app,
-        )
+        auth = services.authorize(spec, args, inv)
         ctx = Context(services, inv, progress=progress)
         if auth is not None:
             request, decision = auth
             if decision.effect is Effect.DENY:
-                await self._audit(inv, spec, (request, decision), outcome="denied")
+                await self._audit(inv, spec, (request, decision), outcome=Outcome.DENIED)
                 return replies.denied(spec, request, decision)
             ask = None
             if decision.effect is Effect.NEEDS_APPROVAL:
-                ask = self.flow.request_approval
+                ask = confirmation.request_approval
             elif spec.mutating:
-                ask = self.flow.request_confirmation
+                ask = confirmation.request_confirmation
             if ask is not None:
                 try:  # the preview reads TRTC (who is in the room) before anyone is asked
                     return await ask(ctx, parsed, request, decision)
                 except TrtcError as exc:
-                    await self._audit(inv, spec, auth, outcome="failed", error=exc)
+                    await self._audit(inv, spec, auth, outcome=Outcome.FAILED, error=exc)
                     return replies.trtc_failure(exc)
         return await self._run(ctx, parsed, auth)
 
@@ -167,10 +155,10 @@ class Core:
         try:
             reply = await parsed.spec.run(ctx, parsed.args)
         except TrtcError as exc:
-            await self._audit(ctx.invocation, parsed.spec, auth, outcome="failed", error=exc)
+            await self._audit(ctx.invocation, parsed.spec, auth, outcome=Outcome.FAILED, error=exc)
             return replies.trtc_failure(exc)
         await self._audit(
-            ctx.invocation, parsed.spec, auth, outcome="ok", request_ids=reply.request_ids
+            ctx.invocation, parsed.spec, auth, outcome=Outcome.OK, request_ids=reply.request_ids
         )
         return reply
 
@@ -180,7 +168,7 @@ class Core:
         spec: CommandSpec | None,
         auth: tuple[AuthzRequest, Decision] | None,
         *,
-        outcome: str,
+        outcome: Outcome,
         note: str | None = None,
         error: TrtcError | None = None,
         request_ids: tuple[str, ...] = (),

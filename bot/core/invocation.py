@@ -16,6 +16,7 @@ class Origin(StrEnum):
     BUTTON = "button"
     CONSOLE = "console"
     HOME = "home"
+    SYSTEM = "system"  # the bot's own work (a timed mute's lift, an expiry, a recovery)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,15 +7,17 @@ Whoever claims it first — this process at start-up, or any replica's tick —
 checks TRTC where the command
 can tell (a kicked user is gone, a dismissed room is not live) and otherwise
 reports "outcome unknown — check before retrying" in the requester's thread.
+Either way the verdict is on the record as ``system:recovery``.
 """
 
 from __future__ import annotations
 
 import logging
 
+from bot.core.actor import SystemActor
+from bot.core.auditing import Outcome
 from bot.core.context import Context, Services
-from bot.core.invocation import Invocation, Origin
-from bot.core.notice import Notice, Notify
+from bot.core.execution import Execution, chore, requester_of
 from bot.core.reply import Reply, Severity
 from bot.core.spec import Args
 from bot.metrics import TAKEOVERS
@@ -31,7 +33,8 @@ def stranded_after(services: Services) -> float:
     return 3 * transport.timeout_s * transport.max_attempts + 60
 
 
-async def recover(services: Services, notify: Notify) -> int:
+async def recover(execution: Execution) -> int:
+    services = execution.services
     ops = services.store.operations
     recovered = 0
     now = services.clock()
@@ -48,23 +51,14 @@ async def recover(services: Services, notify: Notify) -> int:
         recovered += 1
         TAKEOVERS.labels(kind="operation").inc()
         log.warning("operation #%s was left executing: %s", op.id, outcome)
-        await services.store.audit.record(
-            at=services.clock(),
-            actor=op.requester,
-            channel=op.channel,
-            thread=op.thread,
-            origin=op.origin,
-            text=op.text,
-            command=op.command,
-            action=op.action,
-            resource=op.resource,
-            outcome=f"recovered:{state.value}",
-            approver=op.decided_by,
-            operation_id=op.id,
-            request_ids=[],
+        await execution.announce(
+            chore(SystemActor.RECOVERY, op),
+            op,
+            Outcome.RECOVERED_SUCCEEDED if verdict else Outcome.RECOVERED_UNKNOWN,
+            _reply(op, verdict, outcome),
             note=outcome,
+            approver=op.decided_by,
         )
-        await notify(Notice(op.channel, op.thread, _reply(op, verdict, outcome)))
     return recovered
 
 
@@ -72,9 +66,8 @@ async def _check(services: Services, op: Operation) -> bool | None:
     spec = services.grammar.spec(op.command)
     if spec is None or spec.verify is None:
         return None
-    inv = Invocation(op.requester, op.channel, op.text, Origin(op.origin), thread=op.thread)
     try:
-        return await spec.verify(Context(services, inv), Args.from_json(op.args, spec))
+        return await spec.verify(Context(services, requester_of(op)), Args.from_json(op.args, spec))
     except TrtcError as exc:
         log.warning("could not check operation #%s against TRTC: %s", op.id, exc)
         return None

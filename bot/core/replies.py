@@ -1,4 +1,5 @@
-"""The replies every command shares: bad input, refusals, TRTC failures, surprises."""
+"""The replies every command shares: bad input, refusals, TRTC failures, surprises,
+and an operation that closed without running."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from bot.core.grammar import ParseError
 from bot.core.hints import hint_for
 from bot.core.reply import Reply, Severity
 from bot.core.spec import CommandSpec
+from bot.store import Operation
 from bot.trtc.errors import TrtcApiError, TrtcError, TrtcLimitError, TrtcTransportError
 
 
@@ -65,3 +67,17 @@ def unexpected(reference: str) -> Reply:
 
 def private(text: str, severity: Severity = Severity.WARNING) -> Reply:
     return Reply(headline=text, severity=severity, private=True)
+
+
+def reason_fields(op: Operation) -> tuple[tuple[str, str], ...]:
+    return (("Reason", op.reason),) if op.reason else ()
+
+
+def closed(op: Operation, what: str, severity: Severity) -> Reply:
+    """An operation that will not run (cancelled, rejected, expired): no buttons left."""
+    return Reply(
+        headline=f"#{op.id} {what}: {op.summary}",
+        severity=severity,
+        fields=(("Requested by", op.requester), *reason_fields(op)),
+        operation_id=op.id,
+    )

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bot.authz.policyfile import Attachments
+from bot.core.approvals import approver_decision, decidable_approvals
+from bot.core.buttons import action_id
 from bot.core.context import Context
 from bot.core.dispatcher import Core
 from bot.core.invocation import Invocation, Origin
-from bot.core.operations import action_id, approver_decision
 from bot.core.reply import Action, ActionKind, Reply, Table
 from bot.core.values import clock_time, format_duration
 from bot.slack.blocks import (
@@ -36,7 +37,7 @@ from bot.slack.directory import DirectoryError, SlackDirectory
 from bot.slack.markup import channel_link
 from bot.slack.outbox import Outbox
 from bot.slack.payloads import home_block_id
-from bot.store import Operation, OperationState
+from bot.store import Operation
 from commands.whoami import permission_rows
 
 log = logging.getLogger(__name__)
@@ -104,16 +105,10 @@ class AppHome:
     async def _approvals(self, user: str, groups: frozenset[str]) -> list[Block]:
         services = self.core.services
         now = services.clock()
-        pending = await services.store.operations.in_state(OperationState.PENDING_APPROVAL)
+        decidable = await decidable_approvals(services, user, groups)
+        shown = [op for op, decision in decidable if decision.allowed][:MAX_APPROVALS]
         blocks: list[Block] = [_header("Approvals waiting for you")]
-        shown = 0
-        for op in pending:
-            if op.expires_at <= now or op.requester == user or shown >= MAX_APPROVALS:
-                continue
-            _, decision = approver_decision(services, op, user, groups, op.channel)
-            if not decision.allowed:
-                continue
-            shown += 1
+        for op in shown:
             blocks.extend(_approval(op, now))
         if not shown:
             blocks.append(context(plain("Nothing is waiting for you.")))

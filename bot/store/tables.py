@@ -21,7 +21,7 @@ class OperationState(StrEnum):
     """An operation's life; every arrow is one conditional UPDATE (see operations.py).
 
     awaiting_confirm ─┬─► executing ─► succeeded ─► undone
-    pending_approval ─┤             └─► failed | unknown
+    pending_approval ─┤             └─► failed | unknown ─► undone (a timed mute's lift)
                       └─► cancelled | rejected | expired
     """
 

@@ -6,6 +6,8 @@
     └── TrtcLimitError         refused before sending: a documented limit would be broken
 
 Handlers catch ``TrtcError`` and show ``str(error)``: it never carries a secret.
+Every error knows its ``code`` (TRTC's own for an API error, the class name
+otherwise: what the audit stores) and whether it is ``retryable``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ class TrtcError(Exception):
     def __init__(self, message: str, *, action: str) -> None:
         super().__init__(message)
         self.action = action
+        # A stable name for logs and the audit; an API error replaces it with TRTC's code.
+        self.code = type(self).__name__
+
+    @property
+    def retryable(self) -> bool:
+        return False
 
 
 class TrtcTransportError(TrtcError):

@@ -79,7 +79,7 @@ def retry_backoff(exc: Exception) -> bool | float:
     """
     if isinstance(exc, TrtcApiError) and exc.code.startswith("RequestLimitExceeded"):
         return RATE_WINDOW_S + random.uniform(0, RATE_WINDOW_S / 2)
-    return isinstance(exc, TrtcApiError | TrtcTransportError) and exc.retryable
+    return isinstance(exc, TrtcError) and exc.retryable
 
 
 @dataclass

@@ -100,3 +100,24 @@ async def test_approvals_command_lists_what_you_can_decide(harness: Harness) -> 
     assert "dismiss room 1400000001/1234" in for_lead and "| yes" in for_lead
     assert "| yours" in text(await harness.say("oncall", "approvals"))
     assert "| no" in text(await harness.say("viewer", "approvals"))
+
+
+async def test_expiry_is_on_the_record_once_as_the_system(harness: Harness) -> None:
+    """An approval and a confirmation nobody acted on each leave one audit record by
+    system:expiry, whether the tick or a late press found them expired."""
+    approval = await harness.say("oncall", "dismiss 1234")
+    confirm = await harness.say("oncall", "kick 1234 alice")
+    pressed_late = await harness.say("oncall", "kick 1234 bob")
+    harness.clock.advance(15 * 60 + 1)
+    late = await harness.press("oncall", pressed_late, ActionKind.CONFIRM)
+    assert late.private is False and "expired" in late.headline
+    await harness.core.tick()
+    await harness.core.tick()
+    records = await harness.store.audit.recent(50, actor="system:expiry")
+    expired = sorted((r.operation_id, r.outcome, r.origin) for r in records)
+    ids = sorted(r.operation_id or 0 for r in (approval, confirm, pressed_late))
+    assert expired == [(i, "expired", "system") for i in ids]
+    mine = await harness.store.audit.recent(50, actor="U0ONCALL")
+    [refusal] = [r for r in mine if r.outcome == "refused"]  # the late press, on record
+    assert refusal.operation_id == pressed_late.operation_id
+    assert harness.mutations() == []

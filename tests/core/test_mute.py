@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.reply import ActionKind, Severity
-from bot.store import MuteState
+from bot.store import MuteState, OperationState
 from bot.store.replicas import DEAD_AFTER_S
 from tests.core.conftest import Harness
 
@@ -90,3 +90,31 @@ async def test_unmute_command_closes_open_mutes(harness: Harness) -> None:
     assert reply.severity is Severity.SUCCESS
     mute = await harness.store.mutes.get(1)
     assert mute is not None and mute.state == MuteState.UNDONE
+
+
+async def test_lift_is_audited_once_as_the_system_and_its_undo_is_refused(
+    harness: Harness,
+) -> None:
+    """A timed mute's lift leaves one audit record by system:timed-mute with TRTC's
+    RequestId, its notice is about the mute's operation, and the mute's Undo pressed
+    afterwards is refused without touching TRTC."""
+    done = await _mute(harness, "mute 1234 bob --for 10m")
+    op_id = done.operation_id  # type: ignore[attr-defined]
+    harness.clock.advance(601)
+    await harness.core.tick()
+    await harness.core.tick()  # nothing left to lift, nothing more on record
+    unblock = [r for r in harness.sim.simulator.requests if r.action == "SetUserBlocked"][-1]
+    [lift] = await harness.store.audit.recent(50, actor="system:timed-mute")
+    assert lift.outcome == "undone" and lift.origin == "system"
+    assert lift.operation_id == op_id and lift.command == "mute"
+    assert lift.request_ids == [unblock.request_id] and lift.delivery is None
+    [notice] = harness.notices
+    assert notice.reply.operation_id == op_id and not notice.reply.actions
+    op = await harness.store.operations.get(op_id)
+    assert op is not None and op.status is OperationState.UNDONE
+    late = await harness.press("oncall", done, ActionKind.UNDO)  # type: ignore[arg-type]
+    assert late.private and "already undone by system:timed-mute" in late.headline
+    assert harness.mutations().count("SetUserBlocked") == 2
+    assert blocked(harness, "bob") == 0
+    [refused] = await harness.store.audit.recent(1)
+    assert refused.outcome == "refused" and refused.actor == "U0ONCALL"

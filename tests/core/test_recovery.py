@@ -103,3 +103,18 @@ async def test_dead_replicas_operation_recovered_once_its_heartbeat_stops(
     assert states == [OperationState.UNKNOWN, OperationState.EXECUTING]
     assert len(harness.notices) == 1 and "alice" in harness.notices[0].reply.headline
     assert harness.mutations() == []  # never re-run
+
+
+async def test_recovery_is_on_the_record_once_as_the_system(harness: Harness) -> None:
+    """A recovered operation leaves one audit record by system:recovery, written through
+    the common auditing path (the operation's command, action and resource with it)."""
+    op_id = await _strand(harness, "kick 1234 alice")
+    harness.clock.advance(stranded_after(harness.core.services) + 1)
+    await harness.restart()
+    await harness.core.tick()
+    await harness.core.tick()
+    [record] = await harness.store.audit.recent(50, actor="system:recovery")
+    assert record.outcome == "recovered:unknown" and record.origin == "system"
+    assert record.operation_id == op_id and record.approver == "U0ONCALL"
+    assert (record.command, record.action) == ("kick", "trtc:RemoveUser")
+    assert record.text == "kick 1234 alice" and record.delivery is None

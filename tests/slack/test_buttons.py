@@ -164,8 +164,9 @@ def _texts(stored: dict) -> list[tuple[str, str]]:
     return text_objects(stored["blocks"])
 
 
-async def test_timed_mute_lift_is_told_in_the_thread(world: World) -> None:
-    """A timed mute lifted by the background tick is announced in the incident thread."""
+async def test_timed_mute_lift_edits_the_mute_message_and_its_undo_goes(world: World) -> None:
+    """A timed mute lifted by the background tick is shown on the mute's own message,
+    whose Undo button goes; the old Undo, pressed anyway, is refused and changes nothing."""
     event = world.slack.mention_event(ONCALL, "mute 1234 bob --for 10m", thread_ts="1699.000500")
     await world.slack.event(world.slack.event_body(event))
     fake = world.fake
@@ -173,10 +174,19 @@ async def test_timed_mute_lift_is_told_in_the_thread(world: World) -> None:
     shown = message(fake, CHANNEL, fake.messages_ts(ask))
     await world.slack.press(world.slack.press_body(ONCALL, shown, button(ask.blocks, "Confirm")))
     await world.bot.adapter.drain()
+    muted = message(fake, CHANNEL, shown["ts"])
+    undo = button(muted["blocks"], "Undo")
     world.clock.advance(11 * 60)
     await world.core.tick()
     await world.bot.adapter.drain()
-    lifted = [p for p in fake.posts(CHANNEL) if any("Unmuted bob" in t for t in p.texts())]
-    assert len(lifted) == 1
-    assert lifted[0].args["thread_ts"] == "1699.000500"
+    now = message(fake, CHANNEL, shown["ts"])
+    assert any("Unmuted bob" in t for _, t in _texts(now))
+    assert any("lifted automatically" in t for _, t in _texts(now))
+    assert buttons(now["blocks"]) == []
+    assert not [p for p in fake.posts(CHANNEL) if any("Unmuted bob" in t for t in p.texts())]
+    assert world.mutations() == ["SetUserBlocked", "SetUserBlocked"]
+    await world.slack.press(world.slack.press_body(ONCALL, muted, undo))
+    [refusal] = await fake.wait_for(lambda: fake.of("chat.postEphemeral"), what="ephemeral")
+    await world.bot.adapter.drain()
+    assert any("already undone by system:timed-mute" in t for t in refusal.texts())
     assert world.mutations() == ["SetUserBlocked", "SetUserBlocked"]

@@ -1,0 +1,275 @@
+"""The one way TRTC is changed: an operation's command, or its undo, run once as an actor.
+
+A person's confirmed or approved command, a person's Undo and a timed mute's
+lift (the mute's undo by ``system:timed-mute``) all come through here. Where a
+person is behind the change it is authorized under the policy in force now;
+whoever is behind it, it leaves one audit record with that actor, and the
+bot's own work is told to the operation's messages through ``notify``, so no
+button on them stays live. An expiry and a recovery change nothing on TRTC
+but are recorded and told the same way (``announce``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.authz.decision import Decision, Effect
+from bot.authz.request import AuthzRequest
+from bot.core import auditing, replies
+from bot.core.actor import Chore, SystemActor
+from bot.core.auditing import Outcome
+from bot.core.buttons import action_id
+from bot.core.context import Context, Services
+from bot.core.invocation import Invocation, Origin, Press
+from bot.core.notice import Notice, Notify
+from bot.core.reply import Action, ActionKind, Reply
+from bot.core.spec import Args, CommandSpec
+from bot.store import Operation, OperationState
+from bot.trtc.errors import TrtcError, TrtcTransportError
+
+EXECUTING = OperationState.EXECUTING
+# What the bot's own undo may close: a run recovery could not confirm still muted someone.
+UNDOABLE_BY_SYSTEM = (OperationState.SUCCEEDED, OperationState.UNKNOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """What came of an undo: ``done`` is None when it was not this caller's to run
+    (refused, or someone else undid it first)."""
+
+    reply: Reply
+    done: bool | None
+
+
+def spec_of(services: Services, op: Operation) -> CommandSpec:
+    spec = services.grammar.spec(op.command)
+    if spec is None:  # a command removed since the operation was stored
+        raise LookupError(f"operation #{op.id} names unknown command {op.command!r}")
+    return spec
+
+
+def args_of(services: Services, op: Operation) -> Args:
+    return Args.from_json(op.args, spec_of(services, op))
+
+
+def requester_of(op: Operation) -> Invocation:
+    """The operation's request as it was typed: whom a run is authorized as."""
+    return Invocation(
+        actor=op.requester,
+        channel=op.channel,
+        text=op.text,
+        origin=Origin(op.origin),
+        usergroups=frozenset(op.requester_groups),
+        thread=op.thread,
+    )
+
+
+def chore(actor: SystemActor, op: Operation) -> Chore:
+    """The bot's own work on ``op``, audited in the operation's thread."""
+    return Chore(actor, op.channel, op.thread, op.text)
+
+
+async def refuse(services: Services, press: Press, op: Operation | None, why: str) -> Reply:
+    """A press that changes nothing is still on the record, with why."""
+    await auditing.record(
+        services,
+        press,
+        services.grammar.spec(op.command) if op is not None else None,
+        None,
+        outcome=Outcome.REFUSED,
+        op=op,
+        text=None if op is not None else press.action_id.partition(":")[0],
+        note=why,
+    )
+    return replies.private(why)
+
+
+class Execution:
+    def __init__(self, services: Services, notify: Notify) -> None:
+        self.services = services
+        self.notify = notify
+
+    async def run(self, op: Operation, by: Press, *, approver: str | None) -> Reply:
+        """Run an operation ``by`` has moved to ``executing``: once, with its original
+        arguments, re-checking the policy in force now for its requester."""
+        services = self.services
+        spec, args = spec_of(services, op), args_of(services, op)
+        store = services.store.operations
+        requester = requester_of(op)
+        auth = services.authorize(spec, args, requester, approved=approver is not None)
+        if auth is not None and auth[1].effect is not Effect.ALLOW:
+            await store.transition(
+                op.id, [EXECUTING], OperationState.FAILED, outcome=_NO_LONGER_ALLOWED
+            )
+            await self.record(by, op, Outcome.DENIED, auth=auth, approver=approver)
+            return replies.denied(spec, auth[0], auth[1])
+        ctx = Context(services, requester, approved_by=approver, operation_id=op.id)
+        try:
+            reply = await spec.run(ctx, args)
+        except TrtcError as exc:
+            # No answer from TRTC: it may have acted. An answer that refused: it did not.
+            unknown = isinstance(exc, TrtcTransportError)
+            state = OperationState.UNKNOWN if unknown else OperationState.FAILED
+            await store.transition(op.id, [EXECUTING], state, outcome=str(exc), error_code=exc.code)
+            outcome = Outcome.UNKNOWN if unknown else Outcome.FAILED
+            await self.record(by, op, outcome, auth=auth, approver=approver, error=exc)
+            failure = replies.trtc_failure(exc)
+            headline = (
+                f"#{op.id} outcome unknown — check before retrying"
+                if unknown
+                else f"#{op.id} failed: {failure.headline}"
+            )
+            return replace(failure, headline=headline, operation_id=op.id)
+        except Exception:
+            await store.transition(
+                op.id, [EXECUTING], OperationState.UNKNOWN, outcome="unexpected error"
+            )
+            raise
+        await store.transition(
+            op.id,
+            [EXECUTING],
+            OperationState.SUCCEEDED,
+            outcome=reply.headline,
+            request_ids=list(reply.request_ids),
+        )
+        await self.record(
+            by, op, Outcome.SUCCEEDED, auth=auth, approver=approver, request_ids=reply.request_ids
+        )
+        who = (
+            f"Requested by {op.requester}, approved by {approver}."
+            if approver
+            else f"Confirmed by {op.requester}."
+        )
+        actions = reply.actions
+        if spec.undo is not None:
+            actions = (*actions, Action(ActionKind.UNDO, action_id(ActionKind.UNDO, op), "Undo"))
+        return replace(reply, lines=(*reply.lines, who), operation_id=op.id, actions=actions)
+
+    async def undo(
+        self,
+        op: Operation,
+        by: Press | Chore,
+        *,
+        note: str | None = None,
+        fallback: str | None = None,
+    ) -> Attempt:
+        """Undo ``op`` (its command has an undo). A person must be allowed to run the
+        command now; the bot's own undo (a timed mute's lift) was allowed with the
+        mute. ``note`` ends a successful reply, ``fallback`` a failed one."""
+        services = self.services
+        spec, args = spec_of(services, op), args_of(services, op)
+        assert spec.undo is not None, f"{spec.name} has no undo"
+        auth = None
+        if isinstance(by, Press):
+            auth = services.authorize(spec, args, by)
+            if auth is not None and auth[1].effect is not Effect.ALLOW:
+                await self.record(by, op, Outcome.DENIED, auth=auth)
+                why = f"You may not undo #{op.id}: {auth[1].explain()}."
+                return Attempt(replies.private(why), None)
+        if not await self._claim_undo(op, by):
+            why = f"#{op.id} was already undone."
+            if isinstance(by, Chore):  # whoever undid it is on the record
+                return Attempt(replies.private(why), None)
+            return Attempt(await refuse(services, by, op, why), None)
+        ctx = Context(services, _invocation(by, op), operation_id=op.id)
+        try:
+            reply = await spec.undo(ctx, args)
+        except TrtcError as exc:
+            await self.record(by, op, Outcome.UNDO_FAILED, auth=auth, error=exc)
+            failure = replies.trtc_failure(exc)
+            reply = replace(
+                failure,
+                headline=f"#{op.id} could not be undone: {failure.headline}",
+                lines=(*failure.lines, fallback) if fallback else failure.lines,
+                operation_id=op.id,
+            )
+            done = False
+        else:
+            await self.record(by, op, Outcome.UNDONE, auth=auth, request_ids=reply.request_ids)
+            last = note or f"Undone by {by.actor}."
+            reply = replace(reply, lines=(*reply.lines, last), operation_id=op.id)
+            done = True
+        if isinstance(by, Chore):
+            await self.notify(Notice(op.channel, op.thread, reply))
+        return Attempt(reply, done)
+
+    async def announce(
+        self,
+        by: Chore,
+        op: Operation,
+        outcome: Outcome,
+        reply: Reply,
+        *,
+        note: str | None = None,
+        approver: str | None = None,
+    ) -> None:
+        """The bot's own work on ``op`` that changed nothing on TRTC (an expiry, a
+        recovery's verdict): on the record with its actor, and on the op's messages."""
+        await self.record(by, op, outcome, note=note, approver=approver)
+        await self.notify(Notice(op.channel, op.thread, replace(reply, operation_id=op.id)))
+
+    async def record(
+        self,
+        by: Press | Chore,
+        op: Operation,
+        outcome: Outcome,
+        *,
+        auth: tuple[AuthzRequest, Decision] | None = None,
+        approver: str | None = None,
+        request_ids: tuple[str, ...] = (),
+        error: TrtcError | None = None,
+        note: str | None = None,
+    ) -> None:
+        """One audit record about ``op``, with ``by``'s actor."""
+        await auditing.record(
+            self.services,
+            by,
+            self.services.grammar.spec(op.command),
+            auth,
+            outcome=outcome,
+            op=op,
+            approver=approver,
+            request_ids=request_ids,
+            error=error,
+            note=note,
+        )
+
+    async def _claim_undo(self, op: Operation, by: Press | Chore) -> bool:
+        ops, now = self.services.store.operations, self.services.clock()
+        if isinstance(by, Press):
+            return await ops.transition(
+                op.id,
+                [OperationState.SUCCEEDED],
+                OperationState.UNDONE,
+                decided_by=by.actor,
+                decided_at=now,
+            )
+        if await ops.transition(
+            op.id, UNDOABLE_BY_SYSTEM, OperationState.UNDONE, decided_by=by.actor, decided_at=now
+        ):
+            return True
+        # The bot's own undo is claimed before it comes here (a lift claims its mute):
+        # an earlier mark by the same actor is a lifter that died half-way.
+        current = await ops.get(op.id)
+        return (
+            current is not None
+            and current.status is OperationState.UNDONE
+            and current.decided_by == by.actor
+        )
+
+
+_NO_LONGER_ALLOWED = "the policy in force no longer allows it"
+
+
+def _invocation(by: Press | Chore, op: Operation) -> Invocation:
+    """Who an undo runs as: the person who pressed, or the bot itself."""
+    if isinstance(by, Chore):
+        return Invocation(str(by.actor), op.channel, op.text, Origin.SYSTEM, thread=op.thread)
+    return Invocation(
+        actor=by.actor,
+        channel=by.channel,
+        text=op.text,
+        origin=by.origin,
+        usergroups=by.usergroups,
+        thread=by.thread or op.thread,
+    )
