@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from bot.authz.decision import Effect
 from bot.core.authorizer import Person
 from bot.core.context import Context
-from bot.core.reply import Reply, Table
+from bot.core.home import permission_table
+from bot.core.reply import Reply
 from bot.core.spec import Args, CommandSpec
-
-_SHOWN = {Effect.ALLOW: "yes", Effect.NEEDS_APPROVAL: "with approval", Effect.DENY: "no"}
-
-
-def permission_rows(
-    ctx: Context, actor: str, groups: frozenset[str]
-) -> tuple[tuple[str, ...], ...]:
-    """Each authorized command in this channel on the default application."""
-    rows = []
-    who = Person(actor, groups, ctx.invocation.channel)
-    for spec in ctx.services.registry:
-        auth = ctx.services.authorize(spec, Args(), who)
-        if auth is None:
-            continue
-        _, decision = auth
-        rows.append((spec.name, _SHOWN[decision.effect], decision.explain()))
-    return tuple(rows)
 
 
 async def run(ctx: Context, args: Args) -> Reply:
@@ -35,9 +18,7 @@ async def run(ctx: Context, args: Args) -> Reply:
             ("Usergroups", groups),
             ("Application", str(ctx.services.grammar.default_app or "none configured")),
         ),
-        tables=(
-            Table(("Command", "Allowed", "Why"), permission_rows(ctx, inv.actor, inv.usergroups)),
-        ),
+        tables=(permission_table(ctx.services, Person(inv.actor, inv.usergroups, inv.channel)),),
         lines=("Room-scoped policies may allow more in particular rooms: ask `can`.",),
     )
 

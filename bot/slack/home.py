@@ -14,13 +14,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bot.authz.policyfile import Attachments
-from bot.core.approvals import approver_decision, decidable_approvals
 from bot.core.buttons import action_id
-from bot.core.context import Context
 from bot.core.dispatcher import Core
-from bot.core.invocation import Invocation, Origin
+from bot.core.home import HomeContent, home_content, may_decide
 from bot.core.reply import Action, ActionKind, Reply, Table
-from bot.core.values import clock_time, format_duration
+from bot.core.values import format_duration
 from bot.slack.blocks import (
     Block,
     action_blocks,
@@ -38,14 +36,11 @@ from bot.slack.markup import channel_link
 from bot.slack.outbox import Outbox
 from bot.slack.payloads import home_block_id
 from bot.store import Operation
-from commands.whoami import permission_rows
 
 log = logging.getLogger(__name__)
 
 MAX_HOME_BLOCKS = 100
-MAX_APPROVALS = 10
 MAX_CHANNELS = 4
-RECENT = 10
 # Where the default guardrail applies: any channel the policy does not name.
 ELSEWHERE = "C0ELSEWHERE"
 
@@ -72,12 +67,16 @@ class AppHome:
             log.warning("App Home for %s: %s", user, exc)
             view = _view([*_banner_blocks(banner), section(f"⚠️ {_UNAVAILABLE}")])
             return await self.outbox.publish_home(user, view)
+        channels = sorted(self.attachments().channels)[:MAX_CHANNELS]
+        content = await home_content(
+            self.core.services, user, groups, channels, elsewhere=ELSEWHERE
+        )
         blocks = [
             *label_block(self.core.services.label),
             *_banner_blocks(banner),
-            *await self._approvals(user, groups),
-            *self._permissions(user, groups),
-            *await self._recent(user),
+            *_approvals(content),
+            *_permissions(content),
+            *_recent(content),
         ]
         return await self.outbox.publish_home(user, _view(blocks))
 
@@ -89,7 +88,6 @@ class AppHome:
             return 0
         attach = self.attachments()
         candidates = set(self.directory.known_users()) | set(attach.users) | self.visitors
-        candidates.discard(op.requester)
         candidates.discard(skip or "")
         published = 0
         for user in sorted(candidates)[:200]:
@@ -97,51 +95,38 @@ class AppHome:
                 groups = await self.directory.groups_of(user)
             except DirectoryError:
                 continue
-            _, decision = approver_decision(self.core.services, op, user, groups, op.channel)
-            if decision.allowed:
+            if may_decide(self.core.services, op, user, groups):
                 published += await self.publish(user)
         return published
 
-    async def _approvals(self, user: str, groups: frozenset[str]) -> list[Block]:
-        services = self.core.services
-        now = services.clock()
-        decidable = await decidable_approvals(services, user, groups)
-        shown = [op for op, decision in decidable if decision.allowed][:MAX_APPROVALS]
-        blocks: list[Block] = [_header("Approvals waiting for you")]
-        for op in shown:
-            blocks.extend(_approval(op, now))
-        if not shown:
-            blocks.append(context(plain("Nothing is waiting for you.")))
-        return blocks
 
-    def _permissions(self, user: str, groups: frozenset[str]) -> list[Block]:
-        blocks: list[Block] = [_header("What you may run")]
-        named = sorted(self.attachments().channels)[:MAX_CHANNELS]
-        for channel in [*named, ELSEWHERE]:
-            where = "in other channels" if channel == ELSEWHERE else f"in {channel_link(channel)}"
-            inv = Invocation(user, channel, "", Origin.HOME, usergroups=groups)
-            rows = permission_rows(Context(self.core.services, inv), user, groups)
-            table = Table(("Command", "Allowed", "Why"), rows)
-            blocks.append(context(mrkdwn(f"*{where}*")))
-            blocks.extend(
-                {"type": "section", "text": mrkdwn(c)} for c in code_chunks(table_lines(table))
-            )
-        return blocks
+def _approvals(content: HomeContent) -> list[Block]:
+    blocks: list[Block] = [_header("Approvals waiting for you")]
+    for op in content.approvals:
+        blocks.extend(_approval(op, content.now))
+    if not content.approvals:
+        blocks.append(context(plain("Nothing is waiting for you.")))
+    return blocks
 
-    async def _recent(self, user: str) -> list[Block]:
-        records = await self.core.services.store.audit.recent(RECENT, actor=user)
-        blocks: list[Block] = [_header("Your recent actions")]
-        if not records:
-            return [*blocks, context(plain("Nothing yet."))]
-        rows = tuple(
-            (clock_time(r.at, with_date=True), r.text or r.command or "", r.outcome)
-            for r in records
-        )
-        table = Table(("When", "Command", "Outcome"), rows)
-        return [
-            *blocks,
-            *({"type": "section", "text": mrkdwn(c)} for c in code_chunks(table_lines(table))),
-        ]
+
+def _permissions(content: HomeContent) -> list[Block]:
+    blocks: list[Block] = [_header("What you may run")]
+    for shown in content.permissions:
+        where = f"in {channel_link(shown.channel)}" if shown.channel else "in other channels"
+        blocks.append(context(mrkdwn(f"*{where}*")))
+        blocks.extend(_code(shown.table))
+    return blocks
+
+
+def _recent(content: HomeContent) -> list[Block]:
+    blocks: list[Block] = [_header("Your recent actions")]
+    if not content.recent.rows:
+        return [*blocks, context(plain("Nothing yet."))]
+    return [*blocks, *_code(content.recent)]
+
+
+def _code(table: Table) -> list[Block]:
+    return [{"type": "section", "text": mrkdwn(c)} for c in code_chunks(table_lines(table))]
 
 
 _UNAVAILABLE = "Your usergroups could not be read from Slack just now; try again in a minute."
