@@ -24,7 +24,7 @@ from bot.console.personas import PERSONAS, sample_policy_path
 from bot.core.context import Context, StaticDirectory
 from bot.core.invocation import Invocation, Origin
 from bot.core.reply import Reply
-from bot.core.spec import Args, CommandSpec, Kind, Param
+from bot.core.spec import Args, CommandSpec, Param, ParamKind
 from bot.settings import Settings, TrtcMode
 from bot.store import Store
 from bot.trtc.client import TrtcClient
@@ -41,7 +41,7 @@ NOOP = CommandSpec(
     summary="does nothing",
     example="noop 1234",
     run=_noop,
-    params=(Param("room", Kind.ROOM),),
+    params=(Param("room", ParamKind.ROOM),),
     action=fixed_action("trtc:DescribeRoomInfo"),
 )
 

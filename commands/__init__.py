@@ -1,6 +1,6 @@
 """The chat commands, one module each; ``REGISTRY`` orders them for help."""
 
-from bot.core.spec import CommandSpec
+from bot.core import CommandSpec
 from commands import (
     approvals,
     audit,

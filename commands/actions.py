@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.spec import Args
-from bot.core.values import RoomRef
+from bot.core import Args, RoomRef
 
 
 def room_action(api: str) -> Callable[[Args], str]:

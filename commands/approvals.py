@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
+from bot.core import Args, CommandSpec, Context, Reply, Table, format_duration
 from bot.core.approvals import decidable_approvals, waiting
-from bot.core.context import Context
-from bot.core.reply import Reply, Table
-from bot.core.spec import Args, CommandSpec
-from bot.core.values import format_duration
 from bot.store import Operation
 
 

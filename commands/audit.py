@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.context import Context
-from bot.core.reply import Reply, Table
-from bot.core.spec import Args, CommandSpec, Kind, Param
-from bot.core.values import clock_time
+from bot.core import Args, CommandSpec, Context, Param, ParamKind, Reply, Table, clock_time
 from commands.actions import fixed_action
 
 TEXT_WIDTH = 48
@@ -46,6 +43,6 @@ SPEC = CommandSpec(
     summary="Show the latest audit records",
     example="audit 20",
     run=run,
-    params=(Param("count", Kind.COUNT, optional=True),),
+    params=(Param("count", ParamKind.COUNT, optional=True),),
     action=fixed_action("chatops:ReadAudit"),
 )

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from bot.authz.decision import Effect
-from bot.core.authorizer import Person
-from bot.core.context import Context
-from bot.core.reply import Reply, Severity
-from bot.core.spec import Args, CommandSpec, Kind, Param
+from bot.core import Args, CommandSpec, Context, Param, ParamKind, Person, Reply, Severity
 
 _VERDICT = {
     Effect.ALLOW: ("may", Severity.SUCCESS),
@@ -43,8 +40,8 @@ SPEC = CommandSpec(
     example="can @alice kick 1234",
     run=run,
     params=(
-        Param("user", Kind.SLACK_USER),
-        Param("command", Kind.COMMAND),
-        Param("room", Kind.ROOM),
+        Param("user", ParamKind.SLACK_USER),
+        Param("command", ParamKind.COMMAND),
+        Param("room", ParamKind.ROOM),
     ),
 )

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from bot.core.context import Context
-from bot.core.reply import Reply, Severity
-from bot.core.rooms import live_call, present_users
-from bot.core.spec import Args, CommandSpec, Kind, Option, Param
+from bot.core import (
+    Args,
+    CommandSpec,
+    Context,
+    Option,
+    Param,
+    ParamKind,
+    Reply,
+    Severity,
+    live_call,
+    present_users,
+)
 from commands.actions import room_action
 
 SHOWN = 10
@@ -51,7 +59,7 @@ SPEC = CommandSpec(
     run=run,
     preview=preview,
     verify=verify,
-    params=(Param("room", Kind.ROOM),),
-    options=(Option("reason", Kind.TEXT, metavar='"…"'),),
+    params=(Param("room", ParamKind.ROOM),),
+    options=(Option("reason", ParamKind.TEXT, metavar='"…"'),),
     action=room_action("DismissRoom"),
 )

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from bot.core.context import Context
-from bot.core.reply import Reply, Severity, Table
-from bot.core.rooms import calls_of
-from bot.core.spec import Args, CommandSpec, Kind, Param
-from bot.core.values import clock_time
+from bot.core import (
+    Args,
+    CommandSpec,
+    Context,
+    Param,
+    ParamKind,
+    Reply,
+    Severity,
+    Table,
+    calls_of,
+    clock_time,
+)
 from bot.trtc.events import describe
 from commands.actions import fixed_action
 
@@ -45,6 +52,6 @@ SPEC = CommandSpec(
     summary="Show a user's SDK events (joins, network changes, exits) in a room",
     example="events 1234 alice",
     run=run,
-    params=(Param("room", Kind.ROOM), Param("user", Kind.USER)),
+    params=(Param("room", ParamKind.ROOM), Param("user", ParamKind.USER)),
     action=fixed_action("trtc:DescribeUserEvent"),
 )

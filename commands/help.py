@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from bot.authz.decision import Effect
-from bot.core.context import Context
-from bot.core.reply import Reply, Table
-from bot.core.spec import Args, CommandSpec
+from bot.core import Args, CommandSpec, Context, Reply, Table
 
 
 async def run(ctx: Context, args: Args) -> Reply:

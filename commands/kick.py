@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from bot.core.context import Context
-from bot.core.reply import Reply, Severity
-from bot.core.rooms import present_users
-from bot.core.spec import Args, CommandSpec, Kind, Option, Param
+from bot.core import (
+    Args,
+    CommandSpec,
+    Context,
+    Option,
+    Param,
+    ParamKind,
+    Reply,
+    Severity,
+    present_users,
+)
 from commands.actions import room_action
 
 
@@ -56,7 +63,7 @@ SPEC = CommandSpec(
     run=run,
     preview=preview,
     verify=verify,
-    params=(Param("room", Kind.ROOM), Param("users", Kind.USER, variadic=True)),
-    options=(Option("reason", Kind.TEXT, metavar='"…"'),),
+    params=(Param("room", ParamKind.ROOM), Param("users", ParamKind.USER, variadic=True)),
+    options=(Option("reason", ParamKind.TEXT, metavar='"…"'),),
     action=room_action("RemoveUser"),
 )

@@ -7,11 +7,19 @@ core's background tick, across restarts; a successful mute offers Undo.
 
 from __future__ import annotations
 
-from bot.core.context import Context
-from bot.core.reply import Reply, Severity
-from bot.core.rooms import present_users
-from bot.core.spec import Args, CommandSpec, Kind, Option, Param
-from bot.core.values import clock_time, format_duration
+from bot.core import (
+    Args,
+    CommandSpec,
+    Context,
+    Option,
+    Param,
+    ParamKind,
+    Reply,
+    Severity,
+    clock_time,
+    format_duration,
+    present_users,
+)
 from bot.store import MuteState
 from bot.trtc.models import MuteMode
 from commands.actions import room_action
@@ -84,10 +92,10 @@ SPEC = CommandSpec(
     run=run,
     preview=preview,
     undo=unmute,
-    params=(Param("room", Kind.ROOM), Param("user", Kind.USER)),
+    params=(Param("room", ParamKind.ROOM), Param("user", ParamKind.USER)),
     options=(
-        Option("for", Kind.DURATION, default=None, minimum=10, maximum=86400, metavar="10m"),
-        Option("reason", Kind.TEXT, metavar='"…"'),
+        Option("for", ParamKind.DURATION, default=None, minimum=10, maximum=86400, metavar="10m"),
+        Option("reason", ParamKind.TEXT, metavar='"…"'),
     ),
     action=room_action("SetUserBlocked"),
 )

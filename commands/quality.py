@@ -12,10 +12,24 @@ import re
 import shlex
 import time
 
-from bot.core.context import Context
-from bot.core.reply import Attachment, Reply, Severity, Table, run_action
-from bot.core.spec import Args, CommandSpec, Kind, Option, Param
-from bot.core.values import BadValue, RoomRef, clock_time, format_duration
+from bot.core import (
+    Args,
+    Attachment,
+    BadValue,
+    CommandSpec,
+    Context,
+    Option,
+    Param,
+    ParamKind,
+    Reply,
+    RoomRef,
+    Severity,
+    Table,
+    TrtcApiError,
+    clock_time,
+    format_duration,
+    run_action,
+)
 from bot.quality import (
     COLUMNS,
     Assessment,
@@ -31,7 +45,6 @@ from bot.quality import (
 from bot.quality.fetch import CallFetch, calls
 from bot.quality.window import WindowError, resolve
 from bot.trtc import limits
-from bot.trtc.errors import TrtcApiError
 from commands.actions import fixed_action
 
 DEFAULT_SINCE_S = 30 * 60
@@ -275,12 +288,12 @@ SPEC = CommandSpec(
     example="quality 1234 --since 1h",
     run=run,
     check=check,
-    params=(Param("room", Kind.ROOM),),
+    params=(Param("room", ParamKind.ROOM),),
     options=(
-        Option("since", Kind.DURATION, minimum=60, maximum=30 * 86400, metavar="30m"),
-        Option("from", Kind.CLOCK, metavar="HH:MM"),
-        Option("to", Kind.CLOCK, metavar="HH:MM"),
-        Option("user", Kind.USER, metavar="U"),
+        Option("since", ParamKind.DURATION, minimum=60, maximum=30 * 86400, metavar="30m"),
+        Option("from", ParamKind.CLOCK, metavar="HH:MM"),
+        Option("to", ParamKind.CLOCK, metavar="HH:MM"),
+        Option("user", ParamKind.USER, metavar="U"),
     ),
     action=fixed_action("trtc:DescribeCallDetailInfo"),
 )

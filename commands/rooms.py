@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from bot.core.context import Context
-from bot.core.reply import Reply, Severity, Table
-from bot.core.spec import Args, CommandSpec, Kind, Option
-from bot.core.values import clock_time, format_duration
+from bot.core import (
+    Args,
+    CommandSpec,
+    Context,
+    Option,
+    ParamKind,
+    Reply,
+    Severity,
+    Table,
+    clock_time,
+    format_duration,
+)
 from commands.actions import fixed_action
 
 MAX_ROWS = 40
@@ -47,7 +55,9 @@ SPEC = CommandSpec(
     example="rooms --since 2h",
     run=run,
     options=(
-        Option("since", Kind.DURATION, default=1800, minimum=60, maximum=14 * 86400, metavar="30m"),
+        Option(
+            "since", ParamKind.DURATION, default=1800, minimum=60, maximum=14 * 86400, metavar="30m"
+        ),
     ),
     action=fixed_action("trtc:DescribeRoomInfo"),
 )

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.core.context import Context
-from bot.core.reply import Reply, Severity, Table
-from bot.core.spec import Args, CommandSpec, Kind, Option
+from bot.core import Args, CommandSpec, Context, Option, ParamKind, Reply, Severity, Table
 from commands.actions import fixed_action
 
 
@@ -44,6 +42,6 @@ SPEC = CommandSpec(
     summary="Show rooms and users per day",
     example="scale --days 3",
     run=run,
-    options=(Option("days", Kind.COUNT, default=7, minimum=1, maximum=14, metavar="7"),),
+    options=(Option("days", ParamKind.COUNT, default=7, minimum=1, maximum=14, metavar="7"),),
     action=fixed_action("trtc:DescribeScaleInfo"),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.spec import CommandSpec, Kind, Param
+from bot.core import CommandSpec, Param, ParamKind
 from commands.actions import room_action
 from commands.mute import unmute
 
@@ -11,6 +11,6 @@ SPEC = CommandSpec(
     summary="Unblock a user's audio and video",
     example="unmute 1234 bob",
     run=unmute,
-    params=(Param("room", Kind.ROOM), Param("user", Kind.USER)),
+    params=(Param("room", ParamKind.ROOM), Param("user", ParamKind.USER)),
     action=room_action("SetUserBlocked"),
 )

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from bot.core.context import Context
-from bot.core.reply import Reply, Severity, Table
-from bot.core.rooms import present_users
-from bot.core.spec import Args, CommandSpec, Kind, Param
-from bot.core.values import clock_time
+from bot.core import (
+    Args,
+    CommandSpec,
+    Context,
+    Param,
+    ParamKind,
+    Reply,
+    Severity,
+    Table,
+    clock_time,
+    present_users,
+)
 from commands.actions import fixed_action
 
 MAX_ROWS = 50
@@ -40,6 +47,6 @@ SPEC = CommandSpec(
     summary="List who is in a room now",
     example="users 1234",
     run=run,
-    params=(Param("room", Kind.ROOM),),
+    params=(Param("room", ParamKind.ROOM),),
     action=fixed_action("trtc:DescribeUserInfo"),
 )

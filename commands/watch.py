@@ -7,13 +7,20 @@ may follow one; stopping a watch needs the same.
 
 from __future__ import annotations
 
-from bot.core.context import Context
-from bot.core.reply import Reply, Severity
-from bot.core.rooms import live_call
-from bot.core.spec import Args, CommandSpec, Kind, Param
-from bot.core.values import clock_time, format_duration
+from bot.core import (
+    Args,
+    CommandSpec,
+    Context,
+    Param,
+    ParamKind,
+    Reply,
+    Severity,
+    TrtcError,
+    clock_time,
+    format_duration,
+    live_call,
+)
 from bot.store.watches import Place
-from bot.trtc.errors import TrtcError
 from commands.actions import fixed_action
 
 ACTION = "trtc:DescribeRoomInfo"
@@ -85,7 +92,7 @@ SPEC = CommandSpec(
     summary="Post a room's joins, leaves and kicks in this thread as they happen",
     example="watch 1234",
     run=run_watch,
-    params=(Param("room", Kind.ROOM),),
+    params=(Param("room", ParamKind.ROOM),),
     action=fixed_action(ACTION),
 )
 
@@ -94,6 +101,6 @@ UNWATCH_SPEC = CommandSpec(
     summary="Stop posting a room's events in this thread",
     example="unwatch 1234",
     run=run_unwatch,
-    params=(Param("room", Kind.ROOM),),
+    params=(Param("room", ParamKind.ROOM),),
     action=fixed_action(ACTION),
 )

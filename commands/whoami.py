@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.authorizer import Person
-from bot.core.context import Context
+from bot.core import Args, CommandSpec, Context, Person, Reply
 from bot.core.home import permission_table
-from bot.core.reply import Reply
-from bot.core.spec import Args, CommandSpec
 
 
 async def run(ctx: Context, args: Args) -> Reply:

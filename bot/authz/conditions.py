@@ -33,7 +33,7 @@ from bot.authz.matching import (
     template,
     wildcard_match,
 )
-from bot.authz.operators import Compare, Kind, Operator, parse_operator
+from bot.authz.operators import Compare, Operator, ValueKind, parse_operator
 from bot.authz.request import ContextLookup
 
 MatchOne = Callable[[str], bool]
@@ -57,7 +57,7 @@ class Condition:
     def holds(self, ctx: ContextLookup) -> bool:
         raw = ctx.get(self.key)
         op = self.operator
-        if op.kind is Kind.NULL:
+        if op.kind is ValueKind.NULL:
             return (raw is None or raw == ()) in self.null_absent
         match_one = self.match_one
         if match_one is None:
@@ -71,7 +71,7 @@ class Condition:
 
     def _resolve(self, ctx: ContextLookup) -> MatchOne | None:
         kind = self.operator.kind
-        if kind is Kind.LIKE:
+        if kind is ValueKind.LIKE:
             patterns: list[list[PatternElement]] = []
             for tpl in self.templates:
                 elements: list[PatternElement] = []
@@ -94,7 +94,7 @@ class Condition:
                     return None
                 parts.append(value)
             resolved.add("".join(parts))
-        if kind is Kind.STRING_IGNORE_CASE:
+        if kind is ValueKind.STRING_IGNORE_CASE:
             lowered = {v.lower() for v in resolved}
             return lambda v: v.lower() in lowered
         return resolved.__contains__
@@ -143,38 +143,38 @@ def _compile_one(op: Operator, key: str, raw: object, *, field: str) -> Conditio
     texts = [values.text(item, field=f"{field}[{i}]") for i, item in enumerate(items)]
     kind = op.kind
     if any("${" in t for t in texts):
-        if kind not in (Kind.STRING, Kind.STRING_IGNORE_CASE, Kind.LIKE):
+        if kind not in (ValueKind.STRING, ValueKind.STRING_IGNORE_CASE, ValueKind.LIKE):
             raise PolicyError(
                 f"policy variables are allowed only in string_* values, not in {op.name}",
                 field=field,
             )
         templates = tuple(template(t, field=field) for t in texts)
         return Condition(op, key, None, templates)
-    if kind is Kind.NULL:
+    if kind is ValueKind.NULL:
         return Condition(op, key, None, null_absent=frozenset(values.bools(texts, field=field)))
     return Condition(op, key, _static_matcher(op, texts, field=field))
 
 
 def _static_matcher(op: Operator, texts: list[str], *, field: str) -> MatchOne:
     kind = op.kind
-    if kind is Kind.STRING:
+    if kind is ValueKind.STRING:
         return frozenset(texts).__contains__
-    if kind is Kind.STRING_IGNORE_CASE:
+    if kind is ValueKind.STRING_IGNORE_CASE:
         lowered = frozenset(t.lower() for t in texts)
         return lambda v: v.lower() in lowered
-    if kind is Kind.LIKE:
+    if kind is ValueKind.LIKE:
         regex = re.compile("|".join(f"(?:{glob_regex(t)})" for t in texts), re.DOTALL)
         return lambda v: regex.fullmatch(v) is not None
-    if kind is Kind.BOOL:
+    if kind is ValueKind.BOOL:
         truths = frozenset("true" if b else "false" for b in values.bools(texts, field=field))
         return lambda v: v.lower() in truths
-    if kind is Kind.BINARY:
+    if kind is ValueKind.BINARY:
         blobs = frozenset(values.blob(t, field=field) for t in texts)
         return lambda v: values.blob_or_none(v) in blobs
-    if kind is Kind.IP:
+    if kind is ValueKind.IP:
         networks = tuple(values.network(t, field=field) for t in texts)
         return lambda v: values.ip_in(v, networks)
-    if kind is Kind.NUMERIC:
+    if kind is ValueKind.NUMERIC:
         numbers = tuple(values.number(t, field=field) for t in texts)
         return _comparer(op.compare, numbers, values.number_or_none)
     dates = tuple(values.timestamp(t, field=field) for t in texts)

@@ -15,7 +15,7 @@ from enum import StrEnum
 from bot.authz.errors import PolicyError, shown
 
 
-class Kind(StrEnum):
+class ValueKind(StrEnum):
     STRING = "string"
     STRING_IGNORE_CASE = "string_ignore_case"
     LIKE = "like"
@@ -36,20 +36,20 @@ class Compare(StrEnum):
 
 
 # base operator -> (kind, comparison, negated)
-BASES: dict[str, tuple[Kind, Compare, bool]] = {
-    "string_equal": (Kind.STRING, Compare.EQ, False),
-    "string_not_equal": (Kind.STRING, Compare.EQ, True),
-    "string_equal_ignore_case": (Kind.STRING_IGNORE_CASE, Compare.EQ, False),
-    "string_not_equal_ignore_case": (Kind.STRING_IGNORE_CASE, Compare.EQ, True),
-    "string_like": (Kind.LIKE, Compare.EQ, False),
-    "string_not_like": (Kind.LIKE, Compare.EQ, True),
-    "bool_equal": (Kind.BOOL, Compare.EQ, False),
-    "binary_equal": (Kind.BINARY, Compare.EQ, False),
-    "ip_equal": (Kind.IP, Compare.EQ, False),
-    "ip_not_equal": (Kind.IP, Compare.EQ, True),
-    "null_equal": (Kind.NULL, Compare.EQ, False),
+BASES: dict[str, tuple[ValueKind, Compare, bool]] = {
+    "string_equal": (ValueKind.STRING, Compare.EQ, False),
+    "string_not_equal": (ValueKind.STRING, Compare.EQ, True),
+    "string_equal_ignore_case": (ValueKind.STRING_IGNORE_CASE, Compare.EQ, False),
+    "string_not_equal_ignore_case": (ValueKind.STRING_IGNORE_CASE, Compare.EQ, True),
+    "string_like": (ValueKind.LIKE, Compare.EQ, False),
+    "string_not_like": (ValueKind.LIKE, Compare.EQ, True),
+    "bool_equal": (ValueKind.BOOL, Compare.EQ, False),
+    "binary_equal": (ValueKind.BINARY, Compare.EQ, False),
+    "ip_equal": (ValueKind.IP, Compare.EQ, False),
+    "ip_not_equal": (ValueKind.IP, Compare.EQ, True),
+    "null_equal": (ValueKind.NULL, Compare.EQ, False),
 }
-for _family, _kind in (("numeric", Kind.NUMERIC), ("date", Kind.DATE)):
+for _family, _kind in (("numeric", ValueKind.NUMERIC), ("date", ValueKind.DATE)):
     BASES[f"{_family}_equal"] = (_kind, Compare.EQ, False)
     BASES[f"{_family}_not_equal"] = (_kind, Compare.EQ, True)
     BASES[f"{_family}_less_than"] = (_kind, Compare.LT, False)
@@ -101,7 +101,7 @@ ALL_OPERATORS = sorted(
 class Operator:
     name: str
     base: str
-    kind: Kind
+    kind: ValueKind
     compare: Compare
     negated: bool
     if_exist: bool
@@ -129,7 +129,7 @@ def parse_operator(name: str, *, field: str) -> Operator:
     if base not in BASES:
         raise PolicyError(f"unknown condition operator {shown(name)}{_hint(name)}", field=field)
     kind, compare, negated = BASES[base]
-    if kind is Kind.NULL and (if_exist or qualifier):
+    if kind is ValueKind.NULL and (if_exist or qualifier):
         raise PolicyError(
             "null_equal takes neither _if_exist nor a for_*_value: qualifier", field=field
         )

@@ -21,7 +21,7 @@ NAMES_SHOWN = 10  # names listed per kind in a grouped summary
 MAX_NAME = 64
 
 
-class Kind(StrEnum):
+class ChangeKind(StrEnum):
     """Kinds in the order summaries list them."""
 
     KICKED = "kicked"
@@ -42,12 +42,12 @@ ENTER_REASONS = {
     3: "again after a timeout",
     4: "for a cross-room call",
 }
-EXIT_REASONS: dict[int, tuple[Kind, str]] = {
-    1: (Kind.LEFT, "left"),
-    2: (Kind.TIMED_OUT, "timed out (connection lost)"),
-    3: (Kind.KICKED, "was removed from the room (kicked)"),
-    4: (Kind.LEFT, "left (cross-room call cancelled)"),
-    5: (Kind.TIMED_OUT, "dropped (app process killed)"),
+EXIT_REASONS: dict[int, tuple[ChangeKind, str]] = {
+    1: (ChangeKind.LEFT, "left"),
+    2: (ChangeKind.TIMED_OUT, "timed out (connection lost)"),
+    3: (ChangeKind.KICKED, "was removed from the room (kicked)"),
+    4: (ChangeKind.LEFT, "left (cross-room call cancelled)"),
+    5: (ChangeKind.TIMED_OUT, "dropped (app process killed)"),
 }
 MEDIA = {
     EventType.START_VIDEO: "turned video on",
@@ -67,7 +67,7 @@ def name_of(user_id: str | None) -> str:
     return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "…"
 
 
-def describe(event: CallbackEvent) -> tuple[Kind, str]:
+def describe(event: CallbackEvent) -> tuple[ChangeKind, str]:
     """(kind, "alice was removed from the room (kicked)")."""
     who = name_of(event.user_id)
     match event.type:
@@ -79,20 +79,20 @@ def describe(event: CallbackEvent) -> tuple[Kind, str]:
                 details.append(reason)
             device = TERMINALS.get(event.terminal or 0)
             tail = f" ({device})" if device else ""
-            return Kind.JOINED, " ".join([f"{who} joined", *details]) + tail
+            return ChangeKind.JOINED, " ".join([f"{who} joined", *details]) + tail
         case EventType.EXIT_ROOM:
-            kind, words = EXIT_REASONS.get(event.reason or 0, (Kind.LEFT, "left"))
+            kind, words = EXIT_REASONS.get(event.reason or 0, (ChangeKind.LEFT, "left"))
             return kind, f"{who} {words}"
         case EventType.CHANGE_ROLE:
             role = ROLES.get(event.role or 0, f"role {event.role}")
-            return Kind.ROLE, f"{who} switched to {role}"
+            return ChangeKind.ROLE, f"{who} switched to {role}"
         case EventType.CREATE_ROOM:
-            return Kind.CREATED, f"room created by {who}" if event.user_id else "room created"
+            return ChangeKind.CREATED, f"room created by {who}" if event.user_id else "room created"
         case EventType.DISMISS_ROOM:
-            return Kind.DISMISSED, "room dismissed: everyone was removed"
+            return ChangeKind.DISMISSED, "room dismissed: everyone was removed"
     if event.type in MEDIA:
-        return Kind.MEDIA, f"{who} {MEDIA[EventType(event.type)]}"
-    return Kind.OTHER, f"event {event.type}" + (f" for {who}" if event.user_id else "")
+        return ChangeKind.MEDIA, f"{who} {MEDIA[EventType(event.type)]}"
+    return ChangeKind.OTHER, f"event {event.type}" + (f" for {who}" if event.user_id else "")
 
 
 def clock(seconds: float) -> str:
@@ -104,8 +104,8 @@ class Digest:
     """What happened in one room over one stretch of time, bounded in size."""
 
     room: str  # as shown: "1400000001/1234"
-    counts: Counter[Kind] = field(default_factory=Counter)
-    names: dict[Kind, list[str]] = field(default_factory=dict)
+    counts: Counter[ChangeKind] = field(default_factory=Counter)
+    names: dict[ChangeKind, list[str]] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
     total: int = 0
     last_s: float = 0.0  # when the latest event happened
@@ -123,17 +123,19 @@ class Digest:
 
     @property
     def serious(self) -> bool:
-        return any(self.counts[k] for k in (Kind.KICKED, Kind.TIMED_OUT, Kind.DISMISSED))
+        return any(
+            self.counts[k] for k in (ChangeKind.KICKED, ChangeKind.TIMED_OUT, ChangeKind.DISMISSED)
+        )
 
     def summary(self) -> str:
         if self.total == 1:
             return self.lines[0].split("  ", 1)[1]
         parts = []
-        for kind in Kind:
+        for kind in ChangeKind:
             n = self.counts[kind]
             if n == 0:
                 continue
-            if kind in (Kind.CREATED, Kind.DISMISSED):
+            if kind in (ChangeKind.CREATED, ChangeKind.DISMISSED):
                 parts.append(kind.value if n == 1 else f"{kind.value} ×{n}")
             else:
                 parts.append(f"{n} {kind.value}")
@@ -143,7 +145,7 @@ class Digest:
         if self.total <= MAX_LINES:
             return list(self.lines)
         out = []
-        for kind in Kind:
+        for kind in ChangeKind:
             n = self.counts[kind]
             if n == 0:
                 continue
@@ -171,7 +173,7 @@ def render(digests: list[Digest], *, updated_s: float, label: str | None) -> Rep
     else:
         headline = "; ".join(f"Room {d.room}: {d.summary()}" for d in digests)
         lines = [f"{d.room}  {line}" for d in digests for line in d.details()]
-    if any(d.counts[Kind.DISMISSED] for d in digests):
+    if any(d.counts[ChangeKind.DISMISSED] for d in digests):
         lines.append("The room is gone, so watching it has ended.")
     return Reply(
         headline=headline,

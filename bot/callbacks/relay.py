@@ -113,9 +113,10 @@ class Relay:
         for watch in targets:
             place = Place(watch.channel, watch.thread)
             # Two watches of one room from one thread (a race) still post once.
-            if (place, watch.room_name) not in fed:
-                fed.add((place, watch.room_name))
-                self.feed.add(place, watch.room_name, event)
+            room = str(watch.room_ref)
+            if (place, room) not in fed:
+                fed.add((place, room))
+                self.feed.add(place, room, event)
         if event.type == EventType.DISMISS_ROOM and targets:
             await self.watches.end([w.id for w in targets], "dismissed", now)
             for watch in targets:
@@ -125,8 +126,8 @@ class Relay:
 def _expired(watch: Watch, label: str | None) -> Notice:
     lasted = format_duration(watch.expires_at - watch.created_at)
     reply = Reply(
-        headline=f"Stopped watching room {watch.room_name}: a watch lasts {lasted}.",
-        lines=(f"Run `watch {watch.room_name}` again to keep following it here.",),
+        headline=f"Stopped watching room {watch.room_ref}: a watch lasts {lasted}.",
+        lines=(f"Run `watch {watch.room_ref}` again to keep following it here.",),
         label=label,
     )
     return Notice(watch.channel, watch.thread, reply)

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from bot.authz.decision import Decision, Effect
 from bot.authz.request import AuthzRequest
-from bot.core import auditing, confirmation, expiry, mutes, recovery, replies
+from bot.core import auditing, confirmation, expiry, lifts, recovery, replies
 from bot.core.auditing import Outcome
 from bot.core.context import Context, Progress, Services
 from bot.core.execution import Execution
@@ -111,7 +111,7 @@ class Core:
         await services.store.replicas.beat(services.instance, services.clock())
         await expiry.expire_due(self.execution)
         await self.recover()
-        await mutes.lift_due(self.execution)
+        await lifts.lift_due(self.execution)
 
     def _label(self, reply: Reply) -> Reply:
         if self.services.label and reply.label is None:

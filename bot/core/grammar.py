@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core import values
-from bot.core.spec import Args, CommandSpec, Kind, Option, Param
+from bot.core.spec import Args, CommandSpec, Option, Param, ParamKind
 from bot.core.values import BadValue
 
 MAX_TEXT = 2000  # a command longer than this is not something a person typed
@@ -102,28 +102,28 @@ class Grammar:
             raise BadValue(f"unexpected {' '.join(queue)!r}")
         return args
 
-    def _value(self, kind: Kind, raw: str, where: Param | Option) -> Any:
+    def _value(self, kind: ParamKind, raw: str, where: Param | Option) -> Any:
         match kind:
-            case Kind.ROOM:
+            case ParamKind.ROOM:
                 return values.parse_room(raw, apps=self.apps, default_app=self.default_app)
-            case Kind.USER:
+            case ParamKind.USER:
                 return values.parse_user(raw)
-            case Kind.SLACK_USER:
+            case ParamKind.SLACK_USER:
                 return values.parse_slack_user(raw)
-            case Kind.DURATION:
+            case ParamKind.DURATION:
                 assert isinstance(where, Option)
                 return values.parse_duration(raw, minimum=where.minimum, maximum=where.maximum)
-            case Kind.COUNT:
+            case ParamKind.COUNT:
                 lo, hi = (where.minimum, where.maximum) if isinstance(where, Option) else (1, 100)
                 return values.parse_count(raw, minimum=lo, maximum=hi)
-            case Kind.CLOCK:
+            case ParamKind.CLOCK:
                 return values.parse_clock(raw)
-            case Kind.COMMAND:
+            case ParamKind.COMMAND:
                 name = raw.lower()
                 if self.spec(name) is None:
                     raise BadValue(self._unknown(name))
                 return name
-            case Kind.TEXT:
+            case ParamKind.TEXT:
                 text = raw.strip()
                 if not text:
                     raise BadValue(f"--{where.name} is empty")

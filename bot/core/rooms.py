@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core.values import RoomRef
 from bot.trtc import limits
 from bot.trtc.client import TrtcClient
 from bot.trtc.models import RoomState, UserInformation
+from bot.trtc.rooms import RoomRef
 
 # How far back a live call is looked for: one DescribeRoomInfo window.
 SEARCH_S = limits.ROOM_INFO_WINDOW_S

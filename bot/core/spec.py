@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from bot.core.values import RoomRef
+from bot.trtc.rooms import RoomRef
 
 if TYPE_CHECKING:
     from bot.core.context import Context
     from bot.core.reply import Reply
 
 
-class Kind(StrEnum):
+class ParamKind(StrEnum):
     ROOM = "room"
     USER = "user"
     DURATION = "duration"
@@ -32,7 +32,7 @@ class Kind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Param:
     name: str
-    kind: Kind
+    kind: ParamKind
     optional: bool = False
     variadic: bool = False  # one or more
 
@@ -45,7 +45,7 @@ class Param:
 @dataclass(frozen=True, slots=True)
 class Option:
     name: str
-    kind: Kind
+    kind: ParamKind
     default: Any = None
     minimum: int = 0
     maximum: int = 0
@@ -70,7 +70,7 @@ class Args(dict[str, Any]):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], spec: CommandSpec) -> Args:
-        rooms = {p.name for p in spec.params if p.kind is Kind.ROOM}
+        rooms = {p.name for p in spec.params if p.kind is ParamKind.ROOM}
         return cls({k: (RoomRef.from_json(v) if k in rooms else v) for k, v in data.items()})
 
 

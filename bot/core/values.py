@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from bot.trtc.rooms import RoomRef
 
 # TRTC numeric room ids are 1 … 4294967294; anything else is a string room.
 MAX_NUMERIC_ROOM = 4_294_967_294
@@ -30,42 +31,6 @@ def _digits(text: str) -> bool:
 
 class BadValue(ValueError):
     """A value a person typed is not acceptable; the message tells them why."""
-
-
-@dataclass(frozen=True, slots=True)
-class RoomRef:
-    """A room in an application: ``numeric`` picks the API variant."""
-
-    sdkappid: int
-    room: str
-    numeric: bool
-    app_name: str | None = None
-
-    @property
-    def api_room(self) -> int | str:
-        return int(self.room) if self.numeric else self.room
-
-    def __str__(self) -> str:
-        app = self.app_name or str(self.sdkappid)
-        return f"{app}/{self.room}"
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "sdkappid": self.sdkappid,
-            "room": self.room,
-            "numeric": self.numeric,
-            "app_name": self.app_name,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> RoomRef:
-        name = data.get("app_name")
-        return cls(
-            sdkappid=int(str(data["sdkappid"])),
-            room=str(data["room"]),
-            numeric=bool(data["numeric"]),
-            app_name=str(name) if name else None,
-        )
 
 
 def parse_room(text: str, *, apps: Mapping[str, int], default_app: int | None) -> RoomRef:

@@ -11,7 +11,7 @@ from bot.quality.accumulator import MetricResult, Piece, UserAccumulator, UserQu
 from bot.quality.breakdown import COLUMNS, Breakdown, breakdown
 from bot.quality.distribution import Histogram, Summary
 from bot.quality.findings import Assessment, Finding, Grade, assess
-from bot.quality.incidents import Incident, Kind, Story, read_events
+from bot.quality.incidents import Incident, IncidentKind, Story, read_events
 from bot.quality.intervals import Interval, RunFinder, find_intervals
 from bot.quality.sparkline import sparkline
 from bot.quality.thresholds import (
@@ -39,8 +39,8 @@ __all__ = [
     "Grade",
     "Histogram",
     "Incident",
+    "IncidentKind",
     "Interval",
-    "Kind",
     "Limits",
     "Metric",
     "MetricResult",

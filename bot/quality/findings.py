@@ -16,7 +16,7 @@ from enum import StrEnum
 import numpy as np
 
 from bot.quality.accumulator import MetricResult, UserQuality
-from bot.quality.incidents import Incident, Kind
+from bot.quality.incidents import Incident, IncidentKind
 from bot.quality.intervals import Interval
 from bot.quality.thresholds import DEFAULT_THRESHOLDS, Family, Metric, Thresholds
 from bot.quality.window import hhmm, span
@@ -112,11 +112,11 @@ def assess(user: UserQuality, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> As
     for incident in incidents:
         if not window.start - SWITCH_LEAD_S <= incident.at < window.end:
             continue  # another stay, or after the window
-        if incident.kind is Kind.ABNORMAL_EXIT:
+        if incident.kind is IncidentKind.ABNORMAL_EXIT:
             words = f"{incident.words} at {hhmm(incident.at)}"
             words += f" ({incident.detail})" if incident.detail else ""
             findings.append(Finding(Grade.BAD, incident.at, incident.at, words, _EXIT_SCORE))
-        elif incident.kind is Kind.DEVICE_ERROR:
+        elif incident.kind is IncidentKind.DEVICE_ERROR:
             words = f"{incident.words} at {hhmm(incident.at)}"
             finding = Finding(Grade.DEGRADED, incident.at, incident.at, words, _DEVICE_ERROR_SCORE)
             findings.append(finding)
@@ -126,7 +126,7 @@ def assess(user: UserQuality, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> As
         f"{i.words} at {hhmm(i.at)}"
         for i in incidents
         if i not in used
-        and i.kind in (Kind.NETWORK_SWITCH, Kind.RECONNECT, Kind.KICKED)
+        and i.kind in (IncidentKind.NETWORK_SWITCH, IncidentKind.RECONNECT, IncidentKind.KICKED)
         and window.start - SWITCH_LEAD_S <= i.at < window.end
     )
     return Assessment(user, grade, tuple(findings), context[:3])
@@ -155,7 +155,7 @@ def _bad(
             (
                 i
                 for i in incidents
-                if i.kind in (Kind.NETWORK_SWITCH, Kind.RECONNECT)
+                if i.kind in (IncidentKind.NETWORK_SWITCH, IncidentKind.RECONNECT)
                 and interval.start - SWITCH_LEAD_S <= i.at <= interval.end
             ),
             None,

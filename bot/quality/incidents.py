@@ -32,7 +32,7 @@ _SIGNAL_LOST = 36864
 _EXIT_LEAD_S = 60
 
 
-class Kind(StrEnum):
+class IncidentKind(StrEnum):
     NETWORK_SWITCH = "network_switch"
     RECONNECT = "reconnect"
     ABNORMAL_EXIT = "abnormal_exit"
@@ -43,7 +43,7 @@ class Kind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Incident:
     at: int  # Unix seconds (events carry milliseconds)
-    kind: Kind
+    kind: IncidentKind
     words: str  # "switched Wi-Fi → 4G", "dropped out"
     detail: str = ""  # "connection timed out"
 
@@ -62,12 +62,12 @@ class Story:
                 current = name
         return current
 
-    def of(self, kind: Kind) -> list[Incident]:
+    def of(self, kind: IncidentKind) -> list[Incident]:
         return [i for i in self.incidents if i.kind is kind]
 
     @property
     def abnormal_exit(self) -> Incident | None:
-        return next(iter(self.of(Kind.ABNORMAL_EXIT)), None)
+        return next(iter(self.of(IncidentKind.ABNORMAL_EXIT)), None)
 
 
 def read_events(events: Iterable[EventMessage]) -> Story:
@@ -82,27 +82,33 @@ def read_events(events: Iterable[EventMessage]) -> Story:
             name = NETWORKS[one]
             if networks and networks[-1][1] != name:
                 words = f"switched {networks[-1][1]} → {name}"
-                found.append(Incident(at, Kind.NETWORK_SWITCH, words))
+                found.append(Incident(at, IncidentKind.NETWORK_SWITCH, words))
             elif networks:
-                found.append(Incident(at, Kind.RECONNECT, f"network dropped, back on {name}"))
+                found.append(
+                    Incident(at, IncidentKind.RECONNECT, f"network dropped, back on {name}")
+                )
             networks.append((at, name))
         elif eid == _MEDIA_DOWN:
             media_down = at
         elif eid == _MEDIA_UP and media_down is not None:
-            found.append(Incident(media_down, Kind.RECONNECT, "connection dropped and came back"))
+            found.append(
+                Incident(media_down, IncidentKind.RECONNECT, "connection dropped and came back")
+            )
             media_down = None
         elif eid in (_TIMEOUT, _SIGNAL_LOST):
             timeouts.append(at)
         elif eid == _LEAVE and one == 1:
-            found.append(Incident(at, Kind.ABNORMAL_EXIT, "dropped out", "connection timed out"))
+            found.append(
+                Incident(at, IncidentKind.ABNORMAL_EXIT, "dropped out", "connection timed out")
+            )
         elif eid == _LEAVE and one == 2:
-            found.append(Incident(at, Kind.KICKED, "was removed from the room"))
+            found.append(Incident(at, IncidentKind.KICKED, "was removed from the room"))
         elif _is_device_error(event):
-            found.append(Incident(at, Kind.DEVICE_ERROR, describe(event)))
-    exits = [i.at for i in found if i.kind is Kind.ABNORMAL_EXIT]
+            found.append(Incident(at, IncidentKind.DEVICE_ERROR, describe(event)))
+    exits = [i.at for i in found if i.kind is IncidentKind.ABNORMAL_EXIT]
     for at in timeouts:  # a timeout just before an abnormal exit is part of it
         if not any(0 <= end - at <= _EXIT_LEAD_S for end in exits):
-            found.append(Incident(at, Kind.RECONNECT, "connection to TRTC timed out"))
+            found.append(Incident(at, IncidentKind.RECONNECT, "connection to TRTC timed out"))
     return Story(tuple(sorted(found, key=lambda i: i.at)), tuple(networks))
 
 

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.trtc.rooms import RoomRef
+
 
 class Base(DeclarativeBase):
     pass
@@ -153,6 +155,10 @@ class Mute(Base):
     operation_id: Mapped[int | None] = mapped_column(nullable=True)
     lifter: Mapped[str | None] = mapped_column(String(32), nullable=True)  # while lifting
 
+    @property
+    def room_ref(self) -> RoomRef:
+        return RoomRef(self.sdkappid, self.room, self.room_numeric)
+
 
 class SlackDelivery(Base):
     """A Slack delivery already taken: an event id, a slash command or a button click."""
@@ -208,9 +214,8 @@ class Watch(Base):
     ended_why: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     @property
-    def room_name(self) -> str:
-        """As ``RoomRef`` prints a room: ``1400000001/1234``."""
-        return f"{self.sdkappid}/{self.room}"
+    def room_ref(self) -> RoomRef:
+        return RoomRef(self.sdkappid, self.room, self.numeric)
 
 
 class CallbackRecord(Base):

@@ -8,7 +8,7 @@ import pytest
 from bot.core.context import Context
 from bot.core.grammar import Grammar, ParseError
 from bot.core.reply import Reply
-from bot.core.spec import Args, CommandSpec, Kind, Option
+from bot.core.spec import Args, CommandSpec, Option, ParamKind
 from bot.core.values import BadValue
 
 seen: list[tuple[Args, float]] = []
@@ -29,7 +29,7 @@ SPEC = CommandSpec(
     summary="",
     example="pick --a 1",
     run=_run,
-    options=(Option("a", Kind.COUNT, maximum=9), Option("b", Kind.COUNT, maximum=9)),
+    options=(Option("a", ParamKind.COUNT, maximum=9), Option("b", ParamKind.COUNT, maximum=9)),
     check=_check,
 )
 GRAMMAR = Grammar([SPEC], apps={}, default_app=None)

@@ -18,7 +18,7 @@ from bot.quality import (
     Assessment,
     Grade,
     Histogram,
-    Kind,
+    IncidentKind,
     RoomQuality,
     RunFinder,
     UserAccumulator,
@@ -180,9 +180,9 @@ def test_events_become_plain_incidents() -> None:
     )
     kinds = [(i.at, i.kind, i.words) for i in story.incidents]
     assert kinds == [
-        (1060, Kind.DEVICE_ERROR, "camera failed to open: front"),
-        (1121, Kind.NETWORK_SWITCH, "switched Wi-Fi → 4G"),
-        (1710, Kind.ABNORMAL_EXIT, "dropped out"),
+        (1060, IncidentKind.DEVICE_ERROR, "camera failed to open: front"),
+        (1121, IncidentKind.NETWORK_SWITCH, "switched Wi-Fi → 4G"),
+        (1710, IncidentKind.ABNORMAL_EXIT, "dropped out"),
     ]
     assert story.network_at(1100) == "Wi-Fi" and story.network_at(1200) == "4G"
     assert story.abnormal_exit is not None and story.abnormal_exit.detail == "connection timed out"

@@ -26,7 +26,7 @@ MAX_USER_ID_BYTES = 32
 _STR_ROOM = re.compile(r"[A-Za-z0-9 !#$%&()+\-:;<=.>?@\[\]^_{}|~,]+")
 
 
-class Kind(Enum):
+class WireType(Enum):
     INT = "Integer"
     STR = "String"
     STR_LIST = "Array of String"
@@ -35,15 +35,15 @@ class Kind(Enum):
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: Kind
+    kind: WireType
     missing: str | None = None  # the MissingParameter code; None = optional
 
 
-def _p(name: str, kind: Kind, missing: str | None = None) -> Param:
+def _p(name: str, kind: WireType, missing: str | None = None) -> Param:
     return Param(name, kind, missing)
 
 
-_I, _S, _L = Kind.INT, Kind.STR, Kind.STR_LIST
+_I, _S, _L = WireType.INT, WireType.STR, WireType.STR_LIST
 _APP = _p("SdkAppId", _I, "MissingParameter.SdkAppId")
 _START = _p("StartTime", _I, "MissingParameter.StartTs")
 _END = _p("EndTime", _I, "MissingParameter.EndTs")
@@ -104,7 +104,7 @@ BODY_ERROR: dict[str, str] = {
 }
 
 
-def _type_error(name: str, kind: Kind, value: object) -> ApiError:
+def _type_error(name: str, kind: WireType, value: object) -> ApiError:
     got = type(value).__name__
     return ApiError(
         "InvalidParameter",
@@ -113,13 +113,13 @@ def _type_error(name: str, kind: Kind, value: object) -> ApiError:
 
 
 def _read(param: Param, value: object, *, form: bool) -> object:
-    if param.kind is Kind.INT:
+    if param.kind is WireType.INT:
         if form and isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
             return int(value.strip())
         if isinstance(value, int) and not isinstance(value, bool):
             return value
         raise _type_error(param.name, param.kind, value)
-    if param.kind is Kind.STR:
+    if param.kind is WireType.STR:
         if isinstance(value, str):
             return value
         raise _type_error(param.name, param.kind, value)
@@ -127,7 +127,7 @@ def _read(param: Param, value: object, *, form: bool) -> object:
         raise _type_error(param.name, param.kind, value)
     for index, item in enumerate(value):
         if not isinstance(item, str):
-            raise _type_error(f"{param.name}.{index}", Kind.STR, item)
+            raise _type_error(f"{param.name}.{index}", WireType.STR, item)
     return list(value)
 
 

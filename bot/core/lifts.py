@@ -42,6 +42,6 @@ async def _lift(execution: Execution, mute: Mute) -> bool | None:
         op,
         chore(SystemActor.TIMED_MUTE, op),
         note=f"The {length} mute by {mute.muted_by} is over: lifted automatically.",
-        fallback=f"Unmute by hand: unmute {mute.sdkappid}/{mute.room} {mute.user_id}",
+        fallback=f"Unmute by hand: unmute {mute.room_ref} {mute.user_id}",
     )
     return attempt.done

@@ -1,0 +1,36 @@
+"""The core: one pipeline for every way in (parse, authorize, confirm or approve, run,
+audit, notify). What a command author needs is re-exported here, so a command
+module imports ``from bot.core import …`` and nothing deeper from the core."""
+
+from bot.core.authorizer import Person
+from bot.core.context import Context
+from bot.core.reply import Attachment, Reply, Severity, Table, run_action
+from bot.core.rooms import calls_of, live_call, present_users
+from bot.core.spec import Args, CommandSpec, Option, Param, ParamKind
+from bot.core.values import BadValue, clock_time, format_duration
+from bot.trtc.errors import TrtcApiError, TrtcError
+from bot.trtc.rooms import RoomRef
+
+__all__ = [
+    "Args",
+    "Attachment",
+    "BadValue",
+    "CommandSpec",
+    "Context",
+    "Option",
+    "Param",
+    "ParamKind",
+    "Person",
+    "Reply",
+    "RoomRef",
+    "Severity",
+    "Table",
+    "TrtcApiError",
+    "TrtcError",
+    "calls_of",
+    "clock_time",
+    "format_duration",
+    "live_call",
+    "present_users",
+    "run_action",
+]
