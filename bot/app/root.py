@@ -77,6 +77,7 @@ async def open_bot(
     directory: Directory,
     store: Store | None = None,
     backend: Backend | None = None,
+    callbacks: CallbackService | None = None,
     callback_url: str | None = None,
     clock: Callable[[], float] = time.time,
     registry: Sequence[CommandSpec] = REGISTRY,
@@ -84,15 +85,16 @@ async def open_bot(
     """The bot, open for the block. ``callback_url``: where the embedded simulator
     posts its event callbacks (the HTTP server's own ``/trtc/callback``); without
     it a receiver is served on a loopback port. Tencent Cloud's callbacks are set
-    in the TRTC console instead. A ``store`` passed in is left open."""
+    in the TRTC console instead. A ``store``, ``backend`` or ``callbacks`` passed in
+    is the caller's to open and close."""
     own_store = store is None
     if store is None:
         store = await Store.open(database_url(settings))
     try:
         async with contextlib.AsyncExitStack() as stack:
             key = callback_key(settings)
-            callbacks = CallbackService(store, key)
-            await stack.enter_async_context(callbacks)
+            if callbacks is None:
+                callbacks = await stack.enter_async_context(CallbackService(store, key))
             if backend is None:
                 simulated = settings.trtc_mode is TrtcMode.SIMULATOR
                 if simulated and callback_url is None and key is not None:

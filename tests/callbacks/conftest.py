@@ -9,6 +9,7 @@ feed's monotonic clock stands still, so nothing is sent until a test calls
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
@@ -18,12 +19,11 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.app import create_core
+from bot.app import Backend, Bot, open_bot
 from bot.authz import PolicyReloader
 from bot.callbacks import CallbackService, sign
 from bot.console.personas import PERSONAS, sample_policy_path
 from bot.core.context import StaticDirectory
-from bot.core.dispatcher import Core
 from bot.core.notice import Notice
 from bot.settings import Settings, TrtcMode
 from bot.store import Store
@@ -32,9 +32,9 @@ from bot.store.tables import Watch
 from bot.store.watches import Place
 from bot.trtc.client import TrtcClient
 from bot.trtc.simulator import SimulatorConfig, serve_simulator
-from tests.core.conftest import CHANNEL, THREAD, Clock, Harness
-from tests.support.clock import Still
+from tests.support.clock import Clock, Still
 from tests.support.credentials import SECRET_ID, SECRET_KEY
+from tests.support.harness import CHANNEL, THREAD, Harness
 
 KEY = "tRtCcallbackKey0123456789abcdef"  # letters and digits, at most 32, as TRTC allows
 APP = 1400000001
@@ -152,50 +152,48 @@ class Live:
 
 @pytest.fixture
 async def live(database_url: str) -> AsyncIterator[Live]:
-    clock = Clock()
+    """The bot from ``open_bot`` whose feed is this test's (clocks it moves), fed by an
+    embedded simulator that sends its callbacks to that feed's receiver."""
     settings = Settings(_env_file=None)
     reloader = PolicyReloader(sample_policy_path())
     directory = StaticDirectory({p.user_id: p.groups for p in PERSONAS.values()})
-    notices: list[Notice] = []
-
-    async def collect(notice: Notice) -> None:
-        notices.append(notice)
-
-    db_url = database_url
-    store = await Store.open(db_url)
-    monotonic = Still()
-    service = CallbackService(store, KEY, clock=clock, monotonic=monotonic, label="SIMULATOR")
-    async with service, service.serve() as url:
-        config = SimulatorConfig(
-            secret_id=SECRET_ID,
-            secret_key=SECRET_KEY,
-            seed=3,
-            rate_limit=None,
-            callback_url=url,
-            callback_key=KEY,
-        )
-        async with serve_simulator(config) as sim:
-            client = TrtcClient.create(
-                secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=sim.url, rate_limit=None
+    clock, monotonic = Clock(), Still()
+    store = await Store.open(database_url)
+    service = CallbackService(store, KEY, clock=clock, monotonic=monotonic)
+    try:
+        async with service, service.serve() as url:
+            config = SimulatorConfig(
+                secret_id=SECRET_ID,
+                secret_key=SECRET_KEY,
+                seed=3,
+                rate_limit=None,
+                callback_url=url,
+                callback_key=KEY,
             )
+            async with (
+                serve_simulator(config) as sim,
+                TrtcClient.create(
+                    secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=sim.url, rate_limit=None
+                ) as client,
+            ):
+                backend = Backend(client, TrtcMode.SIMULATOR, sim.url, sim)
 
-            def make_core(store: Store) -> Core:
-                core = create_core(
-                    settings,
-                    trtc=client,
-                    store=store,
-                    policies=lambda: reloader.current,
-                    directory=directory,
-                    clock=clock,
-                    mode=TrtcMode.SIMULATOR,
-                )
-                core.listeners.append(collect)
-                return core
+                def bot_on(db: Store) -> contextlib.AbstractAsyncContextManager[Bot]:
+                    return open_bot(
+                        settings,
+                        policies=lambda: reloader.current,
+                        directory=directory,
+                        store=db,
+                        backend=backend,
+                        callbacks=service,
+                        clock=clock,
+                    )
 
-            harness = Harness(make_core(store), sim, store, clock, notices, make_core, db_url)
-            service.deliver_to(harness.core)
-            try:
-                yield Live(harness, service, monotonic)
-            finally:
-                await client.close()
-    await harness.store.close()
+                harness = Harness(sim, clock, [], database_url, bot_on)
+                await harness.start()
+                try:
+                    yield Live(harness, service, monotonic)
+                finally:
+                    await harness.stop()
+    finally:
+        await store.close()

@@ -11,8 +11,8 @@ from bot.core.reply import ActionKind, Severity
 from bot.store import Store
 from bot.store.watches import ACTIVE, ENDED, Place
 from tests.callbacks.conftest import APP, KEY, PLACE, Live, Rig, body
-from tests.core.conftest import CHANNEL
 from tests.support.clock import Still
+from tests.support.harness import CHANNEL
 
 ROOM = f"{APP}/1234"
 

@@ -8,8 +8,8 @@ import pytest
 
 from bot.core.reply import ActionKind, Severity
 from bot.store import OperationState
-from tests.core.conftest import Harness
 from tests.core.test_pipeline import text
+from tests.support.harness import Harness
 
 
 @pytest.mark.storage

@@ -1,12 +1,20 @@
-"""Bad input gets a specific message and changes nothing."""
+"""Bad input gets a specific message and changes nothing.
+
+The table asks the grammar directly (no simulator, no database); one test runs a
+bad line through the whole pipeline to show that a parse error stops it there.
+"""
 
 from __future__ import annotations
 
 import pytest
 
+from bot.core.grammar import Grammar, ParseError
 from bot.core.reply import Severity
 from bot.store import OperationState
-from tests.core.conftest import Harness
+from commands import REGISTRY
+from tests.support.harness import Harness
+
+GRAMMAR = Grammar(REGISTRY, apps={"staging": 1400000002}, default_app=1400000001)
 
 CASES = [
     ("kick", "<room> is missing"),
@@ -42,14 +50,24 @@ CASES = [
 
 
 @pytest.mark.parametrize(("line", "expected"), CASES)
-async def test_bad_input(harness: Harness, line: str, expected: str) -> None:
-    """Each malformed command is refused with a precise message and no effect."""
-    reply = await harness.say("lead", line)
+def test_bad_input(line: str, expected: str) -> None:
+    """Each malformed command is refused by the grammar with a precise message."""
+    with pytest.raises(ParseError) as refused:
+        GRAMMAR.parse(line)
+    assert expected in str(refused.value)
+
+
+async def test_bad_input_changes_nothing_and_is_on_the_record(harness: Harness) -> None:
+    """A refused line reaches neither TRTC nor the operations table; the audit says why."""
+    reply = await harness.say("lead", "kick 1234 al!ce")
     assert reply.severity is Severity.ERROR
-    assert expected in reply.headline, reply.headline
+    assert "not a TRTC user id" in reply.headline
     assert not reply.actions
     assert harness.mutations() == []
     assert not await harness.store.operations.in_state(*OperationState)
+    [record] = await harness.store.audit.recent(1)
+    assert (record.outcome, record.command) == ("bad_input", "kick")
+    assert "not a TRTC user id" in (record.note or "")
 
 
 async def test_usage_and_example_follow_a_parse_error(harness: Harness) -> None:

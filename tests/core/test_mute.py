@@ -7,7 +7,7 @@ import pytest
 from bot.core.reply import ActionKind, Severity
 from bot.store import MuteState, OperationState
 from bot.store.replicas import DEAD_AFTER_S
-from tests.core.conftest import Harness
+from tests.support.harness import Harness
 
 
 def blocked(harness: Harness, user: str, room: int | str = 1234) -> int:

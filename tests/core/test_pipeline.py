@@ -6,7 +6,7 @@ import pytest
 
 from bot.core.reply import ActionKind, Severity
 from bot.store import OperationState
-from tests.core.conftest import Harness
+from tests.support.harness import Harness
 
 
 def text(reply: object) -> str:

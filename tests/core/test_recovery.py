@@ -8,7 +8,7 @@ from bot.core.recovery import stranded_after
 from bot.core.reply import ActionKind
 from bot.store import OperationState
 from bot.store.replicas import DEAD_AFTER_S
-from tests.core.conftest import Harness
+from tests.support.harness import Harness
 
 pytestmark = pytest.mark.storage
 

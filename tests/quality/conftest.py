@@ -11,8 +11,8 @@ import pytest
 
 from bot.core.reply import Reply
 from bot.trtc.simulator import SimulatorConfig, parse_scenario
-from tests.core.conftest import Harness, open_harness
 from tests.support.credentials import SECRET_ID, SECRET_KEY
+from tests.support.harness import Harness, open_harness
 
 APP = 1400000001
 

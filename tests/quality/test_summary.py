@@ -13,8 +13,8 @@ from PIL import Image
 from bot.core.reply import ActionKind, Reply, Severity
 from bot.quality import hhmm, span
 from bot.quality.sparkline import BARS
-from tests.core.conftest import Harness
 from tests.quality.conftest import XYZ, XYZ_ROOM, calls, created, harness_factory, named, text
+from tests.support.harness import Harness
 
 # One simulated world and one summary for the whole module: the room is 33 users
 # × 20 minutes of 2-s samples, worth computing once.

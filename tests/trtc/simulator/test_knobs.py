@@ -27,12 +27,13 @@ async def _wire(target: SimulatorConfig | Simulator) -> AsyncIterator[Wire]:
 
 async def test_latency_delays_every_answer() -> None:
     """latency_ms holds each answer back that long, without blocking other requests."""
-    async with _wire(frozen_config(latency_ms=150)) as wire:
+    async with _wire(frozen_config(latency_ms=400)) as wire:
         started = time.monotonic()
         answers = await asyncio.gather(*(wire.call("DescribeScaleInfo", SCALE) for _ in range(5)))
         elapsed = time.monotonic() - started
     assert [a.code for a in answers] == [None] * 5
-    assert 0.15 <= elapsed < 0.6
+    # Held back at least 400 ms; one after another, five would need 2 s.
+    assert 0.4 <= elapsed < 1.6
 
 
 async def test_rate_limit_per_action_over_a_sliding_second() -> None:

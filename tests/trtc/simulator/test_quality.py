@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 
 import numpy as np
 from hypothesis import given
@@ -63,16 +62,14 @@ def test_every_metric_in_its_unit_range() -> None:
     assert seen == set(METRICS)
 
 
-def test_big_room_is_cheap() -> None:
-    """Six users of the 1,000-user room, all metrics for 10 minutes, in a small fraction of a
-    second (numpy per series; it was ~0.5 s a sample at a time)."""
+def test_big_room_answers_for_the_users_asked() -> None:
+    """Six users of the 1,000-user room, all metrics for 10 minutes: data for exactly those
+    six (how fast is bench/quality.py's business, not a test's)."""
     sim = Simulator(frozen_config())
     call = sim.world.room(APP, 8888)
     assert call is not None
     users = list(call.members.values())[:6]
-    started = time.perf_counter()
     data = quality_data(call, users, list(METRICS), NOW - 600, NOW, now=NOW, seed=0)
-    assert time.perf_counter() - started < 0.5
     assert {d["UserId"] for d in data} == {u.user_id for u in users}
     viewer = [d for d in data if d["UserId"] == users[5].user_id]
     assert {d["DataType"] for d in viewer if d["PeerId"] == ""} == {"appCpu", "sysCpu", "rtt"}
