@@ -113,7 +113,6 @@ async def open_bot(
                 registry=registry,
             )
             callbacks.deliver_to(core)
-            callbacks.feed.label = core.services.label
             yield Bot(settings, core, store, backend, callbacks)
     finally:
         if own_store:

@@ -160,7 +160,7 @@ class Digest:
         return out
 
 
-def render(digests: list[Digest], *, updated_s: float, label: str | None) -> Reply:
+def render(digests: list[Digest], *, updated_s: float) -> Reply:
     """One message for a thread: a headline per room, the details below."""
     digests = [d for d in digests if d.total]
     fields = (("Updated", clock(updated_s)),)
@@ -180,5 +180,4 @@ def render(digests: list[Digest], *, updated_s: float, label: str | None) -> Rep
         severity=Severity.WARNING if any(d.serious for d in digests) else Severity.INFO,
         lines=tuple(lines),
         fields=fields,
-        label=label,
     )

@@ -79,14 +79,12 @@ class Feed:
         pacing: Pacing | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
-        label: str | None = None,
     ) -> None:
         # Where notices go; set later when the adapter is built after the feed.
         self.notify = notify
         self.pacing = pacing or Pacing()
         self._now = monotonic
         self._wall = wall
-        self.label = label
         self.tally = Tally()
         self._threads: dict[Place, _Thread] = {}
         # Keys must not collide with a previous process's messages.
@@ -145,7 +143,7 @@ class Feed:
         await every(self.pacing.tick_s, self.flush_due, "feed flush")
 
     async def _flush(self, thread: _Thread, now: float) -> None:
-        reply = render(list(thread.episode.values()), updated_s=self._wall(), label=self.label)
+        reply = render(list(thread.episode.values()), updated_s=self._wall())
         new = thread.shown == 0
         thread.due, thread.last_flush = None, now
         thread.shown += 1

@@ -74,7 +74,7 @@ class Relay:
         due = await self.watches.due(now)
         for watch_id in await self.watches.end([w.id for w in due], "expired", now):
             watch = next(w for w in due if w.id == watch_id)
-            await self.feed.note(_expired(watch, self.feed.label))
+            await self.feed.note(_expired(watch))
         await self.records.prune(now - KEEP_S)
         self._last_housekeeping = now
 
@@ -123,11 +123,10 @@ class Relay:
                 candidates.remove(watch)
 
 
-def _expired(watch: Watch, label: str | None) -> Notice:
+def _expired(watch: Watch) -> Notice:
     lasted = format_duration(watch.expires_at - watch.created_at)
     reply = Reply(
         headline=f"Stopped watching room {watch.room_ref}: a watch lasts {lasted}.",
         lines=(f"Run `watch {watch.room_ref}` again to keep following it here.",),
-        label=label,
     )
     return Notice(watch.channel, watch.thread, reply)

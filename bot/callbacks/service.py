@@ -49,14 +49,13 @@ class CallbackService:
         key: str | None,
         notify: Notify | None = None,
         *,
-        label: str | None = None,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         pacing: Pacing | None = None,
         poll_s: float = 1.0,
         horizon_s: float = REPLAY_HORIZON_S,
     ) -> None:
-        self.feed = Feed(notify, pacing=pacing, monotonic=monotonic, wall=clock, label=label)
+        self.feed = Feed(notify, pacing=pacing, monotonic=monotonic, wall=clock)
         self.relay = Relay(store.callbacks, store.watches, self.feed, clock=clock, poll_s=poll_s)
         self.intake = Intake(store.callbacks, clock=clock, on_stored=self.relay.wake)
         # No key, no receiver: unsigned callbacks are never trusted. The relay still

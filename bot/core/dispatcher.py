@@ -40,7 +40,9 @@ class Core:
         self.presses = Presses(self.execution)
 
     async def notify(self, notice: Notice) -> None:
-        """Give a notice to every listener (the adapters); one failing does not stop the rest."""
+        """Give a notice to every listener (the adapters); one failing does not stop the rest.
+        Whoever raised it (an expiry, a lift, the callback feed), it is labelled here."""
+        notice = replace(notice, reply=self._label(notice.reply))
         for listener in self.listeners:
             try:
                 await listener(notice)

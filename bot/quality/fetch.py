@@ -30,7 +30,7 @@ from bot.quality.thresholds import DATA_TYPES, DEFAULT_THRESHOLDS, Thresholds
 from bot.quality.verdict import MAX_LISTED
 from bot.quality.window import Window
 from bot.trtc import limits
-from bot.trtc.errors import TrtcApiError, TrtcError, TrtcTransportError
+from bot.trtc.errors import TrtcApiError, TrtcError
 from bot.trtc.models import RoomId, RoomState, UserInformation
 
 if TYPE_CHECKING:
@@ -56,11 +56,6 @@ def _why(exc: TrtcError) -> str:
     if isinstance(exc, TrtcApiError):
         return f"{exc.code}, RequestId {exc.request_id or 'none'}"
     return str(exc)
-
-
-def _retryable(exc: TrtcError) -> bool:
-    """Transient failures that survived the client's retries: a gap, not the end."""
-    return isinstance(exc, TrtcApiError | TrtcTransportError) and exc.retryable
 
 
 def _names(users: list[str], most: int = 6) -> str:
@@ -136,7 +131,7 @@ class CallFetch:
                 if self.fatal is None and info.user_id not in self._infos:
                     self._admit(info)
         except TrtcError as exc:
-            if not _retryable(exc):
+            if not exc.retryable:  # transient ones that outlived the retries: a gap
                 self.fatal = self.fatal or exc  # raised once the workers have stopped
                 return
             self.gaps.append(
@@ -193,7 +188,7 @@ class CallFetch:
             )
             found = pieces(detail.data)
         except TrtcError as exc:
-            if not _retryable(exc):
+            if not exc.retryable:
                 self.fatal = self.fatal or exc
             self._metric_errors.append(exc)
             found = None
@@ -244,7 +239,7 @@ class CallFetch:
                     self.sdkappid, self.call.comm_id, self.room, info.user_id, start, end
                 )
             except TrtcError as exc:
-                if not _retryable(exc):
+                if not exc.retryable:
                     self.fatal = self.fatal or exc
                 self._event_errors[info.user_id] = exc
             else:
