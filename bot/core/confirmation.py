@@ -25,16 +25,8 @@ from bot.store import Operation, OperationState
 async def request_confirmation(
     ctx: Context, parsed: Parsed, request: AuthzRequest, decision: Decision
 ) -> Reply:
-    summary, lines = await _preview(ctx, parsed)
-    op = await _create(ctx, parsed, request, OperationState.AWAITING_CONFIRM, summary)
-    await auditing.record(
-        ctx.services,
-        ctx.invocation,
-        parsed.spec,
-        (request, decision),
-        outcome=Outcome.AWAITING_CONFIRM,
-        op=op,
-    )
+    op, lines = await _stored(ctx, parsed, (request, decision), OperationState.AWAITING_CONFIRM)
+    summary = op.summary
     ttl = format_duration(ctx.services.confirm_ttl_s)
     return Reply(
         headline=f"Confirm: {summary}?",
@@ -52,16 +44,8 @@ async def request_confirmation(
 async def request_approval(
     ctx: Context, parsed: Parsed, request: AuthzRequest, decision: Decision
 ) -> Reply:
-    summary, lines = await _preview(ctx, parsed)
-    op = await _create(ctx, parsed, request, OperationState.PENDING_APPROVAL, summary)
-    await auditing.record(
-        ctx.services,
-        ctx.invocation,
-        parsed.spec,
-        (request, decision),
-        outcome=Outcome.NEEDS_APPROVAL,
-        op=op,
-    )
+    op, lines = await _stored(ctx, parsed, (request, decision), OperationState.PENDING_APPROVAL)
+    summary = op.summary
     ttl = format_duration(ctx.services.approval_ttl_s)
     return Reply(
         headline=f"Approval needed #{op.id}: {summary}",
@@ -80,6 +64,24 @@ async def request_approval(
         operation_id=op.id,
         notify_approvers=True,
     )
+
+
+async def _stored(
+    ctx: Context,
+    parsed: Parsed,
+    auth: tuple[AuthzRequest, Decision],
+    state: OperationState,
+) -> tuple[Operation, list[str]]:
+    """Preview (TRTC reads), store the operation, put the request on the record."""
+    summary, lines = await _preview(ctx, parsed)
+    op = await _create(ctx, parsed, auth[0], state, summary)
+    outcome = (
+        Outcome.AWAITING_CONFIRM
+        if state is OperationState.AWAITING_CONFIRM
+        else Outcome.NEEDS_APPROVAL
+    )
+    await auditing.record(ctx.services, ctx.invocation, parsed.spec, auth, outcome=outcome, op=op)
+    return op, lines
 
 
 async def _preview(ctx: Context, parsed: Parsed) -> tuple[str, list[str]]:

@@ -9,7 +9,6 @@ feed's monotonic clock stands still, so nothing is sent until a test calls
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
@@ -19,11 +18,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.app import Backend, Bot, open_bot
-from bot.authz import PolicyReloader
+from bot.app import Backend
 from bot.callbacks import CallbackService, sign
-from bot.console.personas import PERSONAS, sample_policy_path
-from bot.core.context import StaticDirectory
 from bot.core.notice import Notice
 from bot.settings import Settings, TrtcMode
 from bot.store import Store
@@ -34,7 +30,7 @@ from bot.trtc.client import TrtcClient
 from bot.trtc.simulator import SimulatorConfig, serve_simulator
 from tests.support.clock import Clock, Still
 from tests.support.credentials import SECRET_ID, SECRET_KEY
-from tests.support.harness import CHANNEL, THREAD, Harness
+from tests.support.harness import CHANNEL, THREAD, Harness, bots
 
 KEY = "tRtCcallbackKey0123456789abcdef"  # letters and digits, at most 32, as TRTC allows
 APP = 1400000001
@@ -155,8 +151,6 @@ async def live(database_url: str) -> AsyncIterator[Live]:
     """The bot from ``open_bot`` whose feed is this test's (clocks it moves), fed by an
     embedded simulator that sends its callbacks to that feed's receiver."""
     settings = Settings(_env_file=None)
-    reloader = PolicyReloader(sample_policy_path())
-    directory = StaticDirectory({p.user_id: p.groups for p in PERSONAS.values()})
     clock, monotonic = Clock(), Still()
     store = await Store.open(database_url)
     service = CallbackService(store, KEY, clock=clock, monotonic=monotonic)
@@ -177,19 +171,8 @@ async def live(database_url: str) -> AsyncIterator[Live]:
                 ) as client,
             ):
                 backend = Backend(client, TrtcMode.SIMULATOR, sim.url, sim)
-
-                def bot_on(db: Store) -> contextlib.AbstractAsyncContextManager[Bot]:
-                    return open_bot(
-                        settings,
-                        policies=lambda: reloader.current,
-                        directory=directory,
-                        store=db,
-                        backend=backend,
-                        callbacks=service,
-                        clock=clock,
-                    )
-
-                harness = Harness(sim, clock, [], database_url, bot_on)
+                opened = bots(settings, backend, clock, callbacks=service)
+                harness = Harness(sim, clock, [], database_url, opened)
                 await harness.start()
                 try:
                     yield Live(harness, service, monotonic)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.app import Backend, Bot, open_bot
 from bot.authz import PolicyReloader
+from bot.callbacks import CallbackService
 from bot.console.personas import PERSONAS, sample_policy_path
 from bot.core.context import StaticDirectory
 from bot.core.dispatcher import Core
@@ -114,8 +115,6 @@ async def open_harness(
     """The simulator, a client to it, the database and the bot from ``open_bot``."""
     clock = Clock()
     settings = settings or Settings(_env_file=None)  # type: ignore[call-arg]
-    reloader = PolicyReloader(sample_policy_path())
-    directory = StaticDirectory({p.user_id: p.groups for p in PERSONAS.values()})
     async with (
         serve_simulator(config, host="127.0.0.1", port=0) as sim,
         TrtcClient.create(
@@ -123,23 +122,37 @@ async def open_harness(
         ) as client,
     ):
         backend = Backend(client, TrtcMode.SIMULATOR, sim.url, sim)
-
-        def bot_on(store: Store) -> contextlib.AbstractAsyncContextManager[Bot]:
-            return open_bot(
-                settings,
-                policies=lambda: reloader.current,
-                directory=directory,
-                store=store,
-                backend=backend,
-                clock=clock,
-            )
-
-        harness = Harness(sim, clock, [], database_url, bot_on)
+        harness = Harness(sim, clock, [], database_url, bots(settings, backend, clock))
         await harness.start()
         try:
             yield harness
         finally:
             await harness.stop()
+
+
+def bots(
+    settings: Settings,
+    backend: Backend,
+    clock: Clock,
+    *,
+    callbacks: CallbackService | None = None,
+) -> Callable[[Store], contextlib.AbstractAsyncContextManager[Bot]]:
+    """How the harness opens the bot on a store: the sample policy, the personas."""
+    reloader = PolicyReloader(sample_policy_path())
+    directory = StaticDirectory({p.user_id: p.groups for p in PERSONAS.values()})
+
+    def bot_on(store: Store) -> contextlib.AbstractAsyncContextManager[Bot]:
+        return open_bot(
+            settings,
+            policies=lambda: reloader.current,
+            directory=directory,
+            store=store,
+            backend=backend,
+            callbacks=callbacks,
+            clock=clock,
+        )
+
+    return bot_on
 
 
 def _collect(notices: list[Notice]) -> Callable[[Notice], object]:
