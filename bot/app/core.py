@@ -18,6 +18,7 @@ from bot.core.spec import CommandSpec
 from bot.loops import every, running
 from bot.settings import Settings, TrtcMode
 from bot.store import Store
+from bot.store.replicas import BEAT_S
 from bot.trtc.client import TrtcClient
 from commands import REGISTRY
 
@@ -59,11 +60,18 @@ def create_core(
 
 
 @asynccontextmanager
-async def background(core: Core, interval: float = TICK_S) -> AsyncIterator[Core]:
-    """The core's tick (heartbeat, expiry, recovery, timed mutes) for as long as the block runs;
-    on the way out this replica signs off, so others take over what is left at once."""
+async def background(
+    core: Core, interval: float = TICK_S, *, beat_every: float = BEAT_S
+) -> AsyncIterator[Core]:
+    """The core's heartbeat and its tick (expiry, recovery, timed mutes) for as long as the
+    block runs, each in a task of its own: however long a round of the tick takes (a slow
+    TRTC call), the beat goes on. On the way out this replica signs off, so others take
+    over what is left at once."""
     try:
-        async with running(every(interval, core.tick, "tick"), "trtc-chatops-tick"):
+        async with (
+            running(every(beat_every, core.beat, "heartbeat"), "trtc-chatops-heartbeat"),
+            running(every(interval, core.tick, "tick"), "trtc-chatops-tick"),
+        ):
             yield core
     finally:
         try:

@@ -106,11 +106,14 @@ class Core:
         """Resolve operations a dead replica left executing; how many."""
         return await recovery.recover(self.execution)
 
+    async def beat(self) -> None:
+        """Say this replica is alive. Its own loop calls it, apart from ``tick``: liveness
+        is not work, so a slow lift or a full pool never makes a live replica look dead."""
+        await self.services.store.replicas.beat(self.services.instance, self.services.clock())
+
     async def tick(self) -> None:
-        """Beat, expire what is overdue, recover what a dead replica left, lift timed
-        mutes; the background loop calls this every second."""
-        services = self.services
-        await services.store.replicas.beat(services.instance, services.clock())
+        """Expire what is overdue, recover what a dead replica left, lift timed mutes;
+        the background loop calls this every second (the heartbeat is ``beat``'s)."""
         await expiry.expire_due(self.execution)
         await self.recover()
         await lifts.lift_due(self.execution)

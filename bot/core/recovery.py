@@ -7,7 +7,9 @@ Whoever claims it first — this process at start-up, or any replica's tick —
 checks TRTC where the command
 can tell (a kicked user is gone, a dismissed room is not live) and otherwise
 reports "outcome unknown — check before retrying" in the requester's thread.
-Either way the verdict is on the record as ``system:recovery``.
+Either way the verdict is on the record as ``system:recovery``. A replica never
+resolves its own operations: while it lives, it is still running them, however
+long a TRTC call or a stalled heartbeat makes that look.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ async def recover(execution: Execution) -> int:
     recovered = 0
     now = services.clock()
     for op in await ops.stranded(now - stranded_after(services), now):
+        if op.executor == services.instance:
+            continue  # ours, and we are alive: the run is slow, not stranded
         verdict = await _check(services, op)
         state = OperationState.SUCCEEDED if verdict else OperationState.UNKNOWN
         outcome = (

@@ -80,13 +80,15 @@ async def done_after(deliveries: Deliveries, key: str, work: Coroutine[Any, Any,
 
 
 async def adopt(adapter: SlackAdapter, deliveries: Deliveries, now: float) -> int:
-    """Take over what dead replicas acknowledged and never finished; how many."""
+    """Take over what dead replicas acknowledged and never finished; how many.
+    Never this replica's own: a stale beat of ours means slow work, not a restart."""
     adopted = 0
+    instance = adapter.core.services.instance
     # First resolve the operations the dead replica was executing, so that a click
     # it had taken is answered with how that ended rather than "being handled".
     await adapter.core.recover()
-    for orphan in await deliveries.orphans(now):
-        if not await deliveries.take_over(orphan, owner=adapter.core.services.instance):
+    for orphan in await deliveries.orphans(now, mine=instance):
+        if not await deliveries.take_over(orphan, owner=instance):
             continue  # another replica was quicker
         adopted += 1
         TAKEOVERS.labels(kind="slack_delivery").inc()

@@ -34,6 +34,16 @@ def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -
     cursor.close()
 
 
+def _heart_engine(engine: AsyncEngine) -> AsyncEngine:
+    """A connection of the heartbeat's own: a full pool or a slow query cannot hold it."""
+    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return engine  # one in-memory database is one connection; nothing to keep apart
+    heart = create_async_engine(engine.url, pool_size=1, max_overflow=0, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(heart.sync_engine, "connect", _sqlite_pragmas)
+    return heart
+
+
 @dataclass
 class Store:
     engine: AsyncEngine
@@ -59,7 +69,7 @@ class Store:
             operations=Operations(sessions),
             audit=AuditLog(sessions, dialect),
             mutes=Mutes(sessions),
-            replicas=Replicas(sessions),
+            replicas=Replicas(sessions, async_sessionmaker(_heart_engine(engine))),
             deliveries=Deliveries(sessions, dialect),
             messages=Messages(sessions),
             watches=Watches(sessions),
@@ -76,4 +86,5 @@ class Store:
         return True
 
     async def close(self) -> None:
+        await self.replicas.close()
         await self.engine.dispose()

@@ -93,8 +93,9 @@ class Deliveries:
                 .values(done=True, payload=None)
             )
 
-    async def orphans(self, now: float, limit: int = 50) -> Sequence[Orphan]:
-        """Deliveries taken by a replica that died before finishing them."""
+    async def orphans(self, now: float, *, mine: str, limit: int = 50) -> Sequence[Orphan]:
+        """Deliveries taken by a replica that died before finishing them; never ``mine``'s
+        (the asking replica's own work is in flight, however stale its beat looks)."""
         stmt = (
             select(
                 SlackDelivery.key,
@@ -102,7 +103,7 @@ class Deliveries:
                 SlackDelivery.payload,
                 SlackDelivery.reply_ts,
             )
-            .where(SlackDelivery.done.is_(False), SlackDelivery.owner.in_(dead_ids(now)))
+            .where(SlackDelivery.done.is_(False), SlackDelivery.owner.in_(dead_ids(now, mine=mine)))
             .order_by(SlackDelivery.at)
             .limit(limit)
         )
