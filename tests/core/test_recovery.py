@@ -118,3 +118,28 @@ async def test_recovery_is_on_the_record_once_as_the_system(harness: Harness) ->
     assert record.operation_id == op_id and record.approver == "U0ONCALL"
     assert (record.command, record.action) == ("kick", "trtc:RemoveUser")
     assert record.text == "kick 1234 alice" and record.delivery is None
+
+
+async def test_a_replica_never_recovers_its_own_operation(harness: Harness) -> None:
+    """Its own beat looks long stale and the run longer than any run takes: while it
+    lives it is still running it, so its tick leaves the operation alone; another
+    replica (a new process on the same database) resolves it."""
+    instance = harness.core.services.instance
+    reply = await harness.say("oncall", "kick 1234 alice")
+    op_id = reply.operation_id or 0
+    assert await harness.store.operations.transition(
+        op_id,
+        [OperationState.AWAITING_CONFIRM],
+        OperationState.EXECUTING,
+        decided_at=harness.clock(),
+        executor=instance,
+    )
+    await harness.core.beat()
+    harness.clock.advance(stranded_after(harness.core.services) + DEAD_AFTER_S + 1)
+    await harness.core.tick()
+    op = await harness.store.operations.get(op_id)
+    assert op is not None and op.state == OperationState.EXECUTING and not harness.notices
+    await harness.restart()
+    await harness.core.tick()
+    op = await harness.store.operations.get(op_id)
+    assert op is not None and op.state == OperationState.UNKNOWN
