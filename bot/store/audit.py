@@ -37,7 +37,8 @@ class AuditLog:
         key = values.get("delivery")
         async with self._sessions.begin() as session:
             result = await session.execute(stmt.values(**values))
-            if key is None or getattr(result, "rowcount", 1):
+            inserted = bool(getattr(result, "rowcount", 1))
+            if inserted or key is None:
                 return True
             if values.get("outcome") in GIVES_WAY:  # a repeat that changed nothing
                 aside = {**values, "delivery": None, "note": _naming(values.get("note"), key)}

@@ -27,6 +27,7 @@ class TrtcGate:
     url: str = ""
     waiting: list[str] = field(default_factory=list)  # held actions, as they arrived
     _gates: dict[str, asyncio.Event] = field(default_factory=dict)
+    _arrived: dict[str, asyncio.Event] = field(default_factory=dict)
     _session: aiohttp.ClientSession | None = None
 
     def hold(self, action: str) -> None:
@@ -40,11 +41,10 @@ class TrtcGate:
         transport = client.transport
         transport.endpoint = Endpoint(url=self.url + "/", host=transport.endpoint.host)
 
-    async def held(self, action: str, timeout: float = 10.0) -> None:
-        """Wait until a request for ``action`` is being held."""
-        async with asyncio.timeout(timeout):
-            while action not in self.waiting:
-                await asyncio.sleep(0.01)
+    async def held(self, action: str) -> None:
+        """Wait (10 s at most) until a request for ``action`` is being held."""
+        async with asyncio.timeout(10):
+            await self._arrived.setdefault(action, asyncio.Event()).wait()
 
     async def _forward(self, request: web.Request) -> web.Response:
         body = await request.read()
@@ -52,6 +52,7 @@ class TrtcGate:
         gate = self._gates.get(action)
         if gate is not None:
             self.waiting.append(action)
+            self._arrived.setdefault(action, asyncio.Event()).set()
             await gate.wait()
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP}
         assert self._session is not None
