@@ -152,10 +152,12 @@ class Execution:
         *,
         note: str | None = None,
         fallback: str | None = None,
+        tell_failure: bool = True,
     ) -> Attempt:
         """Undo ``op`` (its command has an undo). A person must be allowed to run the
         command now; the bot's own undo (a timed mute's lift) was allowed with the
-        mute. ``note`` ends a successful reply, ``fallback`` a failed one."""
+        mute. ``note`` ends a successful reply, ``fallback`` a failed one; the bot's
+        own failed retry is recorded but not told again (``tell_failure``)."""
         services = self.services
         spec, args = spec_of(services, op), args_of(services, op)
         assert spec.undo is not None, f"{spec.name} has no undo"
@@ -189,7 +191,7 @@ class Execution:
             last = note or f"Undone by {by.actor}."
             reply = replace(reply, lines=(*reply.lines, last), operation_id=op.id)
             done = True
-        if isinstance(by, Chore):
+        if isinstance(by, Chore) and (done or tell_failure):
             await self.notify(Notice(op.channel, op.thread, reply))
         return Attempt(reply, done)
 

@@ -1,7 +1,13 @@
 """Timed mutes end by themselves: each due mute is claimed (one winner across
 tasks and replicas) and its operation undone by ``system:timed-mute`` through the
 one execution path, so the lift is audited and the mute's own messages show it
-(their Undo gone: the operation is undone)."""
+(their Undo gone: the operation is undone).
+
+A lift TRTC refuses (or never answers) is not the end: the mute stays due, tried
+again with exponential backoff capped at a few minutes, until it succeeds. The
+thread is warned once, after the first failure; the success edits the messages
+as any lift does. Nobody is left muted because one call failed.
+"""
 
 from __future__ import annotations
 
@@ -14,16 +20,30 @@ from bot.store import Mute, MuteState
 
 log = logging.getLogger(__name__)
 
+RETRY_FIRST_S = 10.0  # the first retry after a failed lift
+RETRY_MAX_S = 300.0  # backoff doubles up to this
+
+
+def retry_delay(failures: int) -> float:
+    """How long to wait after the ``failures``-th failed lift (1, 2, …)."""
+    return min(RETRY_FIRST_S * 2 ** max(failures - 1, 0), RETRY_MAX_S)
+
 
 async def lift_due(execution: Execution) -> int:
     """Lift every due mute this caller claims; how many were lifted."""
     services = execution.services
     lifted = 0
     mutes = services.store.mutes
-    for mute in await mutes.due(services.clock()):
+    for mute in await mutes.due(services.clock(), mine=services.instance):
         if not await mutes.claim(mute, services.instance):
             continue  # another task or replica has it
         done = await _lift(execution, mute)
+        if done is False and mute.operation_id is not None:
+            failures = mute.attempts + 1
+            at = services.clock() + retry_delay(failures)
+            await mutes.retry_later(mute.id, at)
+            log.warning("lifting mute %s failed (%s times); next try at %s", mute.id, failures, at)
+            continue
         final = {True: MuteState.LIFTED, False: MuteState.FAILED, None: MuteState.UNDONE}[done]
         await mutes.transition(mute.id, MuteState.LIFTING, final)
         lifted += done is True
@@ -42,6 +62,10 @@ async def _lift(execution: Execution, mute: Mute) -> bool | None:
         op,
         chore(SystemActor.TIMED_MUTE, op),
         note=f"The {length} mute by {mute.muted_by} is over: lifted automatically.",
-        fallback=f"Unmute by hand: unmute {mute.room_ref} {mute.user_id}",
+        fallback=(
+            f"The bot keeps trying (backing off up to {format_duration(RETRY_MAX_S)}); "
+            f"to unmute now: unmute {mute.room_ref} {mute.user_id}"
+        ),
+        tell_failure=mute.attempts == 0,  # warn once, after the first failure
     )
     return attempt.done

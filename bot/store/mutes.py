@@ -26,17 +26,23 @@ class Mutes:
         async with self._sessions() as session:
             return await session.get(Mute, mute_id)
 
-    async def due(self, now: float) -> Sequence[Mute]:
-        """Mutes to lift now: those past their time, and those a dead replica was lifting
-        (lifting twice is harmless: an unmute of someone not muted changes nothing)."""
+    async def due(self, now: float, *, mine: str | None = None) -> Sequence[Mute]:
+        """Mutes to lift now: those past their time (and past their next try, after a
+        failed lift), and those a dead replica was lifting — never ``mine``'s, which is
+        still at it (lifting twice is harmless: an unmute of someone not muted changes
+        nothing)."""
         stmt = select(Mute).where(
             or_(
                 and_(
                     Mute.state == MuteState.ACTIVE.value,
                     Mute.until.is_not(None),
                     Mute.until <= now,
+                    or_(Mute.retry_at.is_(None), Mute.retry_at <= now),
                 ),
-                and_(Mute.state == MuteState.LIFTING.value, Mute.lifter.in_(dead_ids(now))),
+                and_(
+                    Mute.state == MuteState.LIFTING.value,
+                    Mute.lifter.in_(dead_ids(now, mine=mine)),
+                ),
             )
         )
         async with self._sessions() as session:
@@ -54,6 +60,22 @@ class Mutes:
         async with self._sessions.begin() as session:
             result = await session.execute(stmt)
         return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def retry_later(self, mute_id: int, at: float) -> int:
+        """A lift that failed: due again at ``at``; how many lifts have failed now."""
+        stmt = (
+            update(Mute)
+            .where(Mute.id == mute_id, Mute.state == MuteState.LIFTING.value)
+            .values(
+                state=MuteState.ACTIVE.value,
+                lifter=None,
+                retry_at=at,
+                attempts=Mute.attempts + 1,
+            )
+            .returning(Mute.attempts)
+        )
+        async with self._sessions.begin() as session:
+            return int(await session.scalar(stmt) or 0)
 
     async def next_due(self) -> float | None:
         stmt = (

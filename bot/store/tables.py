@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, String, Text, UniqueConstraint, true
+from sqlalchemy import JSON, BigInteger, Index, String, Text, UniqueConstraint, text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.trtc.rooms import RoomRef
@@ -131,11 +131,12 @@ class MuteState(StrEnum):
     LIFTING = "lifting"
     LIFTED = "lifted"
     UNDONE = "undone"
-    FAILED = "failed"
+    FAILED = "failed"  # a damaged row only: a lift TRTC refuses is retried (``retry_at``)
 
 
 class Mute(Base):
-    """A mute that ends by itself: the scheduler lifts it once ``until`` has passed."""
+    """A mute that ends by itself: the scheduler lifts it once ``until`` has passed, and
+    tries again (``retry_at``, after ``attempts`` failures) until the lift succeeds."""
 
     __tablename__ = "mutes"
     __table_args__ = (Index("ix_mutes_state_until", "state", "until"),)
@@ -154,6 +155,8 @@ class Mute(Base):
     state: Mapped[str] = mapped_column(String(16))
     operation_id: Mapped[int | None] = mapped_column(nullable=True)
     lifter: Mapped[str | None] = mapped_column(String(32), nullable=True)  # while lifting
+    attempts: Mapped[int] = mapped_column(server_default=text("0"))  # lifts that failed
+    retry_at: Mapped[float | None] = mapped_column(nullable=True)  # after a failed lift
 
     @property
     def room_ref(self) -> RoomRef:

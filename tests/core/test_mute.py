@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.lifts import RETRY_FIRST_S, RETRY_MAX_S, retry_delay
 from bot.core.reply import ActionKind, Severity
 from bot.store import MuteState, OperationState
 from bot.store.replicas import DEAD_AFTER_S
@@ -118,3 +119,42 @@ async def test_lift_is_audited_once_as_the_system_and_its_undo_is_refused(
     assert blocked(harness, "bob") == 0
     [refused] = await harness.store.audit.recent(1)
     assert refused.outcome == "refused" and refused.actor == "U0ONCALL"
+
+
+def test_lift_retries_back_off_up_to_a_few_minutes() -> None:
+    assert [retry_delay(n) for n in (1, 2, 3)] == [RETRY_FIRST_S, 2 * RETRY_FIRST_S, 40.0]
+    assert retry_delay(50) == RETRY_MAX_S <= 300
+
+
+@pytest.mark.storage
+async def test_a_failed_lift_is_retried_until_it_succeeds(harness: Harness) -> None:
+    """TRTC refuses the lift twice: the mute stays due, tried again with backoff; the
+    thread is warned once, after the first failure; the third try unmutes, and the
+    messages show it as any lift does."""
+    await _mute(harness, "mute 1234 bob --for 1m")
+    harness.sim.simulator.fail_next("SetUserBlocked", "FailedOperation", times=2)
+    harness.clock.advance(61)
+    await harness.core.tick()
+    assert blocked(harness, "bob") == 1
+    [warning] = harness.notices
+    assert "could not be undone" in warning.reply.headline
+    assert any("keeps trying" in line for line in warning.reply.lines)
+    mute = await harness.store.mutes.get(1)
+    assert mute is not None and mute.state == MuteState.ACTIVE and mute.attempts == 1
+    assert mute.retry_at == harness.clock() + RETRY_FIRST_S
+    await harness.core.tick()  # not due again yet
+    assert harness.mutations().count("SetUserBlocked") == 2
+    harness.clock.advance(RETRY_FIRST_S)
+    await harness.core.tick()  # fails again: no second warning
+    assert len(harness.notices) == 1 and blocked(harness, "bob") == 1
+    mute = await harness.store.mutes.get(1)
+    assert mute is not None and mute.attempts == 2
+    assert mute.retry_at == harness.clock() + 2 * RETRY_FIRST_S
+    harness.clock.advance(2 * RETRY_FIRST_S)
+    await harness.core.tick()
+    assert blocked(harness, "bob") == 0
+    assert "Unmuted bob" in harness.notices[-1].reply.headline and len(harness.notices) == 2
+    mute = await harness.store.mutes.get(1)
+    assert mute is not None and mute.state == MuteState.LIFTED
+    records = await harness.store.audit.recent(10, actor="system:timed-mute")
+    assert [r.outcome for r in records] == ["undone", "undo_failed", "undo_failed"]
