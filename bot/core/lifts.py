@@ -26,7 +26,7 @@ RETRY_MAX_S = 300.0  # backoff doubles up to this
 
 def retry_delay(failures: int) -> float:
     """How long to wait after the ``failures``-th failed lift (1, 2, …)."""
-    return min(RETRY_FIRST_S * 2 ** max(failures - 1, 0), RETRY_MAX_S)
+    return min(RETRY_FIRST_S * 2.0 ** max(failures - 1, 0), RETRY_MAX_S)
 
 
 async def lift_due(execution: Execution) -> int:
