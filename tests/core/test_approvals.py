@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from bot.core.context import StaticDirectory
 from bot.core.reply import ActionKind, Severity
 from bot.store import OperationState
 from tests.core.test_pipeline import text
@@ -120,4 +121,61 @@ async def test_expiry_is_on_the_record_once_as_the_system(harness: Harness) -> N
     mine = await harness.store.audit.recent(50, actor="U0ONCALL")
     [refusal] = [r for r in mine if r.outcome == "refused"]  # the late press, on record
     assert refusal.operation_id == pressed_late.operation_id
+    assert harness.mutations() == []
+
+
+def _directory(harness: Harness) -> StaticDirectory:
+    directory = harness.core.services.directory
+    assert isinstance(directory, StaticDirectory)
+    return directory
+
+
+async def test_a_requester_moved_out_of_his_group_has_his_approved_dismiss_refused(
+    harness: Harness,
+) -> None:
+    """Usergroups are read again at execution: the on-call engineer left S0ONCALL after
+    asking, so the lead's approval runs nothing; the operation's messages say why."""
+    request = await harness.say("oncall", "dismiss 1234")
+    _directory(harness).groups["U0ONCALL"] = frozenset()
+    refused = await harness.press("lead", request, ActionKind.APPROVE)
+    assert refused.headline.startswith(f"#{request.operation_id} was not run: U0ONCALL may no")
+    assert refused.operation_id == request.operation_id and not refused.private
+    assert harness.mutations() == []
+    op = await harness.store.operations.get(request.operation_id or 0)
+    assert op is not None and op.state == OperationState.FAILED
+    [record] = [r for r in await harness.store.audit.recent(5) if r.outcome == "denied"]
+    assert (record.actor, record.approver, record.reason) == ("U0LEAD", "U0LEAD", "implicit_deny")
+
+
+async def test_an_approver_who_lost_the_right_runs_nothing(harness: Harness) -> None:
+    """The lead's usergroups at execution are his current ones, not those of his press."""
+    request = await harness.say("oncall", "dismiss 1234")
+    _directory(harness).groups["U0LEAD"] = frozenset()
+    refused = await harness.press("lead", request, ActionKind.APPROVE)
+    assert "U0LEAD may no longer approve it" in refused.headline
+    assert harness.mutations() == []
+
+
+async def test_a_confirmation_runs_with_the_requesters_current_groups(harness: Harness) -> None:
+    """Confirming a kick after leaving the on-call group runs nothing."""
+    request = await harness.say("oncall", "kick 1234 alice")
+    _directory(harness).groups["U0ONCALL"] = frozenset()
+    refused = await harness.press("oncall", request, ActionKind.CONFIRM)
+    assert "was not run: U0ONCALL may no longer" in refused.headline
+    assert harness.mutations() == []
+
+
+class _Unreachable:
+    async def groups_of(self, user_id: str) -> frozenset[str]:
+        raise RuntimeError("Slack is down")
+
+
+async def test_nothing_runs_when_usergroups_cannot_be_read_at_execution(
+    harness: Harness,
+) -> None:
+    """Fail closed: no current usergroups, no run."""
+    request = await harness.say("oncall", "dismiss 1234")
+    harness.core.services.directory = _Unreachable()
+    refused = await harness.press("lead", request, ActionKind.APPROVE)
+    assert "the usergroups of U0ONCALL could not be read" in refused.headline
     assert harness.mutations() == []

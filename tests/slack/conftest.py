@@ -271,7 +271,9 @@ async def world(tmp_path: Path, policy_path: Path) -> AsyncIterator[World]:
             secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=sim.url, rate_limit=None
         )
         client = web_client("xoxb-test-token", settings.slack_api_url, session=http)
-        directory = SlackDirectory(client, lambda: reloader.current.policy_file.attach.usergroups)
+        directory = SlackDirectory(
+            client, lambda: reloader.current.policy_file.attach.usergroups, clock=clock
+        )
         core = create_core(
             settings,
             trtc=trtc,

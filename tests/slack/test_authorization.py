@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.console.personas import sample_policy_path
-from tests.slack.conftest import APPROVALS, LEAD, ONCALL, World, button, message
+from tests.slack.conftest import APPROVALS, CHANNEL, LEAD, ONCALL, World, button, message
 from tests.support.fake_slack import Call, buttons, text_objects
 
 # A channel shared with a customer: TRTC may be changed there, but its guardrail grants
@@ -69,3 +69,29 @@ async def test_the_approvals_copy_cannot_widen_the_request_channels_guardrail(
         assert len(buttons(message(fake, channel, ts)["blocks"])) == 3  # Approve, Reject, Cancel
     denied = [r for r in await world.store.audit.recent(10) if r.outcome == "denied"]
     assert len(denied) == 2 and {r.actor for r in denied} == {LEAD}
+
+
+async def test_a_requester_moved_out_of_his_group_is_refused_at_approval_on_both_messages(
+    world: World,
+) -> None:
+    """Usergroups are read again when the approved dismiss would run: the on-call engineer
+    has left S0ONCALL since asking, so nothing runs, and the thread message and its
+    approvals-channel copy both say why, without buttons."""
+    fake, slack = world.fake, world.slack
+    await slack.slash(ONCALL, "dismiss 1234")
+    [reply] = await fake.wait_for(
+        lambda: [p for p in fake.posts(CHANNEL) if p.args.get("thread_ts")], what="thread"
+    )
+    [copy_post] = await fake.wait_for(lambda: fake.posts(APPROVALS), what="approvals copy")
+    await world.bot.adapter.drain()
+    thread_msg = message(fake, CHANNEL, fake.messages_ts(reply))
+    fake.usergroups["S0ONCALL"] = []
+    world.clock.advance(301)  # past the usergroup cache's TTL, within the approval's
+    await slack.press(slack.press_body(LEAD, thread_msg, button(thread_msg["blocks"], "Approve")))
+    await world.bot.adapter.drain()
+    assert world.mutations() == []
+    copy_ts = fake.messages_ts(copy_post)
+    for channel, ts in ((CHANNEL, thread_msg["ts"]), (APPROVALS, copy_ts)):
+        now = message(fake, channel, ts)
+        assert any("was not run: U0ONCALL may no longer" in t for t in _texts(now)), channel
+        assert buttons(now["blocks"]) == []
