@@ -12,6 +12,8 @@ from bot.store import OperationState
 from tests.core.test_pipeline import text
 from tests.support.harness import Harness
 
+PRIVATE = "G0PRIVATE"  # a private channel the on-call engineer is not in
+
 
 @pytest.mark.storage
 async def test_dismiss_needs_approval_and_runs_once(harness: Harness) -> None:
@@ -100,7 +102,25 @@ async def test_approvals_command_lists_what_you_can_decide(harness: Harness) -> 
     for_lead = text(await harness.say("lead", "approvals"))
     assert "dismiss room 1400000001/1234" in for_lead and "| yes" in for_lead
     assert "| yours" in text(await harness.say("oncall", "approvals"))
-    assert "| no" in text(await harness.say("viewer", "approvals"))
+
+
+async def test_approvals_needs_a_permission_and_lists_only_what_concerns_you(
+    harness: Harness,
+) -> None:
+    """`approvals` needs chatops:ListApprovals (the viewer has none). It lists one's own
+    requests, those one may decide, and those asked in the channel one asks in; a request
+    from another (say, private) channel that one may not decide is not shown there."""
+    denied = await harness.say("viewer", "approvals")
+    assert denied.headline.startswith("Not allowed") and "chatops:ListApprovals" in denied.headline
+    await harness.say("lead", "dismiss 4321", channel=PRIVATE)
+    elsewhere = await harness.say("oncall", "approvals")
+    assert "4321" not in text(elsewhere) and elsewhere.headline.startswith("No approvals")
+    there = text(await harness.say("oncall", "approvals", channel=PRIVATE))
+    assert "dismiss room 1400000001/4321" in there and "| no" in there
+    assert "| yours" in text(await harness.say("lead", "approvals"))
+    await harness.say("oncall", "dismiss 1234")
+    for_lead = text(await harness.say("lead", "approvals", channel="C0ELSEWHERE"))
+    assert "1234" in for_lead and "| yes" in for_lead  # the lead may decide it anywhere
 
 
 async def test_expiry_is_on_the_record_once_as_the_system(harness: Harness) -> None:

@@ -95,3 +95,31 @@ async def test_a_requester_moved_out_of_his_group_is_refused_at_approval_on_both
         now = message(fake, channel, ts)
         assert any("was not run: U0ONCALL may no longer" in t for t in _texts(now)), channel
         assert buttons(now["blocks"]) == []
+
+
+async def test_a_breakdown_press_by_someone_not_allowed_is_answered_privately(
+    world: World,
+) -> None:
+    """A `run:` button (a quality report's breakdown) pressed by someone the policy allows
+    nothing gets a private refusal; the shared report it sits on is left as it was."""
+    fake, slack = world.fake, world.slack
+    await slack.slash(ONCALL, "rooms")
+    [reply] = await fake.wait_for(
+        lambda: [p for p in fake.posts(CHANNEL) if p.args.get("thread_ts")], what="report"
+    )
+    await world.bot.adapter.drain()
+    report = message(fake, CHANNEL, fake.messages_ts(reply))
+    breakdown = {
+        "action_id": "run:quality 1234 --user alice",
+        "text": {"type": "plain_text", "text": "alice's breakdown"},
+    }
+    updates = len(fake.of("chat.update"))
+    await slack.press(slack.press_body(STRANGER, report, breakdown))
+    [refusal] = await _ephemerals(world, 1)
+    await world.bot.adapter.drain()
+    assert refusal.args["user"] == STRANGER
+    assert any("Not allowed" in t for t in refusal.texts())
+    assert len(fake.of("chat.update")) == updates
+    assert message(fake, CHANNEL, report["ts"])["blocks"] == report["blocks"]
+    [record] = [r for r in await world.store.audit.recent(5) if r.actor == STRANGER]
+    assert record.outcome == "denied"
