@@ -279,7 +279,7 @@ def _command(name: str, args: Args, user: str) -> str:
     for option in ("from", "to"):
         if args[option] is not None:
             parts += [f"--{option}", f"{args[option] // 60:02d}:{args[option] % 60:02d}"]
-    return " ".join([*parts, "--user", user])
+    return " ".join([*parts, "--user", shlex.quote(user)])  # a TRTC id may hold anything
 
 
 SPEC = CommandSpec(

@@ -13,9 +13,11 @@ from bot.store import Operation, OperationState
 
 
 def approver_decision(
-    services: Services, op: Operation, actor: str, usergroups: frozenset[str], channel: str
+    services: Services, op: Operation, actor: str, usergroups: frozenset[str]
 ) -> tuple[AuthzRequest, Decision]:
-    """May ``actor`` approve ``op``? Their chatops:Approve on the pending request."""
+    """May ``actor`` approve ``op``? Their chatops:Approve on the pending request, under
+    the guardrail of the channel the request was made in: wherever the button is pressed
+    (the thread, the approvals channel, App Home), that surface cannot widen it."""
     spec = services.grammar.spec(op.command)
     room = room_of(spec, Args.from_json(op.args, spec)) if spec else None
     policies = services.policies()
@@ -33,7 +35,7 @@ def approver_decision(
         pending,
         user_id=actor,
         usergroups=usergroups,
-        channel_id=channel,
+        channel_id=op.channel,
         context={CURRENT_TIME: iso_time(services.clock())},
     )
     return approver, policies.can_approve(approver, op.requester)
@@ -52,7 +54,7 @@ async def decidable_approvals(
     """Every waiting request but ``user``'s own, with whether they may decide it,
     judged with the guardrail of the channel the request came from."""
     return [
-        (op, approver_decision(services, op, user, usergroups, op.channel)[1])
+        (op, approver_decision(services, op, user, usergroups)[1])
         for op in await waiting(services)
         if op.requester != user
     ]

@@ -20,7 +20,7 @@ from bot.core.grammar import Parsed, ParseError
 from bot.core.invocation import Invocation, Press
 from bot.core.notice import Notice, Notify
 from bot.core.presses import Presses
-from bot.core.reply import ActionKind, Reply
+from bot.core.reply import ActionKind, Reply, Severity
 from bot.core.spec import CommandSpec
 from bot.logs import request_id
 from bot.trtc.errors import TrtcError
@@ -71,7 +71,7 @@ class Core:
         request_id.set(reference)
         kind, _, command = press.action_id.partition(":")
         if kind == ActionKind.RUN.value:
-            return await self.handle(
+            reply = await self.handle(
                 Invocation(
                     actor=press.actor,
                     channel=press.channel,
@@ -82,6 +82,11 @@ class Core:
                     delivery=press.delivery,
                 )
             )
+            # The button sits on a shared report: a refusal (or any failure) is the
+            # presser's alone, and must not replace what everyone else is reading.
+            if reply.severity is Severity.ERROR:
+                return replace(reply, private=True)
+            return reply
         try:
             reply = await self.presses.press(press)
         except Exception:

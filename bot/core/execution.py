@@ -22,8 +22,9 @@ from bot.core.buttons import action_id
 from bot.core.context import Context, Services
 from bot.core.invocation import Invocation, Origin, Press
 from bot.core.notice import Notice, Notify
-from bot.core.reply import Action, ActionKind, Reply
+from bot.core.reply import Action, ActionKind, Reply, Severity
 from bot.core.spec import Args, CommandSpec
+from bot.core.standing import Refusal, standing
 from bot.store import Operation, OperationState
 from bot.trtc.errors import TrtcError, TrtcTransportError
 
@@ -50,18 +51,6 @@ def spec_of(services: Services, op: Operation) -> CommandSpec:
 
 def args_of(services: Services, op: Operation) -> Args:
     return Args.from_json(op.args, spec_of(services, op))
-
-
-def requester_of(op: Operation) -> Invocation:
-    """The operation's request as it was typed: whom a run is authorized as."""
-    return Invocation(
-        actor=op.requester,
-        channel=op.channel,
-        text=op.text,
-        origin=Origin(op.origin),
-        usergroups=frozenset(op.requester_groups),
-        thread=op.thread,
-    )
 
 
 def chore(actor: SystemActor, op: Operation) -> Chore:
@@ -91,18 +80,14 @@ class Execution:
 
     async def run(self, op: Operation, by: Press, *, approver: str | None) -> Reply:
         """Run an operation ``by`` has moved to ``executing``: once, with its original
-        arguments, re-checking the policy in force now for its requester."""
+        arguments, if its requester and ``approver`` still have the right now."""
         services = self.services
         spec, args = spec_of(services, op), args_of(services, op)
         store = services.store.operations
-        requester = requester_of(op)
-        auth = services.authorize(spec, args, requester, approved=approver is not None)
-        if auth is not None and auth[1].effect is not Effect.ALLOW:
-            await store.transition(
-                op.id, [EXECUTING], OperationState.FAILED, outcome=_NO_LONGER_ALLOWED
-            )
-            await self.record(by, op, Outcome.DENIED, auth=auth, approver=approver)
-            return replies.denied(spec, auth[0], auth[1])
+        checked = await standing(services, op, spec, args, approver)
+        if isinstance(checked, Refusal):
+            return await self._not_run(by, op, checked, approver)
+        requester, auth = checked
         ctx = Context(services, requester, approved_by=approver, operation_id=op.id)
         try:
             reply = await spec.run(ctx, args)
@@ -144,6 +129,25 @@ class Execution:
         if spec.undo is not None:
             actions = (*actions, Action(ActionKind.UNDO, action_id(ActionKind.UNDO, op), "Undo"))
         return replace(reply, lines=(*reply.lines, who), operation_id=op.id, actions=actions)
+
+    async def _not_run(
+        self, by: Press, op: Operation, refusal: Refusal, approver: str | None
+    ) -> Reply:
+        """An operation that lost its right between the request and the run: closed,
+        on the record, and said on its messages, where requester and approver see it."""
+        await self.services.store.operations.transition(
+            op.id, [EXECUTING], OperationState.FAILED, outcome=refusal.why
+        )
+        await self.record(
+            by, op, Outcome.DENIED, auth=refusal.auth, approver=approver, note=refusal.why
+        )
+        return Reply(
+            headline=f"#{op.id} was not run: {refusal.why}.",
+            severity=Severity.ERROR,
+            lines=("Nothing was changed. Run `whoami` to see what you may do now.",),
+            fields=(("Requested by", op.requester), *replies.reason_fields(op)),
+            operation_id=op.id,
+        )
 
     async def undo(
         self,
@@ -258,9 +262,6 @@ class Execution:
             and current.status is OperationState.UNDONE
             and current.decided_by == by.actor
         )
-
-
-_NO_LONGER_ALLOWED = "the policy in force no longer allows it"
 
 
 def _invocation(by: Press | Chore, op: Operation) -> Invocation:

@@ -56,7 +56,7 @@ def may_decide(services: Services, op: Operation, user: str, groups: frozenset[s
     """Would ``user`` be allowed to approve or reject ``op`` (judged where it was asked)?"""
     if op.requester == user:
         return False
-    return approver_decision(services, op, user, groups, op.channel)[1].allowed
+    return approver_decision(services, op, user, groups)[1].allowed
 
 
 async def home_content(

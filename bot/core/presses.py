@@ -100,7 +100,7 @@ class Presses:
                 op,
                 f"#{op.id} needs its requester's confirmation, not approval.",
             )
-        auth = approver_decision(self.services, op, press.actor, press.usergroups, press.channel)
+        auth = approver_decision(self.services, op, press.actor, press.usergroups)
         decision = auth[1]
         if not decision.allowed:
             await self.execution.record(press, op, Outcome.DENIED, auth=auth)

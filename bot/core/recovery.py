@@ -19,9 +19,10 @@ import logging
 from bot.core.actor import SystemActor
 from bot.core.auditing import Outcome
 from bot.core.context import Context, Services
-from bot.core.execution import Execution, chore, requester_of
+from bot.core.execution import Execution, chore
 from bot.core.reply import Reply, Severity
 from bot.core.spec import Args
+from bot.core.standing import requester_of
 from bot.metrics import TAKEOVERS
 from bot.store import Operation, OperationState
 from bot.trtc.errors import TrtcError

@@ -3,9 +3,11 @@
 Only the usergroups the policy attaches matter, so those are the ones asked
 about; each group's member list is kept for ``ttl_s`` and fetched once however
 many requests want it at the same moment. When Slack cannot be asked, a
-stale list is used if there is one; with none, ``groups_of`` raises
-``DirectoryError`` and the caller refuses to run anything (an explicit deny
-attached to a group must not be skipped because Slack was slow).
+stale list is used if there is one younger than ``stale_limit_s``; with none,
+``groups_of`` raises ``DirectoryError`` and the caller refuses to run anything
+(an explicit deny attached to a group must not be skipped because Slack was
+slow, nor someone removed from a group keep its rights through a long outage).
+An answer without a member list is a failure, never "nobody is in it".
 """
 
 from __future__ import annotations
@@ -41,11 +43,13 @@ class SlackDirectory:
         groups: Callable[[], Iterable[str]],
         *,
         ttl_s: float = 300.0,
+        stale_limit_s: float = 900.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self._groups = groups
         self._ttl = ttl_s
+        self._stale_limit = stale_limit_s
         self._clock = clock
         self._cache: dict[str, _Members] = {}
         self._inflight: dict[str, asyncio.Task[frozenset[str]]] = {}
@@ -81,13 +85,16 @@ class SlackDirectory:
         except (SlackClientError, OSError, TimeoutError) as exc:
             return self._stale(group, exc)
         else:
-            response_users = frozenset(str(u) for u in response.get("users") or ())
+            users = response.get("users")
+            if not isinstance(users, list):  # ok, but no list: unknown, not empty
+                return self._stale(group, DirectoryError("the answer had no member list"))
+            response_users = frozenset(str(u) for u in users)
         self._cache[group] = _Members(response_users, self._clock())
         return response_users
 
     def _stale(self, group: str, exc: Exception) -> frozenset[str]:
         stale = self._cache.get(group)
-        if stale is None:
+        if stale is None or self._clock() - stale.at >= self._stale_limit:
             raise DirectoryError(f"could not read usergroup {group}: {exc}") from exc
         log.warning("usergroup %s: using the cached members (%s)", group, exc)
         return stale.users

@@ -6,10 +6,13 @@ import asyncio
 
 import pytest
 
+from bot.core.context import StaticDirectory
 from bot.core.reply import ActionKind, Severity
 from bot.store import OperationState
 from tests.core.test_pipeline import text
 from tests.support.harness import Harness
+
+PRIVATE = "G0PRIVATE"  # a private channel the on-call engineer is not in
 
 
 @pytest.mark.storage
@@ -99,7 +102,25 @@ async def test_approvals_command_lists_what_you_can_decide(harness: Harness) -> 
     for_lead = text(await harness.say("lead", "approvals"))
     assert "dismiss room 1400000001/1234" in for_lead and "| yes" in for_lead
     assert "| yours" in text(await harness.say("oncall", "approvals"))
-    assert "| no" in text(await harness.say("viewer", "approvals"))
+
+
+async def test_approvals_needs_a_permission_and_lists_only_what_concerns_you(
+    harness: Harness,
+) -> None:
+    """`approvals` needs chatops:ListApprovals (the viewer has none). It lists one's own
+    requests, those one may decide, and those asked in the channel one asks in; a request
+    from another (say, private) channel that one may not decide is not shown there."""
+    denied = await harness.say("viewer", "approvals")
+    assert denied.headline.startswith("Not allowed") and "chatops:ListApprovals" in denied.headline
+    await harness.say("lead", "dismiss 4321", channel=PRIVATE)
+    elsewhere = await harness.say("oncall", "approvals")
+    assert "4321" not in text(elsewhere) and elsewhere.headline.startswith("No approvals")
+    there = text(await harness.say("oncall", "approvals", channel=PRIVATE))
+    assert "dismiss room 1400000001/4321" in there and "| no" in there
+    assert "| yours" in text(await harness.say("lead", "approvals"))
+    await harness.say("oncall", "dismiss 1234")
+    for_lead = text(await harness.say("lead", "approvals", channel="C0ELSEWHERE"))
+    assert "1234" in for_lead and "| yes" in for_lead  # the lead may decide it anywhere
 
 
 async def test_expiry_is_on_the_record_once_as_the_system(harness: Harness) -> None:
@@ -120,4 +141,61 @@ async def test_expiry_is_on_the_record_once_as_the_system(harness: Harness) -> N
     mine = await harness.store.audit.recent(50, actor="U0ONCALL")
     [refusal] = [r for r in mine if r.outcome == "refused"]  # the late press, on record
     assert refusal.operation_id == pressed_late.operation_id
+    assert harness.mutations() == []
+
+
+def _directory(harness: Harness) -> StaticDirectory:
+    directory = harness.core.services.directory
+    assert isinstance(directory, StaticDirectory)
+    return directory
+
+
+async def test_a_requester_moved_out_of_his_group_has_his_approved_dismiss_refused(
+    harness: Harness,
+) -> None:
+    """Usergroups are read again at execution: the on-call engineer left S0ONCALL after
+    asking, so the lead's approval runs nothing; the operation's messages say why."""
+    request = await harness.say("oncall", "dismiss 1234")
+    _directory(harness).groups["U0ONCALL"] = frozenset()
+    refused = await harness.press("lead", request, ActionKind.APPROVE)
+    assert refused.headline.startswith(f"#{request.operation_id} was not run: U0ONCALL may no")
+    assert refused.operation_id == request.operation_id and not refused.private
+    assert harness.mutations() == []
+    op = await harness.store.operations.get(request.operation_id or 0)
+    assert op is not None and op.state == OperationState.FAILED
+    [record] = [r for r in await harness.store.audit.recent(5) if r.outcome == "denied"]
+    assert (record.actor, record.approver, record.reason) == ("U0LEAD", "U0LEAD", "implicit_deny")
+
+
+async def test_an_approver_who_lost_the_right_runs_nothing(harness: Harness) -> None:
+    """The lead's usergroups at execution are his current ones, not those of his press."""
+    request = await harness.say("oncall", "dismiss 1234")
+    _directory(harness).groups["U0LEAD"] = frozenset()
+    refused = await harness.press("lead", request, ActionKind.APPROVE)
+    assert "U0LEAD may no longer approve it" in refused.headline
+    assert harness.mutations() == []
+
+
+async def test_a_confirmation_runs_with_the_requesters_current_groups(harness: Harness) -> None:
+    """Confirming a kick after leaving the on-call group runs nothing."""
+    request = await harness.say("oncall", "kick 1234 alice")
+    _directory(harness).groups["U0ONCALL"] = frozenset()
+    refused = await harness.press("oncall", request, ActionKind.CONFIRM)
+    assert "was not run: U0ONCALL may no longer" in refused.headline
+    assert harness.mutations() == []
+
+
+class _Unreachable:
+    async def groups_of(self, user_id: str) -> frozenset[str]:
+        raise RuntimeError("Slack is down")
+
+
+async def test_nothing_runs_when_usergroups_cannot_be_read_at_execution(
+    harness: Harness,
+) -> None:
+    """Fail closed: no current usergroups, no run."""
+    request = await harness.say("oncall", "dismiss 1234")
+    harness.core.services.directory = _Unreachable()
+    refused = await harness.press("lead", request, ActionKind.APPROVE)
+    assert "the usergroups of U0ONCALL could not be read" in refused.headline
     assert harness.mutations() == []

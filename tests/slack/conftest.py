@@ -243,11 +243,17 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
+def policy_path() -> Path:
+    """The policy file the bot runs with: the bundled sample, unless a module overrides it."""
+    return sample_policy_path()
+
+
+@pytest.fixture
+async def world(tmp_path: Path, policy_path: Path) -> AsyncIterator[World]:
     config = SimulatorConfig(secret_id=SECRET_ID, secret_key=SECRET_KEY, seed=3, rate_limit=None)
     clock = Clock()
     fake = FakeSlack(usergroups={k: list(v) for k, v in USERGROUPS.items()})
-    reloader = PolicyReloader(sample_policy_path())
+    reloader = PolicyReloader(policy_path)
     async with (
         serve_simulator(config, host="127.0.0.1", port=0) as sim,
         serve_fake_slack(fake),
@@ -265,7 +271,9 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
             secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=sim.url, rate_limit=None
         )
         client = web_client("xoxb-test-token", settings.slack_api_url, session=http)
-        directory = SlackDirectory(client, lambda: reloader.current.policy_file.attach.usergroups)
+        directory = SlackDirectory(
+            client, lambda: reloader.current.policy_file.attach.usergroups, clock=clock
+        )
         core = create_core(
             settings,
             trtc=trtc,

@@ -76,7 +76,8 @@ class _Script:
 
 @dataclass
 class FakeSlack:
-    usergroups: dict[str, list[str]] = field(default_factory=dict)
+    # A group mapped to None is answered ok but without its "users" list.
+    usergroups: dict[str, list[str] | None] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
@@ -252,7 +253,8 @@ class FakeSlack:
         group = args.get("usergroup", "")
         if group not in self.usergroups:
             return {"ok": False, "error": "no_such_subteam"}
-        return {"ok": True, "users": self.usergroups[group]}
+        users = self.usergroups[group]
+        return {"ok": True} if users is None else {"ok": True, "users": users}
 
     def _m_files_getUploadURLExternal(self, args: dict[str, Any], _: web.Request) -> dict[str, Any]:
         file_id = f"F{next(self._files):04d}"
