@@ -67,6 +67,9 @@ def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+Match = Callable[[dict[str, Any]], bool]
+
+
 @dataclass
 class _Script:
     status: int = 200
@@ -74,6 +77,7 @@ class _Script:
     retry_after: int = 1
     times: int = 1
     hold_s: float = 0.0  # answer normally, but only after this long
+    where: Match | None = None  # only calls whose args match
 
 
 @dataclass
@@ -97,18 +101,29 @@ class FakeSlack:
 
     # -- scripting -------------------------------------------------------------
 
-    def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+    # ``where``: script only the calls whose arguments it accepts (a channel, a thread
+    # reply); others are answered normally and leave the script waiting.
+
+    def rate_limit_next(
+        self, method: str, *, retry_after: int = 1, times: int = 1, where: Match | None = None
+    ) -> None:
         self._scripts.setdefault(method, []).append(
-            _Script(status=429, retry_after=retry_after, times=times)
+            _Script(status=429, retry_after=retry_after, times=times, where=where)
         )
 
-    def fail_next(self, method: str, error: str, *, times: int = 1) -> None:
-        self._scripts.setdefault(method, []).append(_Script(error=error, times=times))
+    def fail_next(
+        self, method: str, error: str, *, times: int = 1, where: Match | None = None
+    ) -> None:
+        self._scripts.setdefault(method, []).append(_Script(error=error, times=times, where=where))
 
-    def server_error_next(self, method: str, *, status: int = 503, times: int = 1) -> None:
+    def server_error_next(
+        self, method: str, *, status: int = 503, times: int = 1, where: Match | None = None
+    ) -> None:
         """Answer the next ``times`` calls with HTTP ``status`` and no JSON (a load
         balancer's page), recorded as ``method!<status>``."""
-        self._scripts.setdefault(method, []).append(_Script(status=status, times=times))
+        self._scripts.setdefault(method, []).append(
+            _Script(status=status, times=times, where=where)
+        )
 
     def refuse_responses(self, times: int = 1) -> None:
         """Answer the next ``times`` posts to a ``response_url`` with 404 (it expired);
@@ -184,12 +199,12 @@ class FakeSlack:
         args = await self._args(request)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") or args.get("token")
-        scripts = self._scripts.get(method)
+        scripts = [s for s in self._scripts.get(method, []) if s.where is None or s.where(args)]
         if scripts:
             script = scripts[0]
             script.times -= 1
             if script.times <= 0:
-                scripts.pop(0)
+                self._scripts[method] = [s for s in self._scripts[method] if s is not script]
             if script.hold_s:
                 self._record(Call(f"{method}!held", args, time.monotonic(), token))
                 with suppress(TimeoutError):  # released early when the server stops
