@@ -30,6 +30,7 @@ class Outcome(StrEnum):
     REJECTED = "rejected"
     REFUSED = "refused"  # a press that changed nothing
     NOT_RUN = "not_run"  # the adapter could not hand it to the core
+    UNDELIVERED = "undelivered"  # its result could not be shown where it belongs (see note)
     ERROR = "error"  # a bug: the reply carried a reference
     UNDONE = "undone"
     UNDO_FAILED = "undo_failed"

@@ -107,6 +107,19 @@ class Core:
         it is on the record all the same."""
         await auditing.record(self.services, who, None, None, outcome=Outcome.NOT_RUN, note=why)
 
+    async def undelivered(
+        self, who: Invocation | Press, why: str, *, operation_id: int | None = None
+    ) -> None:
+        """An adapter could not show a result where it belongs (Slack refused it): a
+        record of its own, saying where it went instead, next to the request's."""
+        store = self.services.store
+        op = await store.operations.get(operation_id) if operation_id is not None else None
+        # Not under the request's delivery: that one is recorded already, and is unique.
+        who = replace(who, delivery=None)
+        await auditing.record(
+            self.services, who, None, None, outcome=Outcome.UNDELIVERED, op=op, note=why
+        )
+
     async def recover(self) -> int:
         """Resolve operations a dead replica left executing; how many."""
         return await recovery.recover(self.execution)

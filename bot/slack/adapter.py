@@ -4,7 +4,8 @@ Identity is the user id of the signed payload and the usergroups Slack says
 they are in; the text is what they typed, unescaped. Replies come back as
 structured ``Reply`` values and leave as Block Kit. An operation's messages
 (the thread reply, the approvals-channel copy, a slash command's parent) are
-remembered, so a press, an expiry or an Undo edits all of them in place.
+remembered, so a press, an expiry or an Undo edits all of them in place. What
+Slack refuses to post where it belongs takes a detour (``detours.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.core.dispatcher import Core
 from bot.core.invocation import Invocation, Origin, Press
 from bot.core.notice import Notice
 from bot.core.reply import Reply, Severity
+from bot.slack.advice import advice
 from bot.slack.blocks import (
     Message,
     headline_text,
@@ -28,9 +30,10 @@ from bot.slack.blocks import (
     progress_message,
     render,
 )
+from bot.slack.detours import Detours, Respond
 from bot.slack.directory import DirectoryError, SlackDirectory
 from bot.slack.home import AppHome
-from bot.slack.markup import channel_link, escape, user_mention
+from bot.slack.markup import escape, user_mention
 from bot.slack.outbox import Outbox
 from bot.slack.payloads import ButtonPress, Mention, SlashCommand
 from bot.slack.progress import StatusMessage
@@ -40,8 +43,6 @@ from bot.store.messages import Messages, Shown, Style
 log = logging.getLogger(__name__)
 
 KEYED_MESSAGES = 1000  # live-feed status messages remembered for editing
-
-Respond = Callable[..., Awaitable[Any]]
 
 NO_GROUPS = Reply(
     "Your usergroups could not be read from Slack just now, so nothing was run; "
@@ -75,6 +76,7 @@ class SlackAdapter:
         self._monotonic = monotonic
         self._progress_interval = progress_interval
         self.tasks = Tasks(monotonic)
+        self.detours = Detours(core, outbox, messages, clock=clock)
         # Status messages named by Notice.key, newest last, so a live feed edits
         # one message per thread; bounded, and per process (so is the feed).
         self._keyed: OrderedDict[tuple[str, str | None, str], str] = OrderedDict()
@@ -117,8 +119,7 @@ class SlackAdapter:
                 f"could not post in the channel: {error}",
             )
             await respond(
-                text=f"I could not post in this channel ({escape(error or 'unknown')}); "
-                "invite me with `/invite`, then try again. Nothing was run.",
+                text=f"I could not post in this channel. {advice(error)} Nothing was run.",
                 response_type="ephemeral",
             )
             return
@@ -127,8 +128,12 @@ class SlackAdapter:
         )
         reply = await self.core.handle(inv, progress=status.report)
         await status.close()
-        await self.deliver(reply, channel=channel, thread=parent, actor=user)
+        ts = await self.deliver(
+            reply, channel=channel, thread=parent, actor=user, who=inv, respond=respond
+        )
         outcome = "Answered privately." if reply.private else headline_text(reply)
+        if ts is None and not reply.private:
+            outcome += " (Slack would not take the details here; they went to the requester.)"
         await self.outbox.update(channel, parent, parent_message(self.label, user, text, outcome))
         if reply.operation_id is not None:
             shown = Shown(channel, parent, Style.SUMMARY, actor=user, command=text)
@@ -148,7 +153,9 @@ class SlackAdapter:
         inv = replace(inv, usergroups=groups)
         reply = await self.core.handle(inv, progress=status.report)
         await status.close()
-        await self.deliver(reply, channel=channel, thread=thread, actor=user, reuse=status.ts)
+        await self.deliver(
+            reply, channel=channel, thread=thread, actor=user, reuse=status.ts, who=inv
+        )
 
     async def press(self, pressed: ButtonPress, delivery: str | None = None) -> None:
         """A button press (already acknowledged and deduplicated)."""
@@ -222,25 +229,45 @@ class SlackAdapter:
         thread: str | None,
         actor: str | None,
         reuse: str | None = None,
+        who: Invocation | None = None,
+        respond: Respond | None = None,
     ) -> str | None:
-        """Post a reply in the thread (or into ``reuse``, a status message); its ts."""
+        """Post a reply in the thread (or into ``reuse``, a status message); its ts, or
+        None if the thread refused it: then ``who`` asked gets it privately (through
+        ``respond``, a slash command's ``response_url``, else ephemeral)."""
         pages = render(reply)
         if reply.private and actor is not None:
             await self.outbox.ephemeral(channel, actor, pages[0], thread_ts=thread)
             if reuse:
                 await self.outbox.update(channel, reuse, progress_message(self.label, "Done."))
             return None
+        ts: str | None = None
+        error: str | None = None
         if reuse is not None and await self.outbox.update(channel, reuse, pages[0]):
-            ts: str | None = reuse
+            ts = reuse
         else:
-            ts = await self.outbox.post(channel, pages[0], thread_ts=thread)
-        for page in pages[1:]:
-            await self.outbox.post(channel, page, thread_ts=thread or ts)
+            ts, error = await self.outbox.try_post(channel, pages[0], thread_ts=thread)
+        refused = []
+        for page in pages[1:] if ts is not None else []:
+            posted, why = await self.outbox.try_post(channel, page, thread_ts=thread or ts)
+            if posted is None:
+                refused.append(page)
+                error = why
+        if who is not None and (ts is None or refused):
+            await self.detours.privately(
+                reply,
+                refused if ts is not None else None,  # None: all of it, with a note
+                channel=channel,
+                thread=thread,
+                who=who,
+                respond=respond,
+                error=error,
+            )
         op_id = reply.operation_id
         if op_id is not None and ts is not None:
             await self.messages.add(op_id, Shown(channel, ts, Style.FULL), now=self._clock())
         if op_id is not None and reply.notify_approvers:
-            await self._copy_to_approvers(reply, op_id, channel)
+            await self._copy_to_approvers(reply, op_id, channel, thread or ts, who)
             self.spawn(self.home.refresh_approvers(op_id))
         await self._upload(reply, channel, thread or ts)
         return ts
@@ -283,14 +310,17 @@ class SlackAdapter:
             )
         return full
 
-    async def _copy_to_approvers(self, reply: Reply, op_id: int, channel: str) -> None:
+    async def _copy_to_approvers(
+        self, reply: Reply, op_id: int, channel: str, thread: str | None, who: Invocation | None
+    ) -> None:
+        """The request in the approvals channel too; if Slack refuses, the thread is told
+        and the copy tried again (``Detours.copy_to_approvers``)."""
         where = self.approvals_channel
         if not where or where == channel:
             return
-        page = render(reply, note=f"Requested in {channel_link(channel)}")[0]
-        ts = await self.outbox.post(where, page)
-        if ts is not None:
-            await self.messages.add(op_id, Shown(where, ts, Style.FULL), now=self._clock())
+        await self.detours.copy_to_approvers(
+            reply, op_id, approvals=where, channel=channel, thread=thread, who=who, spawn=self.spawn
+        )
 
     async def _upload(self, reply: Reply, channel: str, thread: str | None) -> None:
         for attachment in reply.files:

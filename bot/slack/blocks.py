@@ -3,8 +3,8 @@
 Everything from the reply is ``plain_text`` (escaped, never formatted) or a
 code block (escaped, backticks defused); only the adapter's own notes are
 mrkdwn. A reply longer than one message allows (50 blocks, 3,000 characters
-per text) is split into pages: the first carries the headline and the
-buttons, the rest follow in the thread.
+per text, ``MAX_MESSAGE_TEXT`` in all) is split into pages: the first carries
+the headline and the buttons, the rest follow in the thread.
 """
 
 from __future__ import annotations
@@ -25,6 +25,14 @@ MAX_FIELDS = 10  # fields per section
 MAX_BUTTON_TEXT = 75
 MAX_BUTTONS = 25  # elements per actions block
 MAX_FALLBACK = 3000  # the notification text; Slack truncates far later
+# Slack documents no total for a message's blocks, yet refuses large ones with
+# ``msg_blocks_too_long``: `audit 100` at 11,368 characters of block text was at the
+# edge, others report the refusal from about 13,200 (slackapi/bolt-js#2509), and the
+# only documented cumulative figure is 12,000 characters for a payload's markdown
+# blocks. 8,000 keeps a third of that in reserve for what we cannot count (JSON,
+# how Slack counts entities), so no reply depends on where the real edge is today.
+MAX_MESSAGE_TEXT = 8000
+CONTINUED_TEXT = 200  # a continuation page's header ("… (continued, 2/5)")
 
 ICON = {
     Severity.INFO: "ℹ️",
@@ -73,19 +81,59 @@ def fallback(reply: Reply) -> str:
     return fit(label + headline_text(reply), MAX_FALLBACK)
 
 
-def render(reply: Reply, *, note: str | None = None, limit: int = MAX_BLOCKS) -> list[Message]:
-    """The reply as one or more messages; ``note`` is adapter-built mrkdwn (who pressed)."""
+def render(
+    reply: Reply,
+    *,
+    note: str | None = None,
+    limit: int = MAX_BLOCKS,
+    budget: int = MAX_MESSAGE_TEXT,
+) -> list[Message]:
+    """The reply as one or more messages, each within ``limit`` blocks and ``budget``
+    characters of text; ``note`` is adapter-built mrkdwn (who pressed)."""
     head = [*label_block(reply.label), section(headline_text(reply))]
     body = [*_fields(reply.fields), *_tables(reply.tables), *_lines(reply.lines)]
     tail = [*([context(mrkdwn(note))] if note else []), *action_blocks(reply.actions)]
-    room = limit - len(head) - len(tail)
-    pages = [Message(fallback(reply), [*head, *body[:room], *tail])]
-    rest = body[room:]
-    step = limit - 1
-    chunks = [rest[i : i + step] for i in range(0, len(rest), step)]
-    for n, chunk in enumerate(chunks, start=2):
-        more = f"{reply.headline} (continued, {n}/{len(chunks) + 1})"
-        pages.append(Message(fit(more, MAX_FALLBACK), [context(plain(more)), *chunk]))
+    first = (limit - len(head) - len(tail), budget - text_size(head) - text_size(tail))
+    chunks = _paginate(body, first, (limit - 1, budget - CONTINUED_TEXT))
+    pages = [Message(fallback(reply), [*head, *chunks[0], *tail])]
+    for n, chunk in enumerate(chunks[1:], start=2):
+        more = f"{reply.headline} (continued, {n}/{len(chunks)})"
+        header = context(plain(more, CONTINUED_TEXT))
+        pages.append(Message(fit(more, CONTINUED_TEXT), [header, *chunk]))
+    return pages
+
+
+def text_size(blocks: Sequence[Block]) -> int:
+    """Characters of text in ``blocks`` (every text object, buttons' labels too)."""
+    return sum(len(text) for text in _texts(blocks))
+
+
+def _texts(node: Any) -> Iterable[str]:
+    if isinstance(node, dict):
+        if node.get("type") in ("plain_text", "mrkdwn") and isinstance(node.get("text"), str):
+            yield node["text"]
+        for value in node.values():
+            yield from _texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _texts(item)
+
+
+def _paginate(
+    body: Sequence[Block], first: tuple[int, int], rest: tuple[int, int]
+) -> list[list[Block]]:
+    """Body blocks in order, as pages of at most (blocks, characters): ``first`` for the
+    page that also holds the headline and buttons (it may take none), ``rest`` after.
+    Every body block is at most ``MAX_TEXT`` characters, well under ``rest``."""
+    pages: list[list[Block]] = [[]]
+    room_blocks, room_chars = first
+    for block in body:
+        size = text_size([block])
+        if len(pages[-1]) >= room_blocks or size > room_chars:
+            pages.append([])
+            room_blocks, room_chars = rest
+        pages[-1].append(block)
+        room_chars -= size
     return pages
 
 
@@ -118,11 +166,20 @@ def button(action: Action) -> dict[str, Any]:
 
 
 def _fields(fields: Sequence[tuple[str, str]]) -> list[Block]:
-    shown = [plain(f"{name}: {value}", MAX_FIELD) for name, value in fields]
-    return [
-        {"type": "section", "fields": shown[i : i + MAX_FIELDS]}
-        for i in range(0, len(shown), MAX_FIELDS)
-    ]
+    """Sections of at most ``MAX_FIELDS`` fields and ``MAX_TEXT`` characters each (ten
+    long fields would otherwise make one 20,000-character block)."""
+    sections: list[list[dict[str, Any]]] = []
+    size = 0
+    for name, value in fields:
+        shown = plain(f"{name}: {value}", MAX_FIELD)
+        length = len(shown["text"])
+        if sections and len(sections[-1]) < MAX_FIELDS and size + length <= MAX_TEXT:
+            sections[-1].append(shown)
+            size += length
+        else:
+            sections.append([shown])
+            size = length
+    return [{"type": "section", "fields": chunk} for chunk in sections]
 
 
 def _lines(lines: Sequence[str]) -> list[Block]:
@@ -198,6 +255,15 @@ def parent_message(label: str | None, actor: str, command: str, status: str) -> 
             section(status),
         ],
     )
+
+
+def note_message(label: str | None, trusted: str) -> Message:
+    """A message of the adapter's own (already escaped mrkdwn: channel links, codes)."""
+    return Message(trusted[:MAX_FALLBACK], [*label_block(label), section_mrkdwn(trusted)])
+
+
+def section_mrkdwn(trusted: str) -> Block:
+    return {"type": "section", "text": mrkdwn(trusted)}
 
 
 def progress_message(label: str | None, status: str) -> Message:

@@ -2,10 +2,11 @@
 
 ``chat.postMessage`` allows about one message per second per channel (short
 bursts pass), so posts wait for their channel's leaky bucket (aiolimiter).
-A 429 is retried after its ``Retry-After`` by the client's
-``AsyncRateLimitErrorRetryHandler`` (see ``web_client``). A call that still
-fails is logged and reported as ``None``: a lost message must not undo or
-repeat the TRTC work already done.
+The client retries what Slack asks to be retried (see ``web_client``): a 429
+after its ``Retry-After``, an HTTP 500/503 after a short backoff, a dropped
+connection. A call that still fails is logged and reported with Slack's
+error, never raised: a lost message must not undo or repeat the TRTC work
+already done, and the adapter decides where the message goes instead.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -37,7 +39,11 @@ _MAX_CHANNELS = 2048  # idle channels' buckets are forgotten beyond this
 def web_client(
     token: str, base_url: str, *, session: aiohttp.ClientSession | None = None
 ) -> AsyncWebClient:
-    """A Web API client that reuses one aiohttp session and honours 429 Retry-After."""
+    """A Web API client that reuses one aiohttp session and retries what Slack asks.
+
+    The handlers share one attempt count per call, so a call is sent at most five
+    times whatever mix of 429s, 500/503s and resets it meets. An ``ok: false``
+    answer (``fatal_error``…) is not retried: Slack may have done part of it."""
     return AsyncWebClient(
         token=token,
         base_url=base_url,
@@ -45,6 +51,7 @@ def web_client(
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=4),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
 

@@ -3,7 +3,9 @@
 It records every call the bot makes (method, arguments, time), keeps the
 messages it was asked to post and update, serves ``auth.test`` and
 ``usergroups.users.list``, takes uploads the way ``files_upload_v2`` sends
-them, and can be scripted to answer 429 with ``Retry-After`` or a Slack error.
+them, and can be scripted to answer 429 with ``Retry-After``, a Slack error
+(``ok: false``) or an HTTP server error (500/503), each for the next N calls;
+posts to a ``response_url`` can be refused the same way.
 For Socket Mode it issues a WebSocket URL from ``apps.connections.open`` and
 pushes envelopes down the socket, recording the acknowledgements.
 """
@@ -65,6 +67,9 @@ def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+Match = Callable[[dict[str, Any]], bool]
+
+
 @dataclass
 class _Script:
     status: int = 200
@@ -72,6 +77,7 @@ class _Script:
     retry_after: int = 1
     times: int = 1
     hold_s: float = 0.0  # answer normally, but only after this long
+    where: Match | None = None  # only calls whose args match
 
 
 @dataclass
@@ -83,6 +89,7 @@ class FakeSlack:
     uploads: dict[str, bytes] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_url
     acks: list[dict[str, Any]] = field(default_factory=list)  # Socket Mode acknowledgements
+    refused_responses: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
     _scripts: dict[str, list[_Script]] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -91,16 +98,38 @@ class FakeSlack:
     _posted: dict[tuple[str, str], Call] = field(default_factory=dict)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _released: asyncio.Event = field(default_factory=asyncio.Event)
+    _refuse_responses: int = 0
 
     # -- scripting -------------------------------------------------------------
 
-    def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+    # ``where``: script only the calls whose arguments it accepts (a channel, a thread
+    # reply); others are answered normally and leave the script waiting.
+
+    def rate_limit_next(
+        self, method: str, *, retry_after: int = 1, times: int = 1, where: Match | None = None
+    ) -> None:
         self._scripts.setdefault(method, []).append(
-            _Script(status=429, retry_after=retry_after, times=times)
+            _Script(status=429, retry_after=retry_after, times=times, where=where)
         )
 
-    def fail_next(self, method: str, error: str, *, times: int = 1) -> None:
-        self._scripts.setdefault(method, []).append(_Script(error=error, times=times))
+    def fail_next(
+        self, method: str, error: str, *, times: int = 1, where: Match | None = None
+    ) -> None:
+        self._scripts.setdefault(method, []).append(_Script(error=error, times=times, where=where))
+
+    def server_error_next(
+        self, method: str, *, status: int = 503, times: int = 1, where: Match | None = None
+    ) -> None:
+        """Answer the next ``times`` calls with HTTP ``status`` and no JSON (a load
+        balancer's page), recorded as ``method!<status>``."""
+        self._scripts.setdefault(method, []).append(
+            _Script(status=status, times=times, where=where)
+        )
+
+    def refuse_responses(self, times: int = 1) -> None:
+        """Answer the next ``times`` posts to a ``response_url`` with 404 (it expired);
+        they are recorded in ``refused_responses``, not ``responses``."""
+        self._refuse_responses += times
 
     def hold_next(self, method: str, seconds: float) -> None:
         """Keep the next call waiting (recorded at once as ``method!held``)."""
@@ -171,12 +200,12 @@ class FakeSlack:
         args = await self._args(request)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") or args.get("token")
-        scripts = self._scripts.get(method)
+        scripts = [s for s in self._scripts.get(method, []) if s.where is None or s.where(args)]
         if scripts:
             script = scripts[0]
             script.times -= 1
             if script.times <= 0:
-                scripts.pop(0)
+                self._scripts[method] = [s for s in self._scripts[method] if s is not script]
             if script.hold_s:
                 self._record(Call(f"{method}!held", args, time.monotonic(), token))
                 with suppress(TimeoutError):  # released early when the server stops
@@ -196,6 +225,8 @@ class FakeSlack:
                     status=429,
                     headers={"Retry-After": str(script.retry_after)},
                 )
+            if script.status != 200:
+                return web.Response(status=script.status, text="Service Unavailable")
             return web.json_response({"ok": False, "error": script.error})
         return await self._answer(method, args, token, request)
 
@@ -275,8 +306,13 @@ class FakeSlack:
         return web.Response(text="OK")
 
     async def _response_url(self, request: web.Request) -> web.Response:
-        self.responses.append(await request.json())
+        body = await request.json()
         self._changed.set()
+        if self._refuse_responses > 0:
+            self._refuse_responses -= 1
+            self.refused_responses.append(body)
+            return web.Response(status=404, text="expired_url")
+        self.responses.append(body)
         return web.json_response({"ok": True})
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
