@@ -10,10 +10,16 @@ from collections.abc import Iterator
 
 import pytest
 import stamina
+from hypothesis import settings
 
 from tests.support.databases import KINDS, database_url
 
 __all__ = ["database_url"]
+
+# Property tests check correctness; on a shared, loaded machine a per-example deadline
+# only measures the neighbours (benchmarks live in bench/).
+settings.register_profile("trtc-chatops", deadline=None)
+settings.load_profile("trtc-chatops")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
