@@ -22,6 +22,7 @@ class AuditLog:
         # A plain INSERT: the ORM's unit of work costs more than the write itself.
         # A delivery taken over from a dead replica may be processed a second time.
         stmt = insert_new(AuditRecord, self._dialect, "delivery")
+        values = {k: _storable(v) for k, v in values.items()}
         async with self._sessions.begin() as session:
             result = await session.execute(stmt.values(**values))
         return bool(getattr(result, "rowcount", 1))
@@ -36,3 +37,8 @@ class AuditLog:
     async def count(self) -> int:
         async with self._sessions() as session:
             return int(await session.scalar(select(func.count(AuditRecord.id))) or 0)
+
+
+def _storable(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL: kept visibly as ``\\x00`` so the record is written."""
+    return value.replace("\x00", "\\x00") if isinstance(value, str) else value
