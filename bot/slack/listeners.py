@@ -88,13 +88,14 @@ def register(
         work = work_for(
             adapter, body, delivery=key, bot_user_id=context.bot_user_id, deliveries=deliveries
         )
+        user = _user_of(body)
         if key is None:
             if work is not None:
-                adapter.tasks.after_ack(work)
+                adapter.tasks.after_ack(work, user=user)
         elif work is None:  # nothing to do for it (a bot's message, say)
             adapter.spawn(deliveries.finish(key))
         else:
-            adapter.tasks.after_ack(done_after(deliveries, key, work))
+            adapter.tasks.after_ack(done_after(deliveries, key, work), user=user)
 
     async def on_command(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         text = unescape(str(body.get("text") or ""))
@@ -114,3 +115,12 @@ def register(
     app.event("app_mention")(on_event)
     app.event("app_home_opened")(on_event)
     app.action(_ANY)(on_action)
+
+
+def _user_of(body: dict[str, Any]) -> str | None:
+    """Who a payload comes from (a command, an event, a click): whose queue it joins."""
+    event = body.get("event")
+    user = body.get("user_id") or body.get("user") or (event or {}).get("user")
+    if isinstance(user, dict):
+        user = user.get("id")
+    return user if isinstance(user, str) and user else None
