@@ -11,12 +11,11 @@ import asyncio
 import itertools
 import shlex
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.console.files import save_attachments
+from bot.console.files import UnsafeFolder, private_folder, save_attachments
 from bot.console.personas import PERSONAS
 from bot.console.render import clean, render
 from bot.core.dispatcher import Core
@@ -46,8 +45,9 @@ class Console:
     channel: str
     write: Callable[[str], None] = print
     thread: str = "console"
-    # Where charts and other files of replies are written (their paths are printed).
-    files: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "trtc-chatops")
+    # Where charts and other files of replies are written (their paths are printed):
+    # a folder private to this user, see files.py.
+    files: Path = field(default_factory=private_folder)
     _actions: dict[int, str] = field(default_factory=dict)
     _numbers: dict[str, int] = field(default_factory=dict)
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -70,7 +70,12 @@ class Console:
 
     def show(self, reply: Reply) -> None:
         self.write(render(reply, self._number))
-        for path in save_attachments(reply, self.files):
+        try:
+            saved = save_attachments(reply, self.files)
+        except UnsafeFolder as error:
+            self.write(f"  files not saved: {clean(str(error))}")
+            return
+        for path in saved:
             self.write(f"  file: {clean(str(path))}")
 
     async def _on_notice(self, notice: Notice) -> None:

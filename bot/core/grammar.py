@@ -49,6 +49,12 @@ class Grammar:
         """``now``: the core's clock, for a spec's ``check``; the wall clock if not given."""
         if len(text) > MAX_TEXT:
             raise ParseError(f"that is {len(text)} characters; a command is at most {MAX_TEXT}")
+        if "\x00" in text:  # nothing types one; PostgreSQL text could not keep it
+            words = text.replace("\x00", " ").split()
+            raise ParseError(
+                "the command contains a NUL character (\\0); remove it and retry",
+                self.spec(words[0].lower()) if words else None,
+            )
         try:
             tokens = shlex.split(text)
         except ValueError:

@@ -14,6 +14,9 @@ from bot.trtc.rooms import RoomRef
 
 # TRTC numeric room ids are 1 … 4294967294; anything else is a string room.
 MAX_NUMERIC_ROOM = 4_294_967_294
+# SdkAppIds are 7 to 10 digits (1400000001); a longer number is a typo, and one
+# past BIGINT could not even be stored.
+MIN_APP_DIGITS, MAX_APP_ID = 7, 9_999_999_999
 # String room ids: up to 64 bytes of letters, digits and these symbols (TRTC docs).
 _STR_ROOM = re.compile(r"^[A-Za-z0-9 !#$%&()+\-:;<=.>?@\[\]^_{}|~,]{1,64}$")
 # UserId: TRTC's docs recommend up to 32 bytes of letters, digits and underscore
@@ -68,7 +71,13 @@ def _resolve_app(
         return default_app, None
     if name in apps:
         return apps[name], name
-    if _digits(name) and len(name) >= 7:
+    if _digits(name) and len(name) >= MIN_APP_DIGITS:
+        if int(name) > MAX_APP_ID:
+            shown = name if len(name) <= 20 else f"{name[:12]}… ({len(name)} digits)"
+            raise BadValue(
+                f"application {shown} is out of range: SdkAppIds are 7 to 10 digits, "
+                "e.g. 1400000001"
+            )
         return int(name), None
     known = ", ".join(sorted(apps)) or "none configured"
     raise BadValue(f"unknown application {name!r} (known: {known}); or give its SdkAppId")

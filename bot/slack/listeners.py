@@ -11,26 +11,36 @@ already made (an event retry, a replayed click) is answered 200 with
 that if this process dies before finishing it another replica does it
 (see ``inbox.py``). A delivery no listener takes (an event type the app does
 not subscribe to) stays open until a replica adopts it and finds nothing to do.
+When the claim cannot be written (the database is gone or read-only) nothing
+is run: the person is told so privately and Slack gets 200 without a retry,
+never a 500 and a traceback.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.slack.adapter import SlackAdapter
-from bot.slack.blocks import section
+from bot.slack.blocks import Message, section
 from bot.slack.inbox import done_after, work_for
 from bot.slack.markup import fit, unescape
-from bot.slack.payloads import delivery_key
+from bot.slack.payloads import ButtonPress, Mention, SlashCommand, delivery_key, parse
 from bot.store.deliveries import Deliveries
+
+log = logging.getLogger(__name__)
 
 COMMAND = "/trtc"
 _ANY = re.compile(r".*")
+CANNOT_RECORD = "⚠️ I cannot record this request right now, so nothing was run; try again shortly."
+_NO_RETRY: dict[str, str | Sequence[str]] = {"X-Slack-No-Retry": "1"}
 
 
 def register(
@@ -39,27 +49,53 @@ def register(
     instance = adapter.core.services.instance
 
     async def once(
-        body: dict[str, Any], next_: Callable[[], Awaitable[None]]
+        body: dict[str, Any], context: AsyncBoltContext, next_: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
         adapter.tasks.arrived()
         key = delivery_key(body)
-        if key is not None and not await deliveries.claim(key, clock(), body, owner=instance):
-            return BoltResponse(status=200, body="", headers={"X-Slack-No-Retry": "1"})
+        try:
+            new = key is None or await deliveries.claim(key, clock(), body, owner=instance)
+        except (SQLAlchemyError, OSError) as error:
+            return cannot_record(body, context, error)
+        if not new:
+            return BoltResponse(status=200, body="", headers=_NO_RETRY)
         await next_()  # Bolt runs the listener after this middleware returns
         return None
+
+    def cannot_record(
+        body: dict[str, Any], context: AsyncBoltContext, error: Exception
+    ) -> BoltResponse:
+        """Nothing was run: say so to the person, in the answer or privately."""
+        log.error("cannot record a Slack delivery, nothing was run: %s", error)
+        incoming = parse(body, context.bot_user_id)
+        if isinstance(incoming, SlashCommand):
+            answer = {"response_type": "ephemeral", "text": CANNOT_RECORD}
+            headers: dict[str, str | Sequence[str]] = {
+                "Content-Type": "application/json",
+                **_NO_RETRY,
+            }
+            return BoltResponse(status=200, body=json.dumps(answer), headers=headers)
+        if isinstance(incoming, Mention | ButtonPress):
+            thread = incoming.thread if isinstance(incoming, Mention) else incoming.thread_ts
+            shown = Message(CANNOT_RECORD, [section(CANNOT_RECORD)])
+            adapter.spawn(
+                adapter.outbox.ephemeral(incoming.channel, incoming.user, shown, thread_ts=thread)
+            )
+        return BoltResponse(status=200, body="", headers=_NO_RETRY)
 
     def take(body: dict[str, Any], context: AsyncBoltContext) -> None:
         key = delivery_key(body)
         work = work_for(
             adapter, body, delivery=key, bot_user_id=context.bot_user_id, deliveries=deliveries
         )
+        user = _user_of(body)
         if key is None:
             if work is not None:
-                adapter.tasks.after_ack(work)
+                adapter.tasks.after_ack(work, user=user)
         elif work is None:  # nothing to do for it (a bot's message, say)
             adapter.spawn(deliveries.finish(key))
         else:
-            adapter.tasks.after_ack(done_after(deliveries, key, work))
+            adapter.tasks.after_ack(done_after(deliveries, key, work), user=user)
 
     async def on_command(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         text = unescape(str(body.get("text") or ""))
@@ -79,3 +115,12 @@ def register(
     app.event("app_mention")(on_event)
     app.event("app_home_opened")(on_event)
     app.action(_ANY)(on_action)
+
+
+def _user_of(body: dict[str, Any]) -> str | None:
+    """Who a payload comes from (a command, an event, a click): whose queue it joins."""
+    event = body.get("event")
+    user = body.get("user_id") or body.get("user") or (event or {}).get("user")
+    if isinstance(user, dict):
+        user = user.get("id")
+    return user if isinstance(user, str) and user else None

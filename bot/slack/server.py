@@ -5,12 +5,24 @@ HTTP mode serves ``POST /slack/events`` for commands, events and interactions
 ``POST /trtc/callback`` for TRTC's event callbacks when a callback key is set.
 Socket Mode opens an outbound WebSocket with the app-level token; Bolt's
 handler acknowledges each envelope and reconnects when Slack asks.
+
+The HTTP server faces the internet, so it bounds what a client can hold: a new
+connection must send a whole request head within ``HEADER_TIMEOUT_S`` (aiohttp
+arms its keep-alive timer at connect) and its body within ``BODY_TIMEOUT_S``;
+past ``max_connections`` a new connection is closed at once; and when accept()
+fails for want of descriptors the error is logged once per ``ACCEPT_LOG_EVERY_S``
+with a count, not once per attempt.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+import logging
+import resource
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -18,20 +30,44 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.metrics import exposition
 from bot.slack.app import SlackBot
+from bot.slack.payloads import delivery_key
+
+log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
 METRICS_PATH = "/metrics"
 
+HEADER_TIMEOUT_S = 5.0  # connect → whole request head (and idle keep-alive)
+BODY_TIMEOUT_S = 5.0  # request head → whole body
+MAX_CONNECTIONS = 1000  # and never more than half the descriptors we may open
+ACCEPT_LOG_EVERY_S = 60.0
+_ACCEPT_FAILED = "socket.accept() out of system resource"
+_INVALID = {"error": "invalid request"}  # what Bolt answers a bad signature
+
 
 # Adds more routes to the server (the TRTC callback receiver's ``add_routes``).
 Mount = Callable[[web.Application], object]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def web_app(bot: SlackBot, mount: Mount | None = None) -> web.Application:
+def web_app(
+    bot: SlackBot, mount: Mount | None = None, *, body_timeout_s: float = BODY_TIMEOUT_S
+) -> web.Application:
+    deliveries = bot.adapter.core.services.store.deliveries
+
     async def events(request: web.Request) -> web.Response:
-        response = await bot.app.async_dispatch(await to_bolt_request(request))
+        if not _signature_headers_well_formed(request):
+            return web.json_response(_INVALID, status=401)
+        bolt_request = await to_bolt_request(request)
+        response = await bot.app.async_dispatch(bolt_request)
+        if response.status >= 400 and response.status != 401:
+            # Signed but nothing took it (malformed, or a type no listener handles):
+            # a claim made for it would otherwise stay open for ever.
+            key = delivery_key(bolt_request.body)
+            if key is not None:
+                await deliveries.finish(key)
         return await to_aiohttp_response(response)
 
     async def healthz(_: web.Request) -> web.Response:
@@ -51,7 +87,18 @@ def web_app(bot: SlackBot, mount: Mount | None = None) -> web.Application:
         body, content_type = exposition()
         return web.Response(body=body, headers={"Content-Type": content_type})
 
-    app = web.Application()
+    @web.middleware
+    async def body_in_time(request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Read the whole body first, within the limit: a slow sender is cut off."""
+        if request.can_read_body:
+            try:
+                async with asyncio.timeout(body_timeout_s):
+                    await request.read()  # kept: handlers read it again from memory
+            except TimeoutError:  # answered, then closed (no lingering for the rest)
+                return web.json_response({"error": "request body too slow"}, status=408)
+        return await handler(request)
+
+    app = web.Application(middlewares=[body_in_time])
     app.router.add_post(EVENTS_PATH, events)
     app.router.add_get(HEALTH_PATH, healthz)
     app.router.add_get(READY_PATH, readyz)
@@ -61,21 +108,116 @@ def web_app(bot: SlackBot, mount: Mount | None = None) -> web.Application:
     return app
 
 
+def _signature_headers_well_formed(request: web.Request) -> bool:
+    """Bolt raises (HTTP 500) on a non-ASCII signature or a non-numeric timestamp."""
+    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+    signature = request.headers.get("X-Slack-Signature", "")
+    return (
+        timestamp.isascii()
+        and timestamp.isdigit()
+        and len(timestamp) <= 12
+        and signature.isascii()
+        and signature.isprintable()
+    )
+
+
+def connection_cap() -> int:
+    """``MAX_CONNECTIONS``, or half the descriptors this process may open if fewer."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return MAX_CONNECTIONS
+    return max(8, min(MAX_CONNECTIONS, soft // 2))
+
+
+class _CappedSite(web.TCPSite):
+    """A TCP site whose protocol factory turns away connections past the cap."""
+
+    def __init__(self, runner: web.AppRunner, host: str, port: int, *, cap: int) -> None:
+        super().__init__(runner, host, port, backlog=1024)
+        self._cap = cap
+
+    async def start(self) -> None:
+        await web.BaseSite.start(self)
+        server = self._runner.server
+        assert server is not None
+        cap = self._cap
+
+        def protocol() -> asyncio.Protocol:
+            if len(server.connections) >= cap:
+                return _TurnedAway()
+            return server()
+
+        loop = asyncio.get_running_loop()
+        # Slack opens many connections at once in a burst; 128 (the default) drops SYNs.
+        self._server = await loop.create_server(
+            protocol, self._host, self._port, backlog=self._backlog, reuse_address=True
+        )
+
+
+class _TurnedAway(asyncio.Protocol):
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.close()
+
+
+class AcceptErrors:
+    """A loop exception handler that logs accept() failures once per interval."""
+
+    def __init__(
+        self, previous: Callable[[asyncio.AbstractEventLoop, dict[str, Any]], object] | None
+    ) -> None:
+        self._previous = previous
+        self._last = float("-inf")
+        self._suppressed = 0
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if context.get("message") != _ACCEPT_FAILED:
+            if self._previous is not None:
+                self._previous(loop, context)
+            else:
+                loop.default_exception_handler(context)
+            return
+        now = time.monotonic()
+        if now - self._last < ACCEPT_LOG_EVERY_S:
+            self._suppressed += 1
+            return
+        log.error(
+            "cannot accept connections: %s (%d more like it since the last report)",
+            context.get("exception"),
+            self._suppressed,
+        )
+        self._last, self._suppressed = now, 0
+
+
 @asynccontextmanager
 async def serve_http(
-    bot: SlackBot, *, host: str, port: int, mount: Mount | None = None
+    bot: SlackBot,
+    *,
+    host: str,
+    port: int,
+    mount: Mount | None = None,
+    header_timeout_s: float = HEADER_TIMEOUT_S,
+    body_timeout_s: float = BODY_TIMEOUT_S,
+    max_connections: int | None = None,
 ) -> AsyncIterator[str]:
     """Serve until the block exits; yields the base URL (``port=0`` picks a free port)."""
-    runner = web.AppRunner(web_app(bot, mount), access_log=None)
+    app = web_app(bot, mount, body_timeout_s=body_timeout_s)
+    # lingering_time=0: a body left unread (too slow, too large) is not waited for.
+    runner = web.AppRunner(
+        app, access_log=None, keepalive_timeout=header_timeout_s, lingering_time=0
+    )
+    loop = asyncio.get_running_loop()
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(AcceptErrors(previous))
     await runner.setup()
     try:
-        # Slack opens many connections at once in a burst; 128 (the default) drops SYNs.
-        site = web.TCPSite(runner, host, port, backlog=1024)
+        cap = max_connections if max_connections is not None else connection_cap()
+        site = _CappedSite(runner, host, port, cap=cap)
         await site.start()
         bound = runner.addresses[0][1]
         yield f"http://{host}:{bound}"
     finally:
         await runner.cleanup()
+        loop.set_exception_handler(previous)
 
 
 @asynccontextmanager

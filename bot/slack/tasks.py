@@ -4,7 +4,10 @@ Listeners acknowledge and return; what the payload asks for runs here as a
 task. Acks come first: while a burst of requests is still arriving, new work
 is held back (until ``QUIET_S`` passes without a request, at most
 ``HOLD_MAX_S``), so an ack never queues behind the work of the requests
-before it. A task's exception is logged, never lost.
+before it. Work is queued per Slack user, at most ``PER_USER`` at a time: one
+person's flood waits behind itself, never ahead of someone else's click (the
+channel's post pacing and the database are shared, first come first served).
+A task's exception is logged, never lost.
 """
 
 from __future__ import annotations
@@ -19,6 +22,15 @@ log = logging.getLogger(__name__)
 
 QUIET_S = 0.02  # a gap this long between requests ends a burst
 HOLD_MAX_S = 0.5  # however long the burst, work waits no longer than this
+PER_USER = 2  # one user's work running at once; the rest of theirs waits its turn
+
+
+class _Lane:
+    """One user's queue: a semaphore (FIFO) and how much work is in it."""
+
+    def __init__(self) -> None:
+        self.turns = asyncio.Semaphore(PER_USER)
+        self.queued = 0
 
 
 class Tasks:
@@ -26,17 +38,32 @@ class Tasks:
         self._monotonic = monotonic
         self._running: set[asyncio.Task[Any]] = set()
         self._last_request = float("-inf")
+        self._lanes: dict[str, _Lane] = {}
 
     def arrived(self) -> None:
         """A Slack request is being acknowledged."""
         self._last_request = self._monotonic()
 
-    def after_ack(self, work: Coroutine[Any, Any, Any]) -> None:
-        """Run a payload's work once the burst it came in has been acknowledged."""
+    def after_ack(self, work: Coroutine[Any, Any, Any], *, user: str | None = None) -> None:
+        """Run a payload's work once the burst it came in has been acknowledged,
+        in ``user``'s queue (work of no known user runs at once)."""
+        lane = None
+        if user is not None:
+            lane = self._lanes.setdefault(user, _Lane())
+            lane.queued += 1
 
         async def settled_then() -> Any:
-            await self._settled()
-            return await work
+            if lane is None:
+                await self._settled()
+                return await work
+            try:
+                async with lane.turns:
+                    await self._settled()
+                    return await work
+            finally:
+                lane.queued -= 1
+                if lane.queued == 0 and self._lanes.get(user or "") is lane:
+                    del self._lanes[user or ""]
 
         self.spawn(settled_then())
 

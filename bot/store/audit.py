@@ -34,6 +34,7 @@ class AuditLog:
         # A plain INSERT: the ORM's unit of work costs more than the write itself.
         # A delivery taken over from a dead replica may be processed a second time.
         stmt = insert_new(AuditRecord, self._dialect, "delivery")
+        values = {k: _storable(v) for k, v in values.items()}
         key = values.get("delivery")
         async with self._sessions.begin() as session:
             result = await session.execute(stmt.values(**values))
@@ -74,3 +75,8 @@ class AuditLog:
 def _naming(note: str | None, key: str) -> str:
     """A record kept without its delivery's slot still says which delivery it was."""
     return "; ".join(filter(None, (note, f"a repeat of Slack delivery {key}")))
+
+
+def _storable(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL: kept visibly as ``\\x00`` so the record is written."""
+    return value.replace("\x00", "\\x00") if isinstance(value, str) else value

@@ -2,13 +2,21 @@
 
 Everything the bot keeps is reached from here (``store.watches``, ``store.deliveries``…);
 no other package builds a repository or a session factory of its own.
+
+A SQLite file can be deleted, replaced or made read-only under a running bot.
+Pooled connections would go on writing to the deleted inode (lost at exit),
+so every transaction first checks that the file is still the one opened and
+is writable; if not it raises ``StorageFault``, and ``ping`` says not ready.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from dataclasses import dataclass
 
 from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -22,6 +30,12 @@ from bot.store.mutes import Mutes
 from bot.store.operations import Operations
 from bot.store.replicas import Replicas
 from bot.store.watches import Watches
+
+log = logging.getLogger(__name__)
+
+
+class StorageFault(OSError):
+    """The database cannot be written safely right now; the message says why."""
 
 
 def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -44,6 +58,46 @@ def _heart_engine(engine: AsyncEngine) -> AsyncEngine:
     return heart
 
 
+class SqliteFile:
+    """The database file as it was opened: same file, still there, still writable?"""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        opened = os.stat(path)
+        self._identity = (opened.st_dev, opened.st_ino)
+
+    def fault(self) -> str | None:
+        """Why writing now would be wrong; None if it is fine."""
+        try:
+            now = os.stat(self.path)
+        except FileNotFoundError:
+            return f"the database file {self.path} was deleted"
+        except OSError as error:
+            return f"the database file {self.path} cannot be reached: {error.strerror}"
+        if (now.st_dev, now.st_ino) != self._identity:
+            return f"the database file {self.path} was replaced by another file"
+        # Mode bits too: root may write to a 0444 file, but whoever set it meant read-only.
+        if not os.access(self.path, os.W_OK) or not now.st_mode & 0o222:
+            return f"the database file {self.path} is read-only"
+        return None
+
+    def check(self, *_: object) -> None:
+        """Transaction hook: refuse to begin rather than write somewhere lost.
+
+        (Not at pool checkout: a refused checkout closes the connection, and closing
+        SQLite's last connection writes the WAL into the file.)"""
+        fault = self.fault()
+        if fault is not None:
+            raise StorageFault(fault)
+
+    @classmethod
+    def of(cls, url: str) -> SqliteFile | None:
+        database = make_url(url).database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return cls(os.path.abspath(database))
+
+
 @dataclass
 class Store:
     engine: AsyncEngine
@@ -55,6 +109,7 @@ class Store:
     messages: Messages  # the Slack messages that show an operation
     watches: Watches  # threads following a room's callbacks
     callbacks: Callbacks  # TRTC callbacks as received
+    file: SqliteFile | None = None  # a SQLite database's file, watched
 
     @classmethod
     async def open(cls, url: str) -> Store:
@@ -62,6 +117,9 @@ class Store:
         if engine.dialect.name == "sqlite":
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         await migrate.upgrade(engine)  # every replica may; only one migrates
+        file = SqliteFile.of(url) if engine.dialect.name == "sqlite" else None
+        if file is not None:
+            event.listen(engine.sync_engine, "begin", file.check)
         sessions = async_sessionmaker(engine, expire_on_commit=False)
         dialect = engine.dialect.name
         return cls(
@@ -74,14 +132,19 @@ class Store:
             messages=Messages(sessions),
             watches=Watches(sessions),
             callbacks=Callbacks(sessions, dialect),
+            file=file,
         )
 
     async def ping(self) -> bool:
-        """Can we reach the database right now? (readiness)"""
+        """Can we write to the database right now? (readiness)
+
+        A write that changes no row, rolled back: a read-only database refuses it."""
         try:
             async with self.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-        except Exception:
+                await conn.execute(text("DELETE FROM alembic_version WHERE 1 = 0"))
+                await conn.rollback()
+        except Exception as error:
+            log.warning("database not ready: %s", error)
             return False
         return True
 

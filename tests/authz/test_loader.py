@@ -115,3 +115,65 @@ def test_json_extension_selects_json(tmp_path: Path) -> None:
     shutil.copy(FILES / "design.yaml", path)
     with pytest.raises(PolicyError, match="invalid JSON"):
         load_policy_file(path)
+
+
+def test_a_merge_key_that_hides_a_duplicate_is_refused(tmp_path: Path) -> None:
+    """``<<`` bringing in a key the mapping also writes would silently drop one of them."""
+    text = (
+        'account_uin: "1"\n'
+        "base: &deny {effect: deny, action: ['trtc:DismissRoom']}\n"
+        "policies:\n"
+        "  p:\n"
+        '    version: "2.0"\n'
+        "    statement:\n"
+        "      - <<: *deny\n"
+        "        effect: allow\n"
+    )
+    path = tmp_path / "merge.yaml"
+    path.write_text(text)
+    with pytest.raises(PolicyError) as caught:
+        load_policy_file(path)
+    assert caught.value.file == str(path)
+    assert "key 'effect' appears twice in one mapping" in caught.value.message
+    assert "merge key" in caught.value.message
+
+
+def test_two_merged_mappings_with_one_key_are_refused() -> None:
+    """``<<: [*a, *b]`` keeps the first of a key both carry; refused instead."""
+    text = "a: &a {effect: deny}\nb: &b {effect: allow}\nc:\n  <<: [*a, *b]\n"
+    with pytest.raises(PolicyError, match=r"key 'effect' appears twice.*merge key"):
+        loads(text)
+
+
+def test_a_merge_key_without_duplicates_still_works() -> None:
+    """Merging distinct keys is ordinary YAML and stays accepted by the reader."""
+    from bot.authz.loader import decode
+
+    text = "a: &a {x: 1}\nb:\n  <<: *a\n  y: 2\n"
+    assert decode(text, file="f", fmt="yaml") == {"a": {"x": 1}, "b": {"x": 1, "y": 2}}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_a_path_that_is_not_a_regular_file_is_refused_without_blocking(
+    tmp_path: Path, kind: str
+) -> None:
+    """A FIFO at the policy path would block the reader forever: refused at once, named."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import TimeoutError as Hung
+
+    path = tmp_path / "policies.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    with ThreadPoolExecutor(1) as pool:
+        loading = pool.submit(load_policy_file, path)
+        try:
+            error = loading.exception(timeout=5)
+        except Hung:
+            os.close(os.open(path, os.O_WRONLY))  # a writer comes and goes: the reader gets EOF
+            pytest.fail("reading the policy path blocked")
+    assert isinstance(error, PolicyError)
+    assert error.file == str(path)
+    assert "not a regular file" in error.message
