@@ -11,6 +11,7 @@ from bot.authz.request import AuthzRequest
 from bot.core.authorizer import Principal, authorize
 from bot.core.grammar import Grammar
 from bot.core.invocation import Invocation
+from bot.core.notice import Notice, Notify
 from bot.core.spec import Args, CommandSpec
 from bot.settings import TrtcMode
 from bot.store import Store
@@ -69,6 +70,9 @@ class Services:
     watch_ttl_s: float = 4 * 3600.0
     # This process among the replicas: it owns what it executes (see recovery).
     instance: str = field(default_factory=new_instance_id)
+    # The core's notify (set by ``Core``): a command that ends another operation (a
+    # mute replaced, an unmute) edits that operation's messages through it.
+    notify: Notify | None = field(default=None, repr=False)
 
     @property
     def label(self) -> str | None:
@@ -106,6 +110,11 @@ class Context:
     approved_by: str | None = None
     operation_id: int | None = None
     progress: Progress | None = None
+
+    async def tell(self, notice: Notice) -> None:
+        """Show ``notice`` where the adapters put notices (no-op without a core)."""
+        if self.services.notify is not None:
+            await self.services.notify(notice)
 
     async def report(self, text: str) -> None:
         """Tell the person how far a slow command has got (no-op where unsupported)."""

@@ -35,6 +35,7 @@ def new_reference() -> str:
 class Core:
     def __init__(self, services: Services) -> None:
         self.services = services
+        services.notify = self.notify
         self.listeners: list[Notify] = []
         self.execution = Execution(services, self.notify)
         self.presses = Presses(self.execution)

@@ -173,7 +173,7 @@ class Execution:
                 why = f"You may not undo #{op.id}: {auth[1].explain()}."
                 return Attempt(replies.private(why), None)
         if not await self._claim_undo(op, by):
-            why = f"#{op.id} was already undone."
+            why = await self._why_not_undoable(op)
             if isinstance(by, Chore):  # whoever undid it is on the record
                 return Attempt(replies.private(why), None)
             return Attempt(await refuse(services, by, op, why), None)
@@ -240,6 +240,10 @@ class Execution:
             note=note,
         )
 
+    async def _why_not_undoable(self, op: Operation) -> str:
+        """Said to an Undo that came too late: what ended it, as stored now."""
+        return not_undoable(await self.services.store.operations.get(op.id) or op)
+
     async def _claim_undo(self, op: Operation, by: Press | Chore) -> bool:
         ops, now = self.services.store.operations, self.services.clock()
         if isinstance(by, Press):
@@ -276,3 +280,18 @@ def _invocation(by: Press | Chore, op: Operation) -> Invocation:
         usergroups=by.usergroups,
         thread=by.thread or op.thread,
     )
+
+
+def not_undoable(op: Operation) -> str:
+    """Why an Undo on ``op`` changes nothing: what ended it, if we know."""
+    if op.outcome and op.outcome.startswith("no longer in force"):
+        # a mute replaced by a newer one, or ended by `unmute`: nothing to act on
+        return f"#{op.id}: that mute is {op.outcome}; nothing changed."
+    if op.status is OperationState.UNDONE and op.decided_by == SystemActor.TIMED_MUTE:
+        return (
+            f"#{op.id}: that mute is no longer in force (lifted by {SystemActor.TIMED_MUTE} "
+            "when its time ran out); nothing changed."
+        )
+    if op.status is OperationState.UNDONE and op.decided_by:
+        return f"#{op.id} cannot be undone: it was already undone by {op.decided_by}."
+    return f"#{op.id} cannot be undone (it is {op.status.value})."

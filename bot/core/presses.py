@@ -15,7 +15,7 @@ from bot.core.actor import SystemActor
 from bot.core.approvals import approver_decision
 from bot.core.auditing import Outcome
 from bot.core.buttons import parse_action_id
-from bot.core.execution import Execution, chore, refuse, spec_of
+from bot.core.execution import Execution, chore, not_undoable, refuse, spec_of
 from bot.core.invocation import Press
 from bot.core.reply import ActionKind, Reply, Severity
 from bot.store import Operation, OperationState
@@ -130,12 +130,5 @@ class Presses:
 
     async def _undo(self, press: Press, op: Operation) -> Reply:
         if spec_of(self.services, op).undo is None or op.status is not OperationState.SUCCEEDED:
-            return await self._refuse(press, op, _not_undoable(op))
+            return await self._refuse(press, op, not_undoable(op))
         return (await self.execution.undo(op, press)).reply
-
-
-def _not_undoable(op: Operation) -> str:
-    if op.status is OperationState.UNDONE and op.decided_by:
-        # e.g. system:timed-mute: the mute ran out and was lifted by itself
-        return f"#{op.id} cannot be undone: it was already undone by {op.decided_by}."
-    return f"#{op.id} cannot be undone (it is {op.status.value})."

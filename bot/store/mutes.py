@@ -97,6 +97,17 @@ class Mutes:
         async with self._sessions() as session:
             return (await session.scalars(stmt)).all()
 
+    async def in_force(self, sdkappid: int, room: str, user_id: str) -> Sequence[Mute]:
+        """The user's mute now (a user has one): active, or being lifted."""
+        stmt = select(Mute).where(
+            Mute.sdkappid == sdkappid,
+            Mute.room == room,
+            Mute.user_id == user_id,
+            Mute.state.in_([MuteState.ACTIVE.value, MuteState.LIFTING.value]),
+        )
+        async with self._sessions() as session:
+            return (await session.scalars(stmt.order_by(Mute.id))).all()
+
     async def transition(self, mute_id: int, from_state: MuteState, to_state: MuteState) -> bool:
         """Claim or finish a mute; only one caller's update touches the row."""
         stmt = (

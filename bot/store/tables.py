@@ -131,6 +131,7 @@ class MuteState(StrEnum):
     LIFTING = "lifting"
     LIFTED = "lifted"
     UNDONE = "undone"
+    REPLACED = "replaced"  # a newer mute of the same user took its place
     FAILED = "failed"  # a damaged row only: a lift TRTC refuses is retried (``retry_at``)
 
 

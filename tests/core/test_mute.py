@@ -114,7 +114,7 @@ async def test_lift_is_audited_once_as_the_system_and_its_undo_is_refused(
     op = await harness.store.operations.get(op_id)
     assert op is not None and op.status is OperationState.UNDONE
     late = await harness.press("oncall", done, ActionKind.UNDO)  # type: ignore[arg-type]
-    assert late.private and "already undone by system:timed-mute" in late.headline
+    assert late.private and "no longer in force (lifted by system:timed-mute" in late.headline
     assert harness.mutations().count("SetUserBlocked") == 2
     assert blocked(harness, "bob") == 0
     [refused] = await harness.store.audit.recent(1)

@@ -188,5 +188,5 @@ async def test_timed_mute_lift_edits_the_mute_message_and_its_undo_goes(world: W
     await world.slack.press(world.slack.press_body(ONCALL, muted, undo))
     [refusal] = await fake.wait_for(lambda: fake.of("chat.postEphemeral"), what="ephemeral")
     await world.bot.adapter.drain()
-    assert any("already undone by system:timed-mute" in t for t in refusal.texts())
+    assert any("no longer in force (lifted by system:timed-mute" in t for t in refusal.texts())
     assert world.mutations() == ["SetUserBlocked", "SetUserBlocked"]
