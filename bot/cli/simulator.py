@@ -15,6 +15,7 @@ from pydantic import SecretStr
 
 from bot.settings import SettingsError, load_settings
 from bot.trtc.simulator import ScenarioError, SimulatorConfig, load_scenario, serve_simulator
+from bot.trtc.simulator.lost import LostAnswers
 from bot.trtc.simulator.world import World
 
 HOST = "127.0.0.1"
@@ -50,6 +51,14 @@ def register(subparsers: Any) -> None:
         metavar="FRACTION",
         help="answer this fraction of valid requests InternalError, 0 to 1 (default 0)",
     )
+    parser.add_argument(
+        "--lost-answers",
+        type=_lost_answers,
+        default=LostAnswers(),
+        metavar="HOW=RATE,…",
+        help="apply this fraction of writes, then lose the answer: drop (connection closed), "
+        "timeout (answered too late), internal_error; e.g. drop=0.01,internal_error=0.02",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulated world")
     parser.add_argument(
         "--access-log",
@@ -70,6 +79,13 @@ def register(subparsers: Any) -> None:
         "without it no Sign header is sent",
     )
     parser.set_defaults(handler=run)
+
+
+def _lost_answers(text: str) -> LostAnswers:
+    try:
+        return LostAnswers.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _fraction(text: str) -> float:
@@ -134,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         latency_ms=args.latency_ms,
         error_rate=args.error_rate,
+        lost_answers=args.lost_answers,
         rate_limit=args.rate_limit or None,
         scenario=scenario,
         callback_url=args.callback_url,

@@ -31,6 +31,7 @@ from bot.trtc.simulator.envelope import (
     new_request_id,
     success_body,
 )
+from bot.trtc.simulator.lost import LostAnswer
 from bot.trtc.simulator.params import BODY_ERROR, read_params, unflatten
 from bot.trtc.simulator.ratelimit import SlidingWindow
 from bot.trtc.simulator.verify import SERVICE, Credential, verify_signature
@@ -59,6 +60,8 @@ class RecordedRequest:
     status: int = 200
     error_code: str | None = None
     request_id: str | None = None
+    # Set when the request was applied and its answer then lost (lost.py).
+    lost: LostAnswer | None = None
 
 
 @dataclass
@@ -89,6 +92,8 @@ class Simulator:
         self._limiter = SlidingWindow(config.rate_limit) if config.rate_limit else None
         self._faults = random.Random(f"{config.seed}|faults")
         self._scripted: dict[str, deque[_Scripted]] = {}
+        self._losses: dict[str, deque[LostAnswer]] = {}
+        self._loss_rng = random.Random(f"{config.seed}|lost")
         # Event callbacks to the app's receiver (started by ``serve_simulator``).
         self.announcer: Announcer | None = None
         if config.callback_url:
@@ -118,6 +123,35 @@ class Simulator:
             raise ValueError("times must be at least 1")
         script = _Scripted(code, message, http_status, body, times)
         self._scripted.setdefault(action, deque()).append(script)
+
+    def lose_next(self, action: str, how: LostAnswer, *, times: int = 1) -> None:
+        """Apply the next ``times`` successful ``action`` requests, then lose their answer."""
+        if action not in ACTIONS or action.startswith("Describe"):
+            raise ValueError(f"{action!r} is not a write; answers are lost after changes only")
+        self._losses.setdefault(action, deque()).extend([how] * times)
+
+    def _loss(self, action: str) -> LostAnswer | None:
+        if action.startswith("Describe"):
+            return None
+        queue = self._losses.get(action)
+        if queue:
+            return queue.popleft()
+        return self.config.lost_answers.pick(self._loss_rng)
+
+    async def _lose(
+        self, request: web.Request, record: RecordedRequest, how: LostAnswer, payload: Any
+    ) -> web.StreamResponse:
+        record.lost = how
+        if how is LostAnswer.INTERNAL_ERROR:
+            record.error_code = "InternalError"
+            body = error_body("InternalError", _MESSAGES["InternalError"], record.request_id or "")
+            return json_response(body)
+        if how is LostAnswer.TIMEOUT:
+            await asyncio.sleep(self.config.lost_answer_hold_s)
+            return json_response(success_body(payload, record.request_id or ""))
+        if request.transport is not None:  # DROP: close the connection, no answer at all
+            request.transport.close()
+        raise asyncio.CancelledError
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         received = self.config.clock()
@@ -152,6 +186,9 @@ class Simulator:
             record.status = failure.status
             return web.Response(status=failure.status, text=failure.body, content_type="text/html")
         record.request_id = request_id
+        how = self._loss(action)
+        if how is not None:
+            return await self._lose(request, record, how, payload)
         return json_response(success_body(payload, request_id))
 
     @staticmethod
