@@ -183,3 +183,49 @@ async def test_stale_sdk_clock_is_signature_expire(
     asynchronous = await _async_error(live)
     assert sync.code == asynchronous.code == "AuthFailure.SignatureExpire"
     assert live.simulator.world.room(APP, 1234) is not None
+
+
+def _v1_client(
+    running: RunningSimulator, sign_method: str, method: str = "POST", key: str = SECRET_KEY
+) -> Any:
+    profile = _profile(running, method)
+    profile.signMethod = sign_method
+    return trtc_client.TrtcClient(_cred(key), REGION, profile)
+
+
+@pytest.mark.parametrize("sign_method", ["HmacSHA256", "HmacSHA1"])
+@pytest.mark.parametrize("http_method", ["POST", "GET"])
+async def test_the_sdk_signing_v1_is_accepted(
+    live: RunningSimulator, sign_method: str, http_method: str
+) -> None:
+    """The legacy signature (form body or query, HmacSHA1/HmacSHA256) works as on TRTC:
+    reads answer and a kick removes the user."""
+    client = _v1_client(live, sign_method, http_method)
+    now = int(time.time())
+    scale_params = {"SdkAppId": APP, "StartTime": now - 3 * 86400, "EndTime": now}
+    kick = {"SdkAppId": APP, "RoomId": 1234, "UserIds": ["bob"]}
+
+    def run() -> Any:
+        scale = client.DescribeScaleInfo(_request("DescribeScaleInfo", scale_params))
+        client.RemoveUser(_request("RemoveUser", kick))
+        return scale
+
+    scale = await asyncio.to_thread(run)
+    assert scale.RequestId and scale.ScaleList
+    room = live.simulator.world.room(APP, 1234)
+    assert room is not None and "bob" not in room.present_user_ids()
+    assert [r.method for r in live.simulator.requests] == [http_method] * 2
+
+
+@pytest.mark.parametrize("sign_method", ["HmacSHA256", "HmacSHA1"])
+async def test_a_v1_signature_with_the_wrong_key_is_refused(
+    live: RunningSimulator, sign_method: str
+) -> None:
+    """Signed v1 with another SecretKey: AuthFailure.SignatureFailure, nothing changed."""
+    client = _v1_client(live, sign_method, key="not-the-key")
+    kick = {"SdkAppId": APP, "RoomId": 1234, "UserIds": ["bob"]}
+    with pytest.raises(TencentCloudSDKException) as refused:
+        await asyncio.to_thread(client.RemoveUser, _request("RemoveUser", kick))
+    assert refused.value.code == "AuthFailure.SignatureFailure"
+    room = live.simulator.world.room(APP, 1234)
+    assert room is not None and "bob" in room.present_user_ids()
