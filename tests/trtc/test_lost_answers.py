@@ -123,3 +123,24 @@ def test_rates_are_read_from_the_command_line_form() -> None:
         LostAnswers.parse("vanish=0.1")
     with pytest.raises(ValueError, match="add"):
         LostAnswers.parse("drop=0.7,timeout=0.7")
+
+
+async def test_a_scenario_sets_the_rates() -> None:
+    """A scenario's lost_answers apply when the command line sets none: every kick's
+    answer lost here, and each kick still sent once."""
+    from bot.trtc.simulator import parse_scenario
+
+    scenario = parse_scenario({"lost_answers": {"internal_error": 1.0}})
+    config = SimulatorConfig(
+        secret_id=SECRET_ID, secret_key=SECRET_KEY, rate_limit=None, scenario=scenario
+    )
+    async with (
+        serve_simulator(config) as sim,
+        TrtcClient.create(
+            secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=sim.url, rate_limit=None
+        ) as client,
+    ):
+        for user in ("alice", "bob"):
+            with pytest.raises(TrtcOutcomeUnknown):
+                await client.remove_users(APP, 1234, [user])
+        assert [r.lost for r in sim.simulator.requests] == [LostAnswer.INTERNAL_ERROR] * 2

@@ -32,7 +32,7 @@ from bot.trtc.simulator.envelope import (
     success_body,
 )
 from bot.trtc.simulator.legacy import COMMON, is_legacy, verify_legacy
-from bot.trtc.simulator.lost import LostAnswer
+from bot.trtc.simulator.lost import LostAnswer, LostAnswers
 from bot.trtc.simulator.params import BODY_ERROR, read_params, unflatten
 from bot.trtc.simulator.ratelimit import SlidingWindow
 from bot.trtc.simulator.verify import SERVICE, Credential, verify_signature
@@ -95,6 +95,9 @@ class Simulator:
         self._scripted: dict[str, deque[_Scripted]] = {}
         self._losses: dict[str, deque[LostAnswer]] = {}
         self._loss_rng = random.Random(f"{config.seed}|lost")
+        self._lost_rates = config.lost_answers
+        if self._lost_rates == LostAnswers() and config.scenario is not None:
+            self._lost_rates = LostAnswers(**config.scenario.lost_answers.model_dump())
         # Event callbacks to the app's receiver (started by ``serve_simulator``).
         self.announcer: Announcer | None = None
         if config.callback_url:
@@ -137,7 +140,7 @@ class Simulator:
         queue = self._losses.get(action)
         if queue:
             return queue.popleft()
-        return self.config.lost_answers.pick(self._loss_rng)
+        return self._lost_rates.pick(self._loss_rng)
 
     async def _lose(
         self, request: web.Request, record: RecordedRequest, how: LostAnswer, payload: Any
