@@ -11,8 +11,10 @@ from bot.core import (
     ParamKind,
     Reply,
     Severity,
+    TrtcError,
     present_users,
 )
+from bot.trtc.models import Removal
 from commands.actions import room_action
 
 
@@ -40,12 +42,67 @@ async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
 
 async def run(ctx: Context, args: Args) -> Reply:
     room, users = args.room, args["users"]
-    request_ids = await ctx.trtc.remove_users(room.sdkappid, room.api_room, users)
+    removal = await ctx.trtc.remove_users(room.sdkappid, room.api_room, users)
+    if removal.complete:
+        return Reply(
+            headline=f"Removed {_names(users)} from room {room}",
+            severity=Severity.SUCCESS,
+            fields=(("RequestId", ", ".join(removal.request_ids)),),
+            request_ids=removal.request_ids,
+        )
+    return await _partial(ctx, args, removal)
+
+
+async def _partial(ctx: Context, args: Args, removal: Removal) -> Reply:
+    """Some users removed, some not: say who is where, never "failed" for all of them.
+    A lost answer is settled by looking at who is still in the room."""
+    room = args.room
+    removed = dict(removal.removed)
+    failed = {user: error.code for user, error in removal.failed.items()}
+    unknown = list(removal.unknown)
+    if unknown:
+        try:
+            _, present = await present_users(ctx.trtc, room, ctx.now)
+        except TrtcError:
+            present = None
+        if present is not None:
+            here = {u.user_id for u in present}
+            for user in unknown:
+                if user in here:
+                    failed[user] = f"{removal.unknown[user].code}; still in the room"
+                else:
+                    removed[user] = "answer lost; checked: no longer in the room"
+            unknown = []
+    lines = []
+    checked = [user for user, how in removed.items() if how.startswith("answer lost")]
+    if checked:
+        lines.append(
+            f"TRTC's answer was lost for {_names(checked)}; checked: no longer in the room."
+        )
+    if not failed and not unknown:
+        return Reply(
+            headline=f"Removed {_names(list(removed))} from room {room}",
+            severity=Severity.SUCCESS,
+            lines=tuple(lines),
+            fields=(("RequestId", ", ".join(removal.request_ids)),),
+            request_ids=removal.request_ids,
+        )
+    if removed:
+        lines.append(f"Removed: {_names(list(removed))}.")
+    for user, why in failed.items():
+        lines.append(f"Not removed: {user} ({why}).")
+    if unknown:
+        lines.append(
+            f"Unknown: {_names(unknown)} — TRTC's answer was lost and the room could not be "
+            f"checked; look with `users {room}` before kicking again."
+        )
     return Reply(
-        headline=f"Removed {_names(users)} from room {room}",
-        severity=Severity.SUCCESS,
-        fields=(("RequestId", ", ".join(request_ids)),),
-        request_ids=tuple(request_ids),
+        headline=f"Removed {len(removed)} of {len(args['users'])} from room {room}",
+        severity=Severity.WARNING,
+        lines=tuple(lines),
+        fields=(("RequestId", ", ".join(removal.request_ids)),),
+        request_ids=removal.request_ids,
+        partial=True,
     )
 
 

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import secrets
 import signal
+import ssl
 import string
 import sys
 from typing import Any
@@ -15,6 +16,7 @@ from pydantic import SecretStr
 
 from bot.settings import SettingsError, load_settings
 from bot.trtc.simulator import ScenarioError, SimulatorConfig, load_scenario, serve_simulator
+from bot.trtc.simulator.lost import LostAnswers
 from bot.trtc.simulator.world import World
 
 HOST = "127.0.0.1"
@@ -50,6 +52,14 @@ def register(subparsers: Any) -> None:
         metavar="FRACTION",
         help="answer this fraction of valid requests InternalError, 0 to 1 (default 0)",
     )
+    parser.add_argument(
+        "--lost-answers",
+        type=_lost_answers,
+        default=LostAnswers(),
+        metavar="HOW=RATE,…",
+        help="apply this fraction of writes, then lose the answer: drop (connection closed), "
+        "timeout (answered too late), internal_error; e.g. drop=0.01,internal_error=0.02",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulated world")
     parser.add_argument(
         "--access-log",
@@ -69,7 +79,16 @@ def register(subparsers: Any) -> None:
         help="the callback key: each callback carries Sign = Base64(HMAC-SHA256(K, body)); "
         "without it no Sign header is sent",
     )
+    parser.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate")
+    parser.add_argument("--tls-key", metavar="PEM", help="the certificate's private key")
     parser.set_defaults(handler=run)
+
+
+def _lost_answers(text: str) -> LostAnswers:
+    try:
+        return LostAnswers.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _fraction(text: str) -> float:
@@ -126,6 +145,10 @@ def run(args: argparse.Namespace) -> int:
     if args.callback_key and not args.callback_url:
         print("simulator: --callback-key needs --callback-url", file=sys.stderr)
         return 2
+    tls = _tls(args.tls_cert, args.tls_key)
+    if isinstance(tls, str):
+        print(f"simulator: {tls}", file=sys.stderr)
+        return 2
     secret_id, secret_key, token, source = creds
     config = SimulatorConfig(
         secret_id=secret_id,
@@ -134,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         latency_ms=args.latency_ms,
         error_rate=args.error_rate,
+        lost_answers=args.lost_answers,
         rate_limit=args.rate_limit or None,
         scenario=scenario,
         callback_url=args.callback_url,
@@ -141,19 +165,42 @@ def run(args: argparse.Namespace) -> int:
     )
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
-        asyncio.run(_serve(config, args.port, source, access_log=args.access_log))
+        asyncio.run(_serve(config, args.port, source, access_log=args.access_log, tls=tls))
     except OSError as err:
         print(f"simulator: cannot listen on {HOST}:{args.port}: {err.strerror}", file=sys.stderr)
         return 1
     return 0
 
 
-async def _serve(config: SimulatorConfig, port: int, source: str, *, access_log: bool) -> None:
+def _tls(cert: str | None, key: str | None) -> ssl.SSLContext | str | None:
+    """An HTTPS context from --tls-cert/--tls-key; a sentence saying what is wrong."""
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        return "--tls-cert and --tls-key go together"
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(cert, key)
+    except (OSError, ssl.SSLError) as err:
+        return f"cannot use {cert} / {key} for TLS: {err}"
+    return context
+
+
+async def _serve(
+    config: SimulatorConfig,
+    port: int,
+    source: str,
+    *,
+    access_log: bool,
+    tls: ssl.SSLContext | None = None,
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with serve_simulator(config, host=HOST, port=port, access_log=access_log) as running:
+    async with serve_simulator(
+        config, host=HOST, port=port, access_log=access_log, ssl_context=tls
+    ) as running:
         print(f"TRTC simulator listening on {running.url}", flush=True)
         print(f"TRTC_ENDPOINT={running.url}", flush=True)
         if source == "generated":

@@ -24,6 +24,7 @@ class Outcome(StrEnum):
     AWAITING_CONFIRM = "awaiting_confirm"
     NEEDS_APPROVAL = "needs_approval"
     SUCCEEDED = "succeeded"
+    PARTIAL = "partial"  # some of it happened: the reply and the operation say what
     FAILED = "failed"
     UNKNOWN = "unknown"  # TRTC may or may not have done it (a transport error mid-run)
     CANCELLED = "cancelled"

@@ -26,7 +26,7 @@ from bot.core.reply import Action, ActionKind, Reply, Severity
 from bot.core.spec import Args, CommandSpec
 from bot.core.standing import Refusal, standing
 from bot.store import Operation, OperationState
-from bot.trtc.errors import TrtcError, TrtcTransportError
+from bot.trtc.errors import TrtcError, TrtcOutcomeUnknown, TrtcTransportError
 
 EXECUTING = OperationState.EXECUTING
 # What the bot's own undo may close: a run recovery could not confirm still muted someone.
@@ -91,6 +91,10 @@ class Execution:
         ctx = Context(services, requester, approved_by=approver, operation_id=op.id)
         try:
             reply = await spec.run(ctx, args)
+        except TrtcOutcomeUnknown as exc:
+            reply = await self._settle(op, by, ctx, exc, auth=auth, approver=approver)
+            if reply.severity is not Severity.SUCCESS:
+                return reply
         except TrtcError as exc:
             # No answer from TRTC: it may have acted. An answer that refused: it did not.
             unknown = isinstance(exc, TrtcTransportError)
@@ -110,15 +114,25 @@ class Execution:
                 op.id, [EXECUTING], OperationState.UNKNOWN, outcome="unexpected error"
             )
             raise
+        # It ran (or a lost answer was checked, and it had taken effect).
+        state = OperationState.PARTIAL if reply.partial else OperationState.SUCCEEDED
         await store.transition(
             op.id,
             [EXECUTING],
-            OperationState.SUCCEEDED,
-            outcome=reply.headline,
+            state,
+            outcome="\n".join([reply.headline, *reply.lines]) if reply.partial else reply.headline,
             request_ids=list(reply.request_ids),
         )
+        outcome = Outcome.PARTIAL if reply.partial else Outcome.SUCCEEDED
+        note = "; ".join(reply.lines) if reply.partial else None
         await self.record(
-            by, op, Outcome.SUCCEEDED, auth=auth, approver=approver, request_ids=reply.request_ids
+            by,
+            op,
+            outcome,
+            auth=auth,
+            approver=approver,
+            request_ids=reply.request_ids,
+            note=note,
         )
         who = (
             f"Requested by {op.requester}, approved by {approver}."
@@ -213,6 +227,65 @@ class Execution:
         recovery's verdict): on the record with its actor, and on the op's messages."""
         await self.record(by, op, outcome, note=note, approver=approver)
         await self.notify(Notice(op.channel, op.thread, replace(reply, operation_id=op.id)))
+
+    async def _settle(
+        self,
+        op: Operation,
+        by: Press,
+        ctx: Context,
+        exc: TrtcOutcomeUnknown,
+        *,
+        auth: tuple[AuthzRequest, Decision] | None,
+        approver: str | None,
+    ) -> Reply:
+        """A write whose answer was lost is never sent again: look at TRTC instead. A
+        success reply goes on as any success; otherwise the operation ends here."""
+        spec, args = spec_of(self.services, op), args_of(self.services, op)
+        verdict = None
+        if spec.verify is not None:
+            try:
+                verdict = await spec.verify(ctx, args)
+            except TrtcError:
+                verdict = None  # cannot look: say so rather than guess
+        lost = f"TRTC's first answer was lost ({exc.code})"
+        ids = exc.request_ids
+        if verdict:
+            return Reply(
+                headline=f"Done: {op.summary}",
+                severity=Severity.SUCCESS,
+                lines=(f"{lost}; checked against TRTC: it took effect.",),
+                fields=(("RequestId", ", ".join(ids)),) if ids else (),
+                request_ids=ids,
+            )
+        store = self.services.store.operations
+        if verdict is False:
+            why = f"{lost}; checked against TRTC: it did not take effect"
+            await store.transition(
+                op.id, [EXECUTING], OperationState.FAILED, outcome=why, error_code=exc.code
+            )
+            await self.record(by, op, Outcome.FAILED, auth=auth, approver=approver, error=exc)
+            return Reply(
+                headline=f"#{op.id} not done: {op.summary}",
+                severity=Severity.ERROR,
+                lines=(f"{why}, and nothing was sent again.", f"Run `{op.text}` again if needed."),
+                request_ids=ids,
+                operation_id=op.id,
+            )
+        why = f"{lost}; TRTC cannot tell whether it took effect"
+        await store.transition(
+            op.id, [EXECUTING], OperationState.UNKNOWN, outcome=why, error_code=exc.code
+        )
+        await self.record(by, op, Outcome.UNKNOWN, auth=auth, approver=approver, error=exc)
+        return Reply(
+            headline=f"#{op.id} outcome unknown — check before retrying: {op.summary}",
+            severity=Severity.WARNING,
+            lines=(
+                f"{why}; nothing was sent again.",
+                f"Check with `users` or `rooms`, then run `{op.text}` again if needed.",
+            ),
+            request_ids=ids,
+            operation_id=op.id,
+        )
 
     async def record(
         self,

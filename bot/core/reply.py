@@ -82,3 +82,5 @@ class Reply:
     # TRTC RequestIds of what was done, for the audit and for support tickets.
     request_ids: tuple[str, ...] = ()
     files: tuple[Attachment, ...] = ()
+    # Some of what was asked happened, some did not (a kick with one batch refused).
+    partial: bool = False

@@ -23,7 +23,8 @@ class OperationState(StrEnum):
     """An operation's life; every arrow is one conditional UPDATE (see operations.py).
 
     awaiting_confirm ─┬─► executing ─► succeeded ─► undone
-    pending_approval ─┤             └─► failed | unknown ─► undone (a timed mute's lift)
+    pending_approval ─┤             ├─► partial (some of it: a kick with a batch refused)
+                      │             └─► failed | unknown ─► undone (a timed mute's lift)
                       └─► cancelled | rejected | expired
     """
 
@@ -31,6 +32,7 @@ class OperationState(StrEnum):
     PENDING_APPROVAL = "pending_approval"
     EXECUTING = "executing"
     SUCCEEDED = "succeeded"
+    PARTIAL = "partial"
     FAILED = "failed"
     UNKNOWN = "unknown"
     UNDONE = "undone"

@@ -17,12 +17,13 @@ from pydantic import SecretStr
 
 from bot.settings import Settings
 from bot.trtc import limits
-from bot.trtc.errors import TrtcLimitError
+from bot.trtc.errors import TrtcError, TrtcLimitError, TrtcOutcomeUnknown
 from bot.trtc.models import (
     DATA_TYPES,
     CallDetail,
     EventList,
     MuteMode,
+    Removal,
     RoomId,
     RoomState,
     ScaleInfo,
@@ -134,21 +135,41 @@ class TrtcClient:
 
     # -- room management ------------------------------------------------------
 
-    async def remove_users(self, sdkappid: int, room: RoomId, user_ids: Sequence[str]) -> list[str]:
-        """Kick users, ten per request as TRTC allows; returns the RequestIds."""
+    async def remove_users(self, sdkappid: int, room: RoomId, user_ids: Sequence[str]) -> Removal:
+        """Kick users, ten per request as TRTC allows; what became of each user.
+
+        Raises when nothing was removed: the first refusal, or (every answer lost)
+        ``TrtcOutcomeUnknown``. Otherwise a partial outcome is returned, not raised:
+        the users already removed must not be reported as a failure."""
         action = _room_variant("RemoveUser", room)
         unique = list(dict.fromkeys(user_ids))
         if not unique:
             raise TrtcLimitError(f"{action}: name at least one user", action=action)
+        batches = list(limits.batches(unique, limits.REMOVE_USER_BATCH))
         answers = await asyncio.gather(
             *(
                 self.transport.call(
                     action, {"SdkAppId": sdkappid, "RoomId": room, "UserIds": batch}
                 )
-                for batch in limits.batches(unique, limits.REMOVE_USER_BATCH)
-            )
+                for batch in batches
+            ),
+            return_exceptions=True,
         )
-        return [str(a.get("RequestId", "")) for a in answers]
+        removal = Removal({}, {}, {})
+        for batch, answer in zip(batches, answers, strict=True):
+            if isinstance(answer, TrtcOutcomeUnknown):
+                removal.unknown.update(dict.fromkeys(batch, answer))
+            elif isinstance(answer, TrtcError):
+                removal.failed.update(dict.fromkeys(batch, answer))
+            elif isinstance(answer, BaseException):
+                raise answer
+            else:
+                removal.removed.update(dict.fromkeys(batch, str(answer.get("RequestId", ""))))
+        if not removal.removed and not removal.unknown:
+            raise next(iter(removal.failed.values()))  # plainly refused: nothing changed
+        if not removal.removed and not removal.failed:
+            raise next(iter(removal.unknown.values()))  # every answer lost
+        return removal
 
     async def dismiss_room(self, sdkappid: int, room: RoomId) -> str:
         action = _room_variant("DismissRoom", room)

@@ -3,7 +3,8 @@
     TrtcError
     ├── TrtcTransportError     no usable answer: connection, timeout, HTTP status, bad JSON
     ├── TrtcApiError           TRTC answered with Response.Error (Code, Message, RequestId)
-    └── TrtcLimitError         refused before sending: a documented limit would be broken
+    ├── TrtcLimitError         refused before sending: a documented limit would be broken
+    └── TrtcOutcomeUnknown     a write whose answer was lost: TRTC may have applied it
 
 Handlers catch ``TrtcError`` and show ``str(error)``: it never carries a secret.
 Every error knows its ``code`` (TRTC's own for an API error, the class name
@@ -32,11 +33,17 @@ class TrtcError(Exception):
 
 
 class TrtcTransportError(TrtcError):
-    """The request did not produce a TRTC answer (network, timeout, non-200, not JSON)."""
+    """The request did not produce a TRTC answer (network, timeout, non-200, not JSON).
 
-    def __init__(self, message: str, *, action: str, status: int | None = None) -> None:
+    ``sent`` is False only when the connection was never made: then TRTC cannot have
+    acted, and even a write may be sent again."""
+
+    def __init__(
+        self, message: str, *, action: str, status: int | None = None, sent: bool = True
+    ) -> None:
         super().__init__(message, action=action)
         self.status = status
+        self.sent = sent
 
     @property
     def retryable(self) -> bool:
@@ -62,3 +69,15 @@ class TrtcApiError(TrtcError):
 
 class TrtcLimitError(TrtcError):
     """A documented API limit (range, lookback, batch size) rules the request out."""
+
+
+class TrtcOutcomeUnknown(TrtcError):
+    """A write was sent and its answer lost (a timeout, a dropped connection, an
+    ``InternalError`` that may come after the change): TRTC may or may not have applied
+    it, so it is never re-sent blindly. Whoever asked checks what happened."""
+
+    def __init__(self, cause: TrtcError, *, request_ids: tuple[str, ...] = ()) -> None:
+        super().__init__(f"{cause} — TRTC may have applied it", action=cause.action)
+        self.cause = cause
+        self.code = cause.code
+        self.request_ids = request_ids

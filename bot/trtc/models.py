@@ -23,6 +23,8 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_pascal
 
+from bot.trtc.errors import TrtcApiError, TrtcError, TrtcOutcomeUnknown
+
 # A room is numeric (RemoveUser, DismissRoom…) or a string (…ByStrRoomId).
 RoomId = int | str
 IntArray = npt.NDArray[np.int64]
@@ -302,3 +304,30 @@ DATA_TYPES = frozenset(
         "all",
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """What a kick did, user by user: TRTC takes ten users a request, and one request
+    can fail while another succeeds. ``removed`` maps a user to the RequestId that
+    removed them; ``failed`` to the refusal (nothing changed for them); ``unknown`` to
+    a lost answer (TRTC may have removed them)."""
+
+    removed: dict[str, str]
+    failed: dict[str, TrtcError]
+    unknown: dict[str, TrtcError]
+
+    @property
+    def complete(self) -> bool:
+        return not self.failed and not self.unknown
+
+    @property
+    def request_ids(self) -> tuple[str, ...]:
+        """Every RequestId TRTC gave, those of refusals and lost answers included."""
+        ids = [*self.removed.values()]
+        for error in [*self.failed.values(), *self.unknown.values()]:
+            if isinstance(error, TrtcOutcomeUnknown):
+                ids.extend(error.request_ids)
+            elif isinstance(error, TrtcApiError) and error.request_id:
+                ids.append(error.request_id)
+        return tuple(dict.fromkeys(i for i in ids if i))

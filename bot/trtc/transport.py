@@ -22,7 +22,7 @@ from aiolimiter import AsyncLimiter
 from pydantic import SecretStr
 
 from bot.metrics import TRTC_CALLS, TRTC_SECONDS
-from bot.trtc.errors import TrtcApiError, TrtcError, TrtcTransportError
+from bot.trtc.errors import TrtcApiError, TrtcError, TrtcOutcomeUnknown, TrtcTransportError
 from bot.trtc.signing import sign_request
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,25 @@ class Credentials:
         return f"Credentials(secret_id={self.secret_id!r}, secret_key=**********)"
 
 
+# API errors a write may get after TRTC changed the room.
+_AFTER_THE_FACT = ("InternalError", "ServiceUnavailable")
 RATE_WINDOW_S = 1.0  # TRTC counts calls per action in one-second windows, per account
+
+
+def is_write(action: str) -> bool:
+    """TRTC's reads are all Describe…; anything else changes a room."""
+    return not action.startswith("Describe")
+
+
+def safe_to_resend(exc: TrtcError) -> bool:
+    """Errors that came before any change: a write may be sent again after these only.
+
+    A rate-limit refusal is decided before the request is processed; a connection
+    that was never made carried nothing. A timeout, a dropped connection, a 5xx or an
+    ``InternalError`` may all have followed the change."""
+    if isinstance(exc, TrtcApiError):
+        return exc.code.startswith("RequestLimitExceeded")
+    return isinstance(exc, TrtcTransportError) and not exc.sent
 
 
 def retry_backoff(exc: Exception) -> bool | float:
@@ -133,14 +151,30 @@ class Transport:
         stamina as its attempt 1, so the back-off schedule is exactly stamina's.
         """
         body = json.dumps(params, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        retry = retry_backoff
+        if is_write(action):
+            retry = _write_retry
         try:
             return await self._attempt(action, body, decode)
         except TrtcError as exc:
-            if not retry_backoff(exc) or self.max_attempts <= 1:
-                raise
+            if not retry(exc) or self.max_attempts <= 1:
+                raise _settled(action, exc) from None
             first: TrtcError | None = exc
+        try:
+            return await self._retried(action, body, decode, retry, first)
+        except TrtcError as exc:
+            raise _settled(action, exc) from None
+
+    async def _retried(
+        self,
+        action: str,
+        body: bytes,
+        decode: Decode,
+        retry: Callable[[Exception], bool | float],
+        first: TrtcError | None,
+    ) -> dict[str, Any]:
         async for attempt in stamina.retry_context(
-            on=retry_backoff,
+            on=retry,
             attempts=self.max_attempts,
             timeout=self.timeout_s * self.max_attempts,
             wait_initial=0.2,
@@ -198,6 +232,12 @@ class Transport:
             raise TrtcTransportError(
                 f"{action}: no answer from TRTC within {self.timeout_s:g} s", action=action
             ) from None
+        except aiohttp.ClientConnectorError as exc:
+            raise TrtcTransportError(
+                f"{action}: cannot connect to TRTC at {self.endpoint.host}: {type(exc).__name__}",
+                action=action,
+                sent=False,
+            ) from None
         except aiohttp.ClientError as exc:
             raise TrtcTransportError(
                 f"{action}: cannot reach TRTC at {self.endpoint.host}: {type(exc).__name__}",
@@ -210,6 +250,27 @@ class Transport:
         if len(raw) > _THREAD_BYTES:
             return await asyncio.to_thread(_unwrap, action, raw, decode)
         return _unwrap(action, raw, decode)
+
+
+def _write_retry(exc: Exception) -> bool | float:
+    """A write is retried only after an error that came before any change."""
+    if isinstance(exc, TrtcError) and not safe_to_resend(exc):
+        return False
+    return retry_backoff(exc)
+
+
+def _settled(action: str, exc: TrtcError) -> TrtcError:
+    """What a caller sees after the last attempt: a write that may have been applied is
+    an unknown outcome, never a plain failure."""
+    if not is_write(action) or safe_to_resend(exc) or isinstance(exc, TrtcOutcomeUnknown):
+        return exc
+    if isinstance(exc, TrtcApiError):
+        if not exc.code.startswith(_AFTER_THE_FACT):
+            return exc  # TRTC answered and refused: nothing was changed
+        return TrtcOutcomeUnknown(exc, request_ids=(exc.request_id,) if exc.request_id else ())
+    if isinstance(exc, TrtcTransportError) and (exc.status is None or exc.status >= 500):
+        return TrtcOutcomeUnknown(exc)  # no answer, or a server error: it may have acted
+    return exc  # a 4xx from a proxy: it never reached TRTC
 
 
 def _unwrap(action: str, raw: bytes, decode: Decode) -> dict[str, Any]:

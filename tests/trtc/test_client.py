@@ -13,7 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.trtc.client import TrtcClient
-from bot.trtc.errors import TrtcApiError, TrtcLimitError, TrtcTransportError
+from bot.trtc.errors import (
+    TrtcApiError,
+    TrtcLimitError,
+    TrtcOutcomeUnknown,
+    TrtcTransportError,
+)
 from bot.trtc.models import (
     CallDetail,
     EventList,
@@ -50,8 +55,9 @@ async def _live_comm_id(client: TrtcClient, room: str) -> tuple[str, int]:
 
 async def test_remove_users_numeric_room(client: TrtcClient, sim: RunningSimulator) -> None:
     """An int room uses RemoveUser and the user leaves the room."""
-    ids = await client.remove_users(APP, 1234, ["alice"])
-    assert len(ids) == 1 and ids[0]
+    removal = await client.remove_users(APP, 1234, ["alice"])
+    assert list(removal.removed) == ["alice"] and removal.complete
+    assert len(removal.request_ids) == 1 and removal.request_ids[0]
     assert _actions(sim) == ["RemoveUser"]
     assert sim.simulator.requests[0].params["RoomId"] == 1234
     room = sim.simulator.world.room(APP, 1234)
@@ -389,10 +395,16 @@ async def test_rate_limited_call_is_retried_in_the_next_window(
 
 
 async def test_retries_http_5xx(client: TrtcClient, sim: RunningSimulator) -> None:
-    """A 502 from a proxy is a transport error and is retried."""
+    """A 502 on a read is a transport error and is retried; on a write it may have come
+    after the change, so the write is not re-sent and its outcome is unknown."""
+    sim.simulator.fail_next("DescribeScaleInfo", http_status=502, times=1)
+    now = int(time.time())
+    await client.scale(APP, now - 86400 * 3, now)
+    assert _actions(sim) == ["DescribeScaleInfo"] * 2
     sim.simulator.fail_next("DismissRoom", http_status=502, times=1)
-    await client.dismiss_room(APP, 1234)
-    assert _actions(sim) == ["DismissRoom"] * 2
+    with pytest.raises(TrtcOutcomeUnknown):
+        await client.dismiss_room(APP, 1234)
+    assert _actions(sim).count("DismissRoom") == 1
 
 
 async def test_gives_up_after_max_attempts(client: TrtcClient, sim: RunningSimulator) -> None:
@@ -459,8 +471,13 @@ async def test_timeout_is_a_transport_error() -> None:
             max_attempts=2,
         ) as client,
     ):
+        now = int(time.time())
         with pytest.raises(TrtcTransportError, match=r"within 0\.1 s"):
+            await client.scale(APP, now - 86400 * 3, now)
+        assert len(slow.simulator.requests) == 2  # a read: retried
+        with pytest.raises(TrtcOutcomeUnknown, match=r"within 0\.1 s"):
             await client.dismiss_room(APP, 1234)
+        assert len(slow.simulator.requests) == 3  # a write: sent once
 
 
 async def test_unreachable_endpoint_is_a_transport_error() -> None:

@@ -1,7 +1,7 @@
 """The simulator as an aiohttp application: one endpoint, ``/``, dispatched on X-TC-Action.
 
-A request goes through, in order: HTTP method (GET/POST) → v1 signatures refused
-→ X-TC-Action, X-TC-Version present → POST Content-Type is JSON → TC3
+A request goes through, in order: HTTP method (GET/POST) → a v1 signature
+(``legacy.py``) or X-TC-Action, X-TC-Version present → POST Content-Type is JSON → TC3
 signature (``verify.py``) → version 2019-07-22 → known action → region →
 language → scripted failures (``fail_next``) → rate limit → random
 InternalError (``error_rate``) → parameters (``params.py``) → the handler.
@@ -31,6 +31,8 @@ from bot.trtc.simulator.envelope import (
     new_request_id,
     success_body,
 )
+from bot.trtc.simulator.legacy import COMMON, is_legacy, verify_legacy
+from bot.trtc.simulator.lost import LostAnswer, LostAnswers
 from bot.trtc.simulator.params import BODY_ERROR, read_params, unflatten
 from bot.trtc.simulator.ratelimit import SlidingWindow
 from bot.trtc.simulator.verify import SERVICE, Credential, verify_signature
@@ -59,6 +61,8 @@ class RecordedRequest:
     status: int = 200
     error_code: str | None = None
     request_id: str | None = None
+    # Set when the request was applied and its answer then lost (lost.py).
+    lost: LostAnswer | None = None
 
 
 @dataclass
@@ -89,6 +93,11 @@ class Simulator:
         self._limiter = SlidingWindow(config.rate_limit) if config.rate_limit else None
         self._faults = random.Random(f"{config.seed}|faults")
         self._scripted: dict[str, deque[_Scripted]] = {}
+        self._losses: dict[str, deque[LostAnswer]] = {}
+        self._loss_rng = random.Random(f"{config.seed}|lost")
+        self._lost_rates = config.lost_answers
+        if self._lost_rates == LostAnswers() and config.scenario is not None:
+            self._lost_rates = LostAnswers(**config.scenario.lost_answers.model_dump())
         # Event callbacks to the app's receiver (started by ``serve_simulator``).
         self.announcer: Announcer | None = None
         if config.callback_url:
@@ -119,6 +128,35 @@ class Simulator:
         script = _Scripted(code, message, http_status, body, times)
         self._scripted.setdefault(action, deque()).append(script)
 
+    def lose_next(self, action: str, how: LostAnswer, *, times: int = 1) -> None:
+        """Apply the next ``times`` successful ``action`` requests, then lose their answer."""
+        if action not in ACTIONS or action.startswith("Describe"):
+            raise ValueError(f"{action!r} is not a write; answers are lost after changes only")
+        self._losses.setdefault(action, deque()).extend([how] * times)
+
+    def _loss(self, action: str) -> LostAnswer | None:
+        if action.startswith("Describe"):
+            return None
+        queue = self._losses.get(action)
+        if queue:
+            return queue.popleft()
+        return self._lost_rates.pick(self._loss_rng)
+
+    async def _lose(
+        self, request: web.Request, record: RecordedRequest, how: LostAnswer, payload: Any
+    ) -> web.StreamResponse:
+        record.lost = how
+        if how is LostAnswer.INTERNAL_ERROR:
+            record.error_code = "InternalError"
+            body = error_body("InternalError", _MESSAGES["InternalError"], record.request_id or "")
+            return json_response(body)
+        if how is LostAnswer.TIMEOUT:
+            await asyncio.sleep(self.config.lost_answer_hold_s)
+            return json_response(success_body(payload, record.request_id or ""))
+        if request.transport is not None:  # DROP: close the connection, no answer at all
+            request.transport.close()
+        raise asyncio.CancelledError
+
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         received = self.config.clock()
         try:
@@ -127,8 +165,13 @@ class Simulator:
             body = None
         headers = {name.lower(): value for name, value in request.headers.items()}
         query = request.raw_path.partition("?")[2]
-        action = headers.get("x-tc-action", "").strip()
-        raw, bad_body = self._decode(action, request.method, query, body or b"")
+        legacy = self._legacy_pairs(request.method, headers, query, body or b"")
+        if legacy is not None:
+            action = dict(legacy).get("Action", "").strip()
+            raw, bad_body = unflatten([(k, v) for k, v in legacy if k not in COMMON]), None
+        else:
+            action = headers.get("x-tc-action", "").strip()
+            raw, bad_body = self._decode(action, request.method, query, body or b"")
         record = RecordedRequest(
             action=action,
             params=raw,
@@ -144,7 +187,7 @@ class Simulator:
         try:
             if body is None:
                 raise ApiError("RequestSizeLimitExceeded", "The request body exceeds 10 MB.")
-            payload = self._process(record, headers, query, body, bad_body)
+            payload = self._process(record, headers, query, body, bad_body, legacy, request.path)
         except ApiError as err:
             record.error_code, record.request_id = err.code, request_id
             return json_response(error_body(err.code, err.message, request_id))
@@ -152,6 +195,9 @@ class Simulator:
             record.status = failure.status
             return web.Response(status=failure.status, text=failure.body, content_type="text/html")
         record.request_id = request_id
+        how = self._loss(action)
+        if how is not None:
+            return await self._lose(request, record, how, payload)
         return json_response(success_body(payload, request_id))
 
     @staticmethod
@@ -171,6 +217,19 @@ class Simulator:
             return {}, ApiError(code, "The request body must be a JSON object.")
         return data, None
 
+    @staticmethod
+    def _legacy_pairs(
+        method: str, headers: dict[str, str], query: str, body: bytes
+    ) -> list[tuple[str, str]] | None:
+        """The parameters of a v1-signed request (query or form body); None for TC3."""
+        if "authorization" in headers:
+            return None
+        form = query if method == "GET" else body.decode("utf-8", "replace")
+        if method == "POST" and "x-www-form-urlencoded" not in headers.get("content-type", ""):
+            form = query
+        pairs = parse_qsl(form, keep_blank_values=True)
+        return pairs if is_legacy(headers, pairs) else None
+
     def _process(
         self,
         record: RecordedRequest,
@@ -178,18 +237,26 @@ class Simulator:
         query: str,
         body: bytes,
         bad_body: ApiError | None,
+        legacy: list[tuple[str, str]] | None = None,
+        path: str = "/",
     ) -> dict[str, Any]:
-        method, action = record.method, record.action
+        method = record.method
         if method not in ("GET", "POST"):
             raise ApiError(
                 "UnsupportedProtocol", f"HTTP method {method} is not supported; use POST or GET."
             )
-        self._refuse_v1(headers, query, body)
-        for name, header in (("Action", "x-tc-action"), ("Version", "x-tc-version")):
-            if not headers.get(header, "").strip():
-                raise ApiError(
-                    "MissingParameter", f"The request is missing a required parameter `{name}`."
-                )
+        if legacy is not None:
+            read = verify_legacy(
+                method=method,
+                host=headers.get("host", ""),
+                path=path,
+                pairs=legacy,
+                credential=self._credential,
+                now=self.config.clock(),
+                max_skew_s=self.config.max_skew_s,
+            )
+            return self._run(record, {**headers, **read.headers}, None, form=True)
+        _require_action_and_version(headers)
         if method == "POST":
             content_type = headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type != "application/json":
@@ -207,6 +274,19 @@ class Simulator:
             now=self.config.clock(),
             max_skew_s=self.config.max_skew_s,
         )
+        return self._run(record, headers, bad_body, form=method == "GET")
+
+    def _run(
+        self,
+        record: RecordedRequest,
+        headers: dict[str, str],
+        bad_body: ApiError | None,
+        *,
+        form: bool,
+    ) -> dict[str, Any]:
+        """After authentication, TC3 or v1 alike: version, action, region, faults, the handler."""
+        action = record.action
+        _require_action_and_version(headers)
         version = headers["x-tc-version"].strip()
         if version != VERSION:
             raise ApiError(
@@ -229,24 +309,12 @@ class Simulator:
             raise ApiError("InternalError", _MESSAGES["InternalError"])
         if bad_body is not None:
             raise bad_body
-        params = read_params(action, record.params, form=method == "GET")
+        params = read_params(action, record.params, form=form)
         if self.announcer is None:
             return spec.handler(self.world, params, self.config.seed)
         return self.announcer.around(
             action, params, lambda: spec.handler(self.world, params, self.config.seed)
         )
-
-    @staticmethod
-    def _refuse_v1(headers: dict[str, str], query: str, body: bytes) -> None:
-        if "authorization" in headers:
-            return
-        form = query if query else body.decode("utf-8", "replace")
-        if any(key == "Signature" for key, _ in parse_qsl(form, keep_blank_values=True)):
-            raise ApiError(
-                "UnsupportedProtocol",
-                "This simulator verifies TC3-HMAC-SHA256 only; v1 signatures (HmacSHA1 / "
-                "HmacSHA256 in the query or form) are not supported. Sign with TC3.",
-            )
 
     @staticmethod
     def _check_region_and_language(
@@ -287,3 +355,11 @@ class Simulator:
         if body is None:
             body = f"<html><body><h1>{status} {HTTPStatus(status).phrase}</h1></body></html>"
         raise _TransportFailure(status, body)
+
+
+def _require_action_and_version(headers: dict[str, str]) -> None:
+    for name, header in (("Action", "x-tc-action"), ("Version", "x-tc-version")):
+        if not headers.get(header, "").strip():
+            raise ApiError(
+                "MissingParameter", f"The request is missing a required parameter `{name}`."
+            )

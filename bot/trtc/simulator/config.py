@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.trtc.simulator.lost import LostAnswers
 from bot.trtc.simulator.scenario import Scenario
 
 
@@ -32,6 +33,10 @@ class SimulatorConfig:
     max_skew_s: float = 300
     callback_url: str | None = None
     callback_key: str | None = field(default=None, repr=False)
+    # Writes applied and then answered badly (see lost.py); a "timeout" holds the answer
+    # this long, past any sensible client timeout.
+    lost_answers: LostAnswers = field(default_factory=LostAnswers)
+    lost_answer_hold_s: float = 30.0
 
     def __post_init__(self) -> None:
         if not self.secret_id or not self.secret_key:

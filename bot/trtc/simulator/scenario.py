@@ -24,7 +24,8 @@ file gives the same story whenever it runs. Example::
 Script steps: ``loss`` (percent, media audio|video|both, direction up|down),
 ``rtt`` (ms added), ``cpu`` (app CPU percent added), ``exit`` (reason
 normal|timeout; timeout is TRTC's abnormal exit, EventId 7001 ParamOne 1) and
-``network`` (a switch to wifi|4g|3g|2g|wired).
+``network`` (a switch to wifi|4g|3g|2g|wired). ``lost_answers: {drop: 0.01,
+timeout: 0.01, internal_error: 0.02}`` applies writes and then loses their answer.
 """
 
 from __future__ import annotations
@@ -174,10 +175,20 @@ class RoomSpec(_Model):
         return isinstance(self.room, int)
 
 
+class LostAnswerRates(_Model):
+    """Writes applied and then answered badly (see lost.py), as fractions."""
+
+    drop: float = Field(default=0.0, ge=0, le=1)
+    timeout: float = Field(default=0.0, ge=0, le=1)
+    internal_error: float = Field(default=0.0, ge=0, le=1)
+
+
 class Scenario(_Model):
     include_defaults: bool = True
     apps: list[int] = Field(default_factory=list)  # extra SdkAppIds with no rooms
     rooms: list[RoomSpec] = Field(default_factory=list)
+    # Unless the command line sets rates (``--lost-answers``), these apply.
+    lost_answers: LostAnswerRates = Field(default_factory=LostAnswerRates)
 
     @model_validator(mode="after")
     def _unique_live_rooms(self) -> Scenario:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -34,8 +35,10 @@ async def serve_simulator(
     host: str = "127.0.0.1",
     port: int = 0,
     access_log: bool = False,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> AsyncIterator[RunningSimulator]:
-    """Serve until the block exits; ``port=0`` picks a free port."""
+    """Serve until the block exits; ``port=0`` picks a free port. With ``ssl_context``
+    it speaks HTTPS, so clients that insist on it (tccli, the Node.js SDK) can use it."""
     simulator = target if isinstance(target, Simulator) else Simulator(target)
     runner = (
         web.AppRunner(simulator.app)
@@ -46,11 +49,12 @@ async def serve_simulator(
     if simulator.announcer is not None:
         await simulator.announcer.start()
     try:
-        site = web.TCPSite(runner, host, port)
+        site = web.TCPSite(runner, host, port, ssl_context=ssl_context)
         await site.start()
         bound = runner.addresses[0][1]
         url_host = f"[{host}]" if ":" in host else host
-        yield RunningSimulator(f"http://{url_host}:{bound}", host, bound, simulator)
+        scheme = "https" if ssl_context is not None else "http"
+        yield RunningSimulator(f"{scheme}://{url_host}:{bound}", host, bound, simulator)
     finally:
         await runner.cleanup()
         if simulator.announcer is not None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
+import subprocess
 import time
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import aiohttp
 import pytest
 from tencentcloud.common import abstract_client, abstract_client_async, credential
 from tencentcloud.common.common_client import CommonClient
@@ -17,7 +21,8 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.trtc.v20190722 import models, trtc_client, trtc_client_async
 
-from bot.trtc.simulator import RunningSimulator
+from bot.trtc.client import TrtcClient
+from bot.trtc.simulator import RunningSimulator, SimulatorConfig, serve_simulator
 from tests.support.credentials import SECRET_ID, SECRET_KEY
 from tests.trtc.simulator.conftest import APP
 
@@ -183,3 +188,93 @@ async def test_stale_sdk_clock_is_signature_expire(
     asynchronous = await _async_error(live)
     assert sync.code == asynchronous.code == "AuthFailure.SignatureExpire"
     assert live.simulator.world.room(APP, 1234) is not None
+
+
+def _v1_client(
+    running: RunningSimulator, sign_method: str, method: str = "POST", key: str = SECRET_KEY
+) -> Any:
+    profile = _profile(running, method)
+    profile.signMethod = sign_method
+    return trtc_client.TrtcClient(_cred(key), REGION, profile)
+
+
+@pytest.mark.parametrize("sign_method", ["HmacSHA256", "HmacSHA1"])
+@pytest.mark.parametrize("http_method", ["POST", "GET"])
+async def test_the_sdk_signing_v1_is_accepted(
+    live: RunningSimulator, sign_method: str, http_method: str
+) -> None:
+    """The legacy signature (form body or query, HmacSHA1/HmacSHA256) works as on TRTC:
+    reads answer and a kick removes the user."""
+    client = _v1_client(live, sign_method, http_method)
+    now = int(time.time())
+    scale_params = {"SdkAppId": APP, "StartTime": now - 3 * 86400, "EndTime": now}
+    kick = {"SdkAppId": APP, "RoomId": 1234, "UserIds": ["bob"]}
+
+    def run() -> Any:
+        scale = client.DescribeScaleInfo(_request("DescribeScaleInfo", scale_params))
+        client.RemoveUser(_request("RemoveUser", kick))
+        return scale
+
+    scale = await asyncio.to_thread(run)
+    assert scale.RequestId and scale.ScaleList
+    room = live.simulator.world.room(APP, 1234)
+    assert room is not None and "bob" not in room.present_user_ids()
+    assert [r.method for r in live.simulator.requests] == [http_method] * 2
+
+
+@pytest.mark.parametrize("sign_method", ["HmacSHA256", "HmacSHA1"])
+async def test_a_v1_signature_with_the_wrong_key_is_refused(
+    live: RunningSimulator, sign_method: str
+) -> None:
+    """Signed v1 with another SecretKey: AuthFailure.SignatureFailure, nothing changed."""
+    client = _v1_client(live, sign_method, key="not-the-key")
+    kick = {"SdkAppId": APP, "RoomId": 1234, "UserIds": ["bob"]}
+    with pytest.raises(TencentCloudSDKException) as refused:
+        await asyncio.to_thread(client.RemoveUser, _request("RemoveUser", kick))
+    assert refused.value.code == "AuthFailure.SignatureFailure"
+    room = live.simulator.world.room(APP, 1234)
+    assert room is not None and "bob" in room.present_user_ids()
+
+
+async def test_the_simulator_speaks_https_when_given_a_certificate(tmp_path: Path) -> None:
+    """With a certificate the simulator serves HTTPS: a client that trusts it is answered."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    made = await asyncio.to_thread(
+        subprocess.run,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        capture_output=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"openssl could not make a certificate: {made.stderr!r}")
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert, key)
+    trust = ssl.create_default_context(cafile=str(cert))
+    config = SimulatorConfig(secret_id=SECRET_ID, secret_key=SECRET_KEY, rate_limit=None)
+    async with (
+        serve_simulator(config, ssl_context=server) as running,
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=trust)) as session,
+        TrtcClient.create(
+            secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=running.url, session=session
+        ) as client,
+    ):
+        assert running.url.startswith("https://")
+        now = int(time.time())
+        assert await client.scale(APP, now - 3 * 86400, now)

@@ -189,12 +189,19 @@ async def test_signed_action_must_match_the_header(wire: Wire) -> None:
     assert (await wire.send(headers, payload)).code == "AuthFailure.SignatureFailure"
 
 
-async def test_v1_signatures_and_other_methods_are_refused_clearly(wire: Wire) -> None:
-    """v1 (HmacSHA256 in the query) and PUT get UnsupportedProtocol with a reason."""
-    query = urlencode({"Action": "DescribeScaleInfo", "Signature": "abc", "SecretId": SECRET_ID})
+async def test_a_bad_v1_signature_and_other_methods_are_refused_clearly(wire: Wire) -> None:
+    """A v1 request with a wrong Signature gets TRTC's code; PUT gets UnsupportedProtocol."""
+    query = urlencode(
+        {
+            "Action": "DescribeScaleInfo",
+            "Signature": "abc",
+            "SecretId": SECRET_ID,
+            "Timestamp": NOW,
+            "Nonce": 7,
+        }
+    )
     v1 = await wire.send({}, method="GET", query=query)
-    assert v1.code == "UnsupportedProtocol"
-    assert "TC3" in v1.message
+    assert v1.code == "AuthFailure.SignatureFailure"
     put = await wire.send({"Content-Type": "application/json"}, b"{}", method="PUT")
     assert put.code == "UnsupportedProtocol"
 
