@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.settings import SettingsError, load_settings
+from bot.trtc.monitoring import ALIASES, DEFAULT_EDITION, EDITIONS, edition
 from bot.trtc.simulator import ScenarioError, SimulatorConfig, load_scenario, serve_simulator
 from bot.trtc.simulator.lost import LostAnswers
 from bot.trtc.simulator.world import World
@@ -61,6 +62,20 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulated world")
     parser.add_argument(
+        "--edition",
+        type=_edition,
+        metavar="NAME",
+        help="the account's TRTC monitoring package, which gates DescribeRoomInfo/UserInfo/"
+        f"CallDetailInfo and their lookback: {', '.join([*EDITIONS, *ALIASES])} "
+        f"(default: the scenario's, else {DEFAULT_EDITION})",
+    )
+    parser.add_argument(
+        "--history-lag",
+        type=float,
+        metavar="SECONDS",
+        help="history APIs show joins and leaves this late (default: the scenario's, else 0)",
+    )
+    parser.add_argument(
         "--access-log",
         action="store_true",
         help="log every request (off by default: it costs about a third of the CPU under load)",
@@ -84,6 +99,13 @@ def register(subparsers: Any) -> None:
 def _lost_answers(text: str) -> LostAnswers:
     try:
         return LostAnswers.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _edition(text: str) -> str:
+    try:
+        return edition(text).name
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -128,8 +150,11 @@ def run(args: argparse.Namespace) -> int:
     if creds is None:
         print("simulator: give both --secret-id and --secret-key, or neither", file=sys.stderr)
         return 2
-    if args.rate_limit < 0 or args.latency_ms < 0:
-        print("simulator: --rate-limit and --latency-ms must not be negative", file=sys.stderr)
+    if args.rate_limit < 0 or args.latency_ms < 0 or (args.history_lag or 0) < 0:
+        print(
+            "simulator: --rate-limit, --latency-ms and --history-lag must not be negative",
+            file=sys.stderr,
+        )
         return 2
     try:
         scenario = load_scenario(args.scenario) if args.scenario else None
@@ -155,6 +180,8 @@ def run(args: argparse.Namespace) -> int:
         scenario=scenario,
         callback_url=args.callback_url,
         callback_key=args.callback_key,
+        edition=args.edition,
+        history_lag_s=args.history_lag,
     )
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
@@ -184,6 +211,11 @@ async def _serve(config: SimulatorConfig, port: int, source: str, *, access_log:
         if config.callback_url:
             signed = "signed" if config.callback_key else "UNSIGNED (no --callback-key)"
             print(f"Sending {signed} event callbacks to {config.callback_url}", flush=True)
+        archive = running.simulator.world.archive
+        print(
+            f"Monitoring edition {archive.edition.label}; history lags by {archive.lag_s} s",
+            flush=True,
+        )
         _describe(running.simulator.world)
         print("Press Ctrl-C to stop.", flush=True)
         await stop.wait()
