@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from bot.editions import ALIASES, DEFAULT_EDITION, EDITIONS, edition
 from bot.settings import SettingsError, load_settings
-from bot.trtc.monitoring import ALIASES, DEFAULT_EDITION, EDITIONS, edition
 from bot.trtc.simulator import ScenarioError, SimulatorConfig, load_scenario, serve_simulator
 from bot.trtc.simulator.lost import LostAnswers
 from bot.trtc.simulator.world import World

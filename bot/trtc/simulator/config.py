@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.trtc.monitoring import DEFAULT_EDITION, edition
+from bot.editions import DEFAULT_EDITION, edition
 from bot.trtc.simulator.editions import Archive
 from bot.trtc.simulator.lost import LostAnswers
 from bot.trtc.simulator.scenario import Scenario
@@ -22,7 +22,7 @@ class SimulatorConfig:
     requests per second per action over a sliding 1-s window (None: off);
     ``clock`` gives "now" for the skew check, history and the world;
     ``callback_url``/``callback_key``: where the simulator POSTs its signed event callbacks;
-    ``edition``: the monitoring package (``bot.trtc.monitoring``; None: the scenario's, else
+    ``edition``: the monitoring package (``bot.editions``; None: the scenario's, else
     the generous default); ``history_lag_s``: how late history data arrive (None: the
     scenario's, else 0).
     """

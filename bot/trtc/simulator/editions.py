@@ -2,7 +2,7 @@
 their data arrive.
 
 The edition gates DescribeRoomInfo/DescribeUserInfo/DescribeCallDetailInfo (see
-``bot.trtc.monitoring`` for the documented facts). The lag: the docs call these APIs
+``bot.editions`` for the documented facts). The lag: the docs call these APIs
 historical ("只用于历史数据统计或核对数据使用,实时类关键业务逻辑不能使用" / "not
 for crucial business logic") but publish no delay figure, so the simulator's
 default is 0 and a lag is a knob (``SimulatorConfig.history_lag_s``): with one,
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.trtc.monitoring import DEFAULT_EDITION, EDITION_CODE, GATED_ACTIONS, Edition, edition
+from bot.editions import DEFAULT_EDITION, EDITION_CODE, GATED_ACTIONS, Edition, edition
 from bot.trtc.simulator.envelope import ApiError
 
 

@@ -7,7 +7,7 @@ it (joins, leaves, the script) is in minutes from the room's start, so the same
 file gives the same story whenever it runs. Example::
 
     include_defaults: true          # keep the default world (rooms 1234, "standup", ...)
-    edition: basic                  # monitoring package (bot/trtc/monitoring.py); default advanced
+    edition: basic                  # monitoring package (bot/editions.py); default advanced
     history_lag_s: 60               # history data arrive this late (default 0)
     rooms:
       - sdkappid: 1400000001        # default
@@ -38,7 +38,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.trtc.monitoring import edition
+from bot.editions import edition
 from bot.trtc.simulator.call import DeviceType, Network
 from bot.trtc.simulator.params import MAX_ROOM_ID, MAX_STR_ROOM_BYTES, MAX_USER_ID_BYTES
 
@@ -181,7 +181,7 @@ class Scenario(_Model):
     include_defaults: bool = True
     apps: list[int] = Field(default_factory=list)  # extra SdkAppIds with no rooms
     rooms: list[RoomSpec] = Field(default_factory=list)
-    edition: str | None = None  # a name from bot.trtc.monitoring.EDITIONS (or an alias)
+    edition: str | None = None  # a name from bot.editions.EDITIONS (or an alias)
     history_lag_s: float | None = Field(default=None, ge=0)
 
     @field_validator("edition")
