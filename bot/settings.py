@@ -13,6 +13,8 @@ from typing import Any
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.editions import edition
+
 DEFAULT_ENDPOINT = "trtc.tencentcloudapi.com"
 INTL_ENDPOINT = "trtc.intl.tencentcloudapi.com"
 
@@ -67,6 +69,10 @@ class Settings(BaseSettings):
     trtc_chatops_confirm_ttl_s: int = Field(default=120, ge=10, le=3600)
     # How long `watch <room>` follows a room at most (it also ends when the room is dismissed).
     trtc_chatops_watch_ttl_s: int = Field(default=4 * 3600, ge=60, le=7 * 86400)
+    # The TRTC monitoring package (bot/editions.py): how far back history reaches.
+    trtc_chatops_monitoring_edition: str | None = None
+    # How late TRTC's history APIs may show joins and leaves; replies on history say so.
+    trtc_chatops_history_lag_s: int | None = Field(default=None, ge=0, le=86400)
     # Unset: a local SQLite file (a throw-away one while the simulator is in use).
     database_url: str | None = None
     port: int | None = Field(default=None, ge=1, le=65535, validation_alias=AliasChoices("PORT"))
@@ -80,6 +86,13 @@ class Settings(BaseSettings):
         if "://" in value and not value.startswith(("http://", "https://")):
             raise ValueError("a URL endpoint must start with http:// or https://")
         return value
+
+    @field_validator("trtc_chatops_monitoring_edition")
+    @classmethod
+    def _edition(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return edition(value).name  # a ValueError names the editions there are
 
     @field_validator("trtc_chatops_apps")
     @classmethod

@@ -13,6 +13,7 @@ from bot.core import (
     Table,
     clock_time,
     format_duration,
+    lag_note,
 )
 from commands.actions import fixed_action
 
@@ -38,7 +39,10 @@ async def run(ctx: Context, args: Args) -> Reply:
         )
         for c in calls[:MAX_ROWS]
     )
-    lines = (f"…and {len(calls) - MAX_ROWS} more.",) if len(calls) > MAX_ROWS else ()
+    lines: tuple[str, ...] = (
+        (f"…and {len(calls) - MAX_ROWS} more.",) if len(calls) > MAX_ROWS else ()
+    )
+    lines += lag_note(ctx.services.history.lag_s)
     return Reply(
         headline=f"{live} live, {len(calls) - live} ended in the last {format_duration(since)} "
         f"(application {app})",

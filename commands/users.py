@@ -12,6 +12,7 @@ from bot.core import (
     Severity,
     Table,
     clock_time,
+    lag_note,
     present_users,
 )
 from commands.actions import fixed_action
@@ -26,14 +27,20 @@ async def run(ctx: Context, args: Args) -> Reply:
         return Reply(
             f"Room {room} is not live (no running call in the last 24 h).",
             Severity.WARNING,
-            lines=('Check the id with `rooms`; numeric 1234 and string "1234" are different.',),
+            lines=(
+                'Check the id with `rooms`; numeric 1234 and string "1234" are different.',
+                *lag_note(ctx.services.history.lag_s),
+            ),
         )
     users.sort(key=lambda u: u.join_ts)
     rows = tuple(
         (u.user_id, clock_time(u.join_ts), u.device_type or "?", u.sdk_version or "?")
         for u in users[:MAX_ROWS]
     )
-    more = (f"…and {len(users) - MAX_ROWS} more.",) if len(users) > MAX_ROWS else ()
+    more: tuple[str, ...] = (
+        (f"…and {len(users) - MAX_ROWS} more.",) if len(users) > MAX_ROWS else ()
+    )
+    more += lag_note(ctx.services.history.lag_s)
     return Reply(
         headline=f"{len(users)} in room {room} (call {call.comm_id}, "
         f"since {clock_time(call.create_time)})",

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot.editions import HistoryTerms
 from bot.settings import Settings, TrtcMode
 from bot.trtc.client import TrtcClient
 from bot.trtc.simulator import RunningSimulator, SimulatorConfig, serve_simulator
@@ -20,6 +21,14 @@ class Backend:
     endpoint: str
     # The embedded simulator, when it stands in for TRTC (its callbacks can be awaited).
     simulator: RunningSimulator | None = None
+
+    @property
+    def history(self) -> HistoryTerms | None:
+        """The simulator's monitoring edition and lag (None on Tencent Cloud: unknown)."""
+        if self.simulator is None:
+            return None
+        archive = self.simulator.simulator.world.archive
+        return HistoryTerms(archive.edition, archive.lag_s)
 
     @property
     def label(self) -> str:
@@ -50,6 +59,9 @@ async def open_backend(
         seed=seed,
         callback_url=callback_url,
         callback_key=callback_key,
+        # The rehearsal matches what the bot is told of the account's history.
+        edition=settings.trtc_chatops_monitoring_edition,
+        history_lag_s=settings.trtc_chatops_history_lag_s,
     )
     async with serve_simulator(config, host="127.0.0.1", port=0) as running:
         client = TrtcClient.from_settings(

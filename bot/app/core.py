@@ -15,6 +15,7 @@ from bot.core.context import Directory, Policies, Services
 from bot.core.dispatcher import Core
 from bot.core.grammar import Grammar
 from bot.core.spec import CommandSpec
+from bot.editions import HistoryTerms, edition
 from bot.loops import every, running
 from bot.settings import Settings, TrtcMode
 from bot.store import Store
@@ -39,7 +40,10 @@ def create_core(
     mode: TrtcMode,
     clock: Callable[[], float] = time.time,
     registry: Sequence[CommandSpec] = REGISTRY,
+    history: HistoryTerms | None = None,
 ) -> Core:
+    """``history``: the monitoring edition and lag the bot should assume (default: what
+    the settings say)."""
     default_app = settings.trtc_sdk_app_id
     if default_app is None and mode is TrtcMode.SIMULATOR:
         default_app = SIMULATOR_APP
@@ -55,8 +59,20 @@ def create_core(
         confirm_ttl_s=settings.trtc_chatops_confirm_ttl_s,
         approval_ttl_s=settings.trtc_chatops_approval_ttl_s,
         watch_ttl_s=settings.trtc_chatops_watch_ttl_s,
+        history=history or history_terms(settings),
     )
     return Core(services)
+
+
+def history_terms(settings: Settings, simulated: HistoryTerms | None = None) -> HistoryTerms:
+    """The configured edition and lag; where unset, the embedded simulator's (``simulated``)."""
+    name = settings.trtc_chatops_monitoring_edition
+    lag = settings.trtc_chatops_history_lag_s
+    fallback = simulated or HistoryTerms()
+    return HistoryTerms(
+        edition=edition(name) if name else fallback.edition,
+        lag_s=fallback.lag_s if lag is None else lag,
+    )
 
 
 @asynccontextmanager

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.app.backend import Backend, open_backend
-from bot.app.core import background, create_core
+from bot.app.core import background, create_core, history_terms
 from bot.callbacks import CallbackService, callback_key
 from bot.core.context import Directory, Policies, Services
 from bot.core.dispatcher import Core
@@ -111,6 +111,7 @@ async def open_bot(
                 mode=backend.mode,
                 clock=clock,
                 registry=registry,
+                history=history_terms(settings, backend.history),
             )
             callbacks.deliver_to(core)
             yield Bot(settings, core, store, backend, callbacks)

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from bot.editions import ALIASES, DEFAULT_EDITION, EDITIONS, edition
 from bot.settings import SettingsError, load_settings
 from bot.trtc.simulator import ScenarioError, SimulatorConfig, load_scenario, serve_simulator
 from bot.trtc.simulator.lost import LostAnswers
@@ -62,6 +63,20 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the simulated world")
     parser.add_argument(
+        "--edition",
+        type=_edition,
+        metavar="NAME",
+        help="the account's TRTC monitoring package, which gates DescribeRoomInfo/UserInfo/"
+        f"CallDetailInfo and their lookback: {', '.join([*EDITIONS, *ALIASES])} "
+        f"(default: the scenario's, else {DEFAULT_EDITION})",
+    )
+    parser.add_argument(
+        "--history-lag",
+        type=float,
+        metavar="SECONDS",
+        help="history APIs show joins and leaves this late (default: the scenario's, else 0)",
+    )
+    parser.add_argument(
         "--access-log",
         action="store_true",
         help="log every request (off by default: it costs about a third of the CPU under load)",
@@ -87,6 +102,13 @@ def register(subparsers: Any) -> None:
 def _lost_answers(text: str) -> LostAnswers:
     try:
         return LostAnswers.parse(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _edition(text: str) -> str:
+    try:
+        return edition(text).name
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -131,8 +153,11 @@ def run(args: argparse.Namespace) -> int:
     if creds is None:
         print("simulator: give both --secret-id and --secret-key, or neither", file=sys.stderr)
         return 2
-    if args.rate_limit < 0 or args.latency_ms < 0:
-        print("simulator: --rate-limit and --latency-ms must not be negative", file=sys.stderr)
+    if args.rate_limit < 0 or args.latency_ms < 0 or (args.history_lag or 0) < 0:
+        print(
+            "simulator: --rate-limit, --latency-ms and --history-lag must not be negative",
+            file=sys.stderr,
+        )
         return 2
     try:
         scenario = load_scenario(args.scenario) if args.scenario else None
@@ -162,6 +187,8 @@ def run(args: argparse.Namespace) -> int:
         scenario=scenario,
         callback_url=args.callback_url,
         callback_key=args.callback_key,
+        edition=args.edition,
+        history_lag_s=args.history_lag,
     )
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
@@ -214,6 +241,11 @@ async def _serve(
         if config.callback_url:
             signed = "signed" if config.callback_key else "UNSIGNED (no --callback-key)"
             print(f"Sending {signed} event callbacks to {config.callback_url}", flush=True)
+        archive = running.simulator.world.archive
+        print(
+            f"Monitoring edition {archive.edition.label}; history lags by {archive.lag_s} s",
+            flush=True,
+        )
         _describe(running.simulator.world)
         print("Press Ctrl-C to stop.", flush=True)
         await stop.wait()

@@ -4,6 +4,7 @@ module imports ``from bot.core import …`` and nothing deeper from the core."""
 
 from bot.core.authorizer import Person
 from bot.core.context import Context
+from bot.core.hints import lag_note
 from bot.core.reply import Attachment, Reply, Severity, Table, run_action
 from bot.core.rooms import calls_of, live_call, present_users
 from bot.core.spec import Args, CommandSpec, Option, Param, ParamKind
@@ -30,6 +31,7 @@ __all__ = [
     "calls_of",
     "clock_time",
     "format_duration",
+    "lag_note",
     "live_call",
     "present_users",
     "run_action",

@@ -13,6 +13,7 @@ from bot.core.grammar import Grammar
 from bot.core.invocation import Invocation
 from bot.core.notice import Notice, Notify
 from bot.core.spec import Args, CommandSpec
+from bot.editions import HistoryTerms
 from bot.settings import TrtcMode
 from bot.store import Store
 from bot.store.replicas import new_instance_id
@@ -68,6 +69,8 @@ class Services:
     confirm_ttl_s: float = 120.0
     approval_ttl_s: float = 900.0
     watch_ttl_s: float = 4 * 3600.0
+    # The account's monitoring edition and history lag, as far as the bot knows them.
+    history: HistoryTerms = field(default_factory=HistoryTerms)
     # This process among the replicas: it owns what it executes (see recovery).
     instance: str = field(default_factory=new_instance_id)
     # The core's notify (set by ``Core``): a command that ends another operation (a

@@ -167,7 +167,7 @@ class Core:
                     return await ask(ctx, parsed, request, decision)
                 except TrtcError as exc:
                     await self._audit(inv, spec, auth, outcome=Outcome.FAILED, error=exc)
-                    return replies.trtc_failure(exc)
+                    return replies.trtc_failure(exc, services.history)
         return await self._run(ctx, parsed, auth)
 
     async def _run(
@@ -180,7 +180,7 @@ class Core:
             reply = await parsed.spec.run(ctx, parsed.args)
         except TrtcError as exc:
             await self._audit(ctx.invocation, parsed.spec, auth, outcome=Outcome.FAILED, error=exc)
-            return replies.trtc_failure(exc)
+            return replies.trtc_failure(exc, ctx.services.history)
         await self._audit(
             ctx.invocation, parsed.spec, auth, outcome=Outcome.OK, request_ids=reply.request_ids
         )

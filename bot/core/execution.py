@@ -102,7 +102,7 @@ class Execution:
             await store.transition(op.id, [EXECUTING], state, outcome=str(exc), error_code=exc.code)
             outcome = Outcome.UNKNOWN if unknown else Outcome.FAILED
             await self.record(by, op, outcome, auth=auth, approver=approver, error=exc)
-            failure = replies.trtc_failure(exc)
+            failure = replies.trtc_failure(exc, ctx.services.history)
             headline = (
                 f"#{op.id} outcome unknown — check before retrying"
                 if unknown
@@ -196,7 +196,7 @@ class Execution:
             reply = await spec.undo(ctx, args)
         except TrtcError as exc:
             await self.record(by, op, Outcome.UNDO_FAILED, auth=auth, error=exc)
-            failure = replies.trtc_failure(exc)
+            failure = replies.trtc_failure(exc, ctx.services.history)
             reply = replace(
                 failure,
                 headline=f"#{op.id} could not be undone: {failure.headline}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.editions import EDITION_CODE, EDITIONS, Edition
+
 _HINTS: dict[str, str] = {
     "FailedOperation.RoomNotExist": "The room is not live (it ended, or the id is wrong). "
     "Check it with `rooms`.",
@@ -21,8 +23,6 @@ _HINTS: dict[str, str] = {
     "its host.",
     "AuthFailure.TokenFailure": "The temporary credential (TENCENTCLOUD_TOKEN) is invalid or "
     "expired.",
-    "InvalidParameter.StartTimeOversize": "History this old needs a higher monitoring-dashboard "
-    "edition (the call-detail APIs are paid since 2024-04-01): choose a later start.",
     "InvalidParameter.StartTsOversize": "TRTC keeps call history for 14 days: choose a later "
     "start.",
     "InvalidParameter.QueryScaleOversize": "The time range is wider than TRTC allows for this "
@@ -38,6 +38,42 @@ _PREFIX_HINTS = {
     "InternalError": "TRTC had an internal error; it was retried. Try again shortly, and quote "
     "the RequestId to Tencent support if it persists.",
 }
+
+
+def is_edition_refusal(code: str) -> bool:
+    """TRTC refused history because of the account's monitoring package."""
+    return code == EDITION_CODE
+
+
+def edition_refusal(action: str, edition: Edition | None) -> str:
+    """What the edition allows, in a sentence a person can act on."""
+    days = sorted({e.lookback_days for e in EDITIONS.values() if e.includes_history})
+    kept = " or ".join(str(d) for d in days) + " days"
+    if edition is None:
+        return (
+            f"TRTC's monitoring package does not cover this window for {action}: since "
+            f"2024-04-01 call history needs a package, which keeps {kept}. Ask for a shorter "
+            "window, or check the package in the TRTC console."
+        )
+    if not edition.includes_history:
+        return (
+            f"Your TRTC monitoring edition, {edition.label}, does not include call history: "
+            f"{action} needs a paid package since 2024-04-01 (they keep {kept})."
+        )
+    return (
+        f"Your TRTC monitoring edition, {edition.label}, keeps {edition.lookback_days} days "
+        "of call history: ask for a shorter window."
+    )
+
+
+def lag_note(lag_s: int) -> tuple[str, ...]:
+    """The one line a reply built on history adds when TRTC's history is known to lag."""
+    if lag_s <= 0:
+        return ()
+    return (
+        f"TRTC's history can lag by up to {lag_s} s: someone who joined or left just now "
+        "may not show yet.",
+    )
 
 
 def hint_for(code: str) -> str | None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from bot.authz.decision import Decision, Reason
 from bot.authz.request import AuthzRequest
 from bot.core.grammar import ParseError
-from bot.core.hints import hint_for
+from bot.core.hints import edition_refusal, hint_for, is_edition_refusal
 from bot.core.reply import Reply, Severity
 from bot.core.spec import CommandSpec
+from bot.editions import HistoryTerms
 from bot.store import Operation
 from bot.trtc.errors import TrtcApiError, TrtcError, TrtcLimitError, TrtcTransportError
 
@@ -37,7 +38,16 @@ def denied(spec: CommandSpec, request: AuthzRequest, decision: Decision) -> Repl
     )
 
 
-def trtc_failure(exc: TrtcError) -> Reply:
+def trtc_failure(exc: TrtcError, history: HistoryTerms | None = None) -> Reply:
+    """``history``: what is known of the account's monitoring edition, so a refusal
+    of old history says what the edition allows instead of showing the raw error."""
+    if isinstance(exc, TrtcApiError) and is_edition_refusal(exc.code):
+        edition = history.edition if history is not None else None
+        return Reply(
+            headline=edition_refusal(exc.action, edition),
+            severity=Severity.ERROR,
+            lines=(f"Code: {exc.code}", f"RequestId: {exc.request_id}"),
+        )
     if isinstance(exc, TrtcApiError):
         lines = [f"Code: {exc.code}", f"Message: {exc.message}", f"RequestId: {exc.request_id}"]
         hint = hint_for(exc.code)

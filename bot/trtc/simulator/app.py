@@ -86,7 +86,7 @@ class Simulator:
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
         self.world: World = build_world(
-            seed=config.seed, clock=config.clock, scenario=config.scenario
+            seed=config.seed, clock=config.clock, scenario=config.scenario, archive=config.archive()
         )
         self.requests: list[RecordedRequest] = []
         self._credential = Credential(config.secret_id, config.secret_key, config.token)

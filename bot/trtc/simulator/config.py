@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.editions import DEFAULT_EDITION, edition
+from bot.trtc.simulator.editions import Archive
 from bot.trtc.simulator.lost import LostAnswers
 from bot.trtc.simulator.scenario import Scenario
 
@@ -18,7 +21,10 @@ class SimulatorConfig:
     InternalError (drawn from an RNG seeded by ``seed``); ``rate_limit`` is
     requests per second per action over a sliding 1-s window (None: off);
     ``clock`` gives "now" for the skew check, history and the world;
-    ``callback_url``/``callback_key``: where the simulator POSTs its signed event callbacks.
+    ``callback_url``/``callback_key``: where the simulator POSTs its signed event callbacks;
+    ``edition``: the monitoring package (``bot.editions``; None: the scenario's, else
+    the generous default); ``history_lag_s``: how late history data arrive (None: the
+    scenario's, else 0).
     """
 
     secret_id: str
@@ -37,6 +43,8 @@ class SimulatorConfig:
     # this long, past any sensible client timeout.
     lost_answers: LostAnswers = field(default_factory=LostAnswers)
     lost_answer_hold_s: float = 30.0
+    edition: str | None = None
+    history_lag_s: float | None = None
 
     def __post_init__(self) -> None:
         if not self.secret_id or not self.secret_key:
@@ -51,3 +59,16 @@ class SimulatorConfig:
             )
         if self.max_skew_s <= 0:
             raise ValueError(f"max_skew_s must be positive, got {self.max_skew_s}")
+        if self.edition is not None:
+            edition(self.edition)  # a bad name fails here, not on the first history call
+        if self.history_lag_s is not None and not self.history_lag_s >= 0:
+            raise ValueError(f"history_lag_s must not be negative, got {self.history_lag_s}")
+
+    def archive(self) -> Archive:
+        """The edition and lag in force: this config's, else the scenario's, else defaults."""
+        scenario = self.scenario
+        name = self.edition or (scenario.edition if scenario else None) or DEFAULT_EDITION
+        lag = self.history_lag_s
+        if lag is None:
+            lag = scenario.history_lag_s if scenario and scenario.history_lag_s else 0.0
+        return Archive(edition(name), math.ceil(lag))

@@ -8,6 +8,10 @@ say so for LeaveTs; the DescribeRoomInfo example shows a DestroyTime on an
 unfinished room). Users and rooms are included when their stay overlaps
 [StartTime, EndTime]. Days for DescribeScaleInfo start at 00:00 UTC+8, as in
 the doc example, and the current day is never returned.
+
+The account's monitoring edition gates the first three actions, and every answer
+is computed as of ``World.history_now()`` (the ingestion lag behind the clock):
+see ``editions.py``. The parameter checks use the real clock, as TRTC's would.
 """
 
 from __future__ import annotations
@@ -69,10 +73,12 @@ def describe_room_info(world: World, p: dict[str, Any], seed: int) -> dict[str, 
     check_app(world, p["SdkAppId"], "InvalidParameter.SdkAppId")
     now = world.now()
     check_time_range(p["StartTime"], p["EndTime"], now=now, max_span_s=DAY_S)
+    world.archive.admit("DescribeRoomInfo", p["StartTime"], now)
     number, size = paging(p, default_size=10, max_size=100)
     rooms = world.history(p["SdkAppId"], p["StartTime"], p["EndTime"], p.get("RoomId") or None)
     page = rooms[number * size : (number + 1) * size]
-    return {"Total": len(page), "RoomList": [_room_state(c, now) for c in page]}
+    known = world.history_now()
+    return {"Total": len(page), "RoomList": [_room_state(c, known) for c in page]}
 
 
 def _call(world: World, sdkappid: int, comm_id: str) -> Call | None:
@@ -82,16 +88,25 @@ def _call(world: World, sdkappid: int, comm_id: str) -> Call | None:
             f"CommId `{comm_id}` is not valid; expected SdkAppId_RoomId_CreateTime.",
         )
     call = world.call(comm_id)
-    return call if call is not None and call.sdkappid == sdkappid else None
+    if call is None or call.sdkappid != sdkappid or call.create_ts > world.history_now():
+        return None  # a call younger than the ingestion lag is not known yet
+    return call
 
 
 def _users_page(
-    world: World, p: dict[str, Any], *, max_span_s: int, max_users: int, max_page: int
+    world: World,
+    p: dict[str, Any],
+    action: str,
+    *,
+    max_span_s: int,
+    max_users: int,
+    max_page: int,
 ) -> tuple[Call | None, list[Member]]:
     if p["SdkAppId"] in world.foreign_apps or not world.has_app(p["SdkAppId"]):
         raise ApiError("InvalidParameter.SdkAppId", f"SdkAppId {p['SdkAppId']} does not exist.")
     now = world.now()
     check_time_range(p["StartTime"], p["EndTime"], now=now, max_span_s=max_span_s)
+    world.archive.admit(action, p["StartTime"], now)
     wanted: list[str] = p.get("UserIds") or []
     if len(wanted) > max_users:
         code = "InvalidParameter.UserIdsMorethanSix" if max_users == 6 else "InvalidParameter"
@@ -101,6 +116,7 @@ def _users_page(
     if call is None:
         return None, []
     start, end = p["StartTime"], p["EndTime"]
+    now = world.history_now()
     members = sorted(
         (m for m in call.members.values() if _stayed(m, start, min(end, now), now)),
         key=lambda m: (m.join_ts, m.user_id),
@@ -111,8 +127,10 @@ def _users_page(
 
 
 def describe_user_info(world: World, p: dict[str, Any], seed: int) -> dict[str, Any]:
-    call, page = _users_page(world, p, max_span_s=4 * 3600, max_users=100, max_page=100)
-    now = world.now()
+    call, page = _users_page(
+        world, p, "DescribeUserInfo", max_span_s=4 * 3600, max_users=100, max_page=100
+    )
+    now = world.history_now()
     users = [] if call is None else [_user_information(call, m, now) for m in page]
     return {"Total": len(users), "UserList": users}
 
@@ -132,8 +150,10 @@ def _data_types(raw: list[str] | None) -> list[str]:
 def describe_call_detail_info(world: World, p: dict[str, Any], seed: int) -> dict[str, Any]:
     metrics = _data_types(p.get("DataType"))
     limit = 6 if metrics else 100
-    call, page = _users_page(world, p, max_span_s=4 * 3600, max_users=limit, max_page=limit)
-    now = world.now()
+    call, page = _users_page(
+        world, p, "DescribeCallDetailInfo", max_span_s=4 * 3600, max_users=limit, max_page=limit
+    )
+    now = world.history_now()
     users = [] if call is None else [_user_information(call, m, now) for m in page]
     data: Encoded | None = Encoded(b"[]")
     if call is not None and metrics:
@@ -156,7 +176,8 @@ def describe_user_event(world: World, p: dict[str, Any], seed: int) -> dict[str,
     check_time_range(p["StartTime"], p["EndTime"], now=now, max_span_s=None)
     call = _call(world, p["SdkAppId"], p["CommId"])
     member = None if call is None or call.room_id != p["RoomId"] else call.member(p["UserId"])
-    if call is None or member is None:
+    now = world.history_now()
+    if call is None or member is None or member.join_ts > now:
         return {"Data": []}
     events = user_events(call, member, start=p["StartTime"], end=p["EndTime"], now=now, seed=seed)
     return {"Data": events}
@@ -171,6 +192,7 @@ def describe_scale_info(world: World, p: dict[str, Any], seed: int) -> dict[str,
     now = world.now()
     start, end = p["StartTime"], p["EndTime"]
     check_time_range(start, end, now=now, max_span_s=None)
+    now = world.history_now()
     calls = world.calls(p["SdkAppId"])
     days: list[dict[str, Any]] = []
     day = _day_start(start)

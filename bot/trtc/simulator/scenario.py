@@ -7,6 +7,8 @@ it (joins, leaves, the script) is in minutes from the room's start, so the same
 file gives the same story whenever it runs. Example::
 
     include_defaults: true          # keep the default world (rooms 1234, "standup", ...)
+    edition: basic                  # monitoring package (bot/editions.py); default advanced
+    history_lag_s: 60               # history data arrive this late (default 0)
     rooms:
       - sdkappid: 1400000001        # default
         room: 4321                  # a number → numeric room; a string → string room
@@ -37,6 +39,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.editions import edition
 from bot.trtc.simulator.call import DeviceType, Network
 from bot.trtc.simulator.params import MAX_ROOM_ID, MAX_STR_ROOM_BYTES, MAX_USER_ID_BYTES
 
@@ -189,6 +192,13 @@ class Scenario(_Model):
     rooms: list[RoomSpec] = Field(default_factory=list)
     # Unless the command line sets rates (``--lost-answers``), these apply.
     lost_answers: LostAnswerRates = Field(default_factory=LostAnswerRates)
+    edition: str | None = None  # a name from bot.editions.EDITIONS (or an alias)
+    history_lag_s: float | None = Field(default=None, ge=0)
+
+    @field_validator("edition")
+    @classmethod
+    def _known_edition(cls, value: str | None) -> str | None:
+        return None if value is None else edition(value).name
 
     @model_validator(mode="after")
     def _unique_live_rooms(self) -> Scenario:

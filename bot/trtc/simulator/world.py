@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.trtc.simulator.call import Call, LeaveReason, Member
+from bot.trtc.simulator.editions import Archive
 from bot.trtc.simulator.population import (
     APP,
     DEFAULT_SCENARIO,
@@ -82,8 +83,11 @@ class World:
         calls: Iterable[Call],
         clock: Callable[[], float] = time.time,
         foreign_apps: Iterable[int] = (),
+        archive: Archive | None = None,
     ) -> None:
         self.apps = frozenset(apps)
+        # What the history APIs may show (edition, ingestion lag); management is live.
+        self.archive = archive or Archive()
         self.foreign_apps = frozenset(foreign_apps)
         self.clock = clock
         self.log: list[Change] = []
@@ -94,6 +98,10 @@ class World:
 
     def now(self) -> int:
         return int(self.clock())
+
+    def history_now(self) -> int:
+        """ "Now" as the history APIs know it: the lag behind the clock."""
+        return self.archive.as_of(self.now())
 
     def add_call(self, call: Call) -> None:
         call.clock = self.clock
@@ -137,8 +145,8 @@ class World:
         return UserState(member.present(now), member.is_mute, reason)
 
     def history(self, sdkappid: int, start: int, end: int, room_id: str | None) -> list[Call]:
-        """Calls alive at some point in [start, end], newest first."""
-        now = self.now()
+        """Calls alive at some point in [start, end] as history knows them, newest first."""
+        now = self.history_now()
         found = [
             c
             for c in self._calls
@@ -183,7 +191,11 @@ class World:
 
 
 def build_world(
-    *, seed: int, clock: Callable[[], float], scenario: Scenario | None = None
+    *,
+    seed: int,
+    clock: Callable[[], float],
+    scenario: Scenario | None = None,
+    archive: Archive | None = None,
 ) -> World:
     """The default world and/or a scenario's rooms; a scenario room replaces a default
     live room with the same id."""
@@ -205,4 +217,6 @@ def build_world(
         ]
         calls += extra
         apps |= scenario.app_ids()
-    return World(apps=apps, calls=calls, clock=clock, foreign_apps={FOREIGN_APP} - apps)
+    return World(
+        apps=apps, calls=calls, clock=clock, foreign_apps={FOREIGN_APP} - apps, archive=archive
+    )

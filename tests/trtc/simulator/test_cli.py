@@ -71,9 +71,11 @@ async def test_serves_with_given_credentials_and_scenario(tmp_path: Path) -> Non
     scenario = tmp_path / "s.yaml"
     scenario.write_text("rooms: [{room: 777, users: [kim]}]\n")
     args = ("--secret-id", "AKIDcli", "--secret-key", "cli-key-42", "--seed", "5",
-            "--scenario", str(scenario), "--rate-limit", "0", "--latency-ms", "1")  # fmt: skip
+            "--scenario", str(scenario), "--rate-limit", "0", "--latency-ms", "1",
+            "--edition", "standard", "--history-lag", "5")  # fmt: skip
     async with _simulator(*args, env=_env()) as printed:
         url = printed["TRTC_ENDPOINT"]
+        assert "Monitoring edition Basic/Standard (基础版); history lags by 5 s" in printed["_text"]
         assert url.startswith("http://127.0.0.1:")
         assert "cli-key-42" not in printed["_text"]
         assert "AKIDcli" in printed["_text"]
@@ -107,9 +109,18 @@ def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_.value.code == 0
     text = " ".join(capsys.readouterr().out.split())
     for option in ("--port", "--secret-id", "--secret-key", "--latency-ms", "--rate-limit",
-                   "--seed", "--scenario", "--callback-url", "--callback-key"):  # fmt: skip
+                   "--seed", "--scenario", "--callback-url", "--callback-key",
+                   "--edition", "--history-lag"):  # fmt: skip
         assert option in text
     assert "HMAC-SHA256" in text
+
+
+def test_refuses_an_unknown_edition(capsys: pytest.CaptureFixture[str]) -> None:
+    """--edition takes the documented packages only; anything else is a usage error."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["simulator", "--edition", "gold"])
+    assert exit_.value.code == 2
+    assert "unknown monitoring edition 'gold'" in capsys.readouterr().err
 
 
 def test_refuses_half_credentials(capsys: pytest.CaptureFixture[str]) -> None:
