@@ -18,6 +18,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from typing import Any
 
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
 from bot.core.dispatcher import Core
 from bot.core.invocation import Invocation, Origin, Press
 from bot.core.notice import Notice
@@ -189,7 +191,24 @@ class SlackAdapter:
         shown = Shown(channel, message_ts, Style.FULL) if message_ts else None
         where = None if from_home else (channel, thread or message_ts)
         home_user = user if from_home else None
-        await self.show(reply, op_id, note=note, pressed=shown, thread=where, home_user=home_user)
+        refused = await self.show(
+            reply, op_id, note=note, pressed=shown, thread=where, home_user=home_user
+        )
+        if refused is not None and not from_home:
+            # The message the person pressed would not take the result: it goes to them.
+            respond = (
+                AsyncRespond(response_url=pressed.response_url) if pressed.response_url else None
+            )
+            who = Invocation(user, channel, pressed.label, Origin.BUTTON, delivery=delivery)
+            await self.detours.privately(
+                replace(reply, operation_id=op_id),
+                None,
+                channel=channel,
+                thread=thread or message_ts,
+                who=who,
+                respond=respond,
+                error=refused,
+            )
         if home_user:
             await self.home.publish(home_user, banner=reply)
 
@@ -281,9 +300,10 @@ class SlackAdapter:
         pressed: Shown | None = None,
         thread: tuple[str, str | None] | None = None,
         home_user: str | None = None,
-    ) -> None:
+    ) -> str | None:
         """Edit every message of the operation to show ``reply``, buttons and all;
-        refresh approvers' Home (but ``home_user``'s, which the caller publishes)."""
+        refresh approvers' Home (but ``home_user``'s, which the caller publishes).
+        Slack's error if the ``pressed`` message would not be edited, else None."""
         targets = await self.messages.of(op_id) if op_id is not None else []
         if pressed is not None and all(
             (t.channel, t.ts) != (pressed.channel, pressed.ts) for t in targets
@@ -292,9 +312,12 @@ class SlackAdapter:
         pages = render(reply, note=note)
         if not targets and thread is not None:
             await self.deliver(reply, channel=thread[0], thread=thread[1], actor=None)
-            return
-        await asyncio.gather(
-            *(self.outbox.update(t.channel, t.ts, self._drawn(t, reply, pages[0])) for t in targets)
+            return None
+        errors = await asyncio.gather(
+            *(
+                self.outbox.try_update(t.channel, t.ts, self._drawn(t, reply, pages[0]))
+                for t in targets
+            )
         )
         if thread is not None:
             for page in pages[1:]:
@@ -302,6 +325,11 @@ class SlackAdapter:
             await self._upload(reply, thread[0], thread[1])
         if op_id is not None:
             self.spawn(self.home.refresh_approvers(op_id, skip=home_user))
+        if pressed is None:
+            return None
+        return next(
+            (e for t, e in zip(targets, errors, strict=True) if e and t.ts == pressed.ts), None
+        )
 
     def _drawn(self, shown: Shown, reply: Reply, full: Message) -> Message:
         if shown.style is Style.SUMMARY:

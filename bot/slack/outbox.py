@@ -107,10 +107,14 @@ class Outbox:
         return (str(data["ts"]), None) if data else (None, error)
 
     async def update(self, channel: str, ts: str, message: Message) -> bool:
-        data, _ = await self._call(
+        return (await self.try_update(channel, ts, message)) is None
+
+    async def try_update(self, channel: str, ts: str, message: Message) -> str | None:
+        """None once edited, or Slack's error (``message_not_found``, ``fatal_error``…)."""
+        data, error = await self._call(
             "chat.update", channel=channel, ts=ts, text=message.text, blocks=message.blocks
         )
-        return data is not None
+        return None if data is not None else error or "unknown"
 
     async def ephemeral(
         self, channel: str, user: str, message: Message, *, thread_ts: str | None = None

@@ -58,6 +58,8 @@ class ButtonPress:
     from_home: bool
     message_ts: str | None  # the message the button is on (None on App Home)
     thread_ts: str | None  # that message's thread (None for a top-level message)
+    # Where to answer the presser privately if the message cannot be edited.
+    response_url: str | None = None
 
     @property
     def thread(self) -> str | None:
@@ -146,6 +148,7 @@ def _press(body: Mapping[str, Any]) -> ButtonPress | None:
         from_home=from_home,
         message_ts=str(message_ts) if message_ts else None,
         thread_ts=str(thread_ts) if thread_ts else None,
+        response_url=str(body["response_url"]) if body.get("response_url") else None,
     )
 
 

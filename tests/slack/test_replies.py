@@ -9,7 +9,7 @@ import pytest
 
 from bot.slack.advice import advice
 from bot.store import OperationState
-from tests.slack.conftest import CHANNEL, ONCALL, World, button
+from tests.slack.conftest import CHANNEL, ONCALL, World, button, message
 from tests.support.fake_slack import FakeSlack, buttons
 
 
@@ -159,3 +159,27 @@ def _texts(node: Any) -> list[dict[str, Any]]:
     if isinstance(node, list):
         return [t for item in node for t in _texts(item)]
     return []
+
+
+async def test_a_result_the_pressed_message_refuses_reaches_the_presser(world: World) -> None:
+    """Confirm runs the kick, but Slack will not edit the message pressed: the result goes
+    to the presser through the press's response_url, and the detour is on the record."""
+    fake = world.fake
+    await world.slack.slash(ONCALL, "kick 1234 alice")
+    [reply] = await fake.wait_for(
+        lambda: [p for p in fake.posts(CHANNEL) if p.args.get("thread_ts")], what="prompt"
+    )
+    await world.bot.adapter.drain()
+    shown = message(fake, CHANNEL, fake.messages_ts(reply))
+    fake.fail_next("chat.update", "fatal_error", times=5)
+    await world.slack.press(world.slack.press_body(ONCALL, shown, button(reply.blocks, "Confirm")))
+    said = await fake.wait_for(
+        lambda: [r for r in fake.responses if "Removed alice" in str(r.get("blocks"))],
+        what="the result via response_url",
+        within=30,
+    )
+    await world.bot.adapter.drain()
+    assert world.mutations() == ["RemoveUser"]
+    assert said[0]["response_type"] == "ephemeral"
+    [record] = await _undelivered(world)
+    assert record.note is not None and "fatal_error" in record.note
