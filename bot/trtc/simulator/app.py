@@ -23,6 +23,7 @@ from aiohttp import web
 
 from bot.trtc.simulator.actions import ACTIONS, VERSION
 from bot.trtc.simulator.callbacks import Announcer, CallbackSender
+from bot.trtc.simulator.chinese import localized
 from bot.trtc.simulator.config import SimulatorConfig
 from bot.trtc.simulator.envelope import (
     ApiError,
@@ -148,7 +149,9 @@ class Simulator:
         record.lost = how
         if how is LostAnswer.INTERNAL_ERROR:
             record.error_code = "InternalError"
-            body = error_body("InternalError", _MESSAGES["InternalError"], record.request_id or "")
+            language = request.headers.get("X-TC-Language")
+            message = localized("InternalError", _MESSAGES["InternalError"], language)
+            body = error_body("InternalError", message, record.request_id or "")
             return json_response(body)
         if how is LostAnswer.TIMEOUT:
             await asyncio.sleep(self.config.lost_answer_hold_s)
@@ -190,7 +193,9 @@ class Simulator:
             payload = self._process(record, headers, query, body, bad_body, legacy, request.path)
         except ApiError as err:
             record.error_code, record.request_id = err.code, request_id
-            return json_response(error_body(err.code, err.message, request_id))
+            language = headers.get("x-tc-language") or dict(legacy or []).get("Language")
+            message = localized(err.code, err.message, language)
+            return json_response(error_body(err.code, message, request_id))
         except _TransportFailure as failure:
             record.status = failure.status
             return web.Response(status=failure.status, text=failure.body, content_type="text/html")

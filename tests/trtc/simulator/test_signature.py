@@ -237,3 +237,19 @@ async def test_every_request_is_recorded_with_its_outcome(
     assert first.request_id
     assert first.headers["X-TC-Region"] == "ap-guangzhou"
     assert second.error_code == "AuthFailure.SignatureFailure"
+
+
+async def test_errors_are_in_chinese_when_asked(wire: Wire) -> None:
+    """X-TC-Language: zh-CN words errors as Tencent Cloud's Chinese error table does;
+    a TRTC-specific code keeps its English detail after the Chinese."""
+    payload = json.dumps(SCALE).encode()
+    headers = wire.sign("DescribeScaleInfo", payload, language="zh-CN")
+    headers["X-TC-Action"] = "DescribeRoomInfo"  # signed for another action
+    refused = await wire.send(headers, payload)
+    assert refused.code == "AuthFailure.SignatureFailure"
+    assert refused.message.startswith("签名错误。")
+    bad = json.dumps({**SCALE, "SdkAppId": "x"}).encode()
+    odd = await wire.send(wire.sign("DescribeScaleInfo", bad, language="zh-CN"), bad)
+    assert odd.code.startswith("InvalidParameter") and odd.message.startswith("参数")
+    english = await wire.send(wire.sign("DescribeScaleInfo", bad), bad)
+    assert english.code == odd.code and not english.message.startswith("参数")

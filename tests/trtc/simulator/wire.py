@@ -64,6 +64,7 @@ class Wire:
         service: str = "trtc",
         token: str | None = None,
         content_type: str = "application/json",
+        language: str | None = None,
     ) -> dict[str, str]:
         return sign_request(
             secret_id=secret_id,
@@ -78,6 +79,7 @@ class Wire:
             content_type=content_type,
             token=token,
             sign_action=sign_action,
+            language=language,
         ).headers
 
     async def call(self, action: str, params: dict[str, Any] | None = None, **sign: Any) -> Answer:
