@@ -15,7 +15,7 @@ from typing import Any, Self
 import aiohttp
 from pydantic import SecretStr
 
-from bot.settings import Settings
+from bot.settings import RateLimitScope, Settings
 from bot.trtc import limits
 from bot.trtc.errors import TrtcError, TrtcLimitError, TrtcOutcomeUnknown
 from bot.trtc.models import (
@@ -60,6 +60,7 @@ class TrtcClient:
         session: aiohttp.ClientSession | None = None,
         timeout_s: float = 10.0,
         rate_limit: float | None = limits.REQUESTS_PER_SECOND,
+        rate_limit_scope: RateLimitScope = RateLimitScope.ACTION,
         max_attempts: int = 4,
         language: str | None = "en-US",
         clock: Callable[[], float] = time.time,
@@ -78,6 +79,7 @@ class TrtcClient:
                 region=region,
                 timeout_s=timeout_s,
                 rate_limit=rate_limit,
+                rate_limit_scope=rate_limit_scope,
                 max_attempts=max_attempts,
                 language=language,
                 clock=clock,
@@ -112,6 +114,7 @@ class TrtcClient:
             session=session,
             timeout_s=settings.trtc_timeout_s,
             rate_limit=settings.trtc_rate_limit,
+            rate_limit_scope=settings.trtc_rate_limit_scope,
             max_attempts=settings.trtc_max_attempts,
             language=settings.trtc_language,
             clock=clock,
