@@ -102,3 +102,15 @@ def test_the_site_comes_from_the_endpoint_unless_told(
     values: dict[str, object], site: Site | None
 ) -> None:
     assert _settings(**values).site is site
+
+
+async def test_quality_on_the_international_site_leaves_out_mainland_metrics(
+    intl: Harness,
+) -> None:
+    """rtt is listed on the mainland only: the client does not ask the international site
+    for it (which would refuse the whole request), and the report still comes."""
+    reply = await intl.say("oncall", "quality 1234 --since 30m")
+    assert reply.severity is not Severity.ERROR, reply.headline
+    details = [r for r in intl.sim.simulator.requests if r.action == "DescribeCallDetailInfo"]
+    assert details and all(r.error_code is None for r in details)
+    assert all("rtt" not in r.params["DataType"] for r in details)
