@@ -24,6 +24,23 @@ class TrtcMode(StrEnum):
     SIMULATOR = "simulator"
 
 
+class Site(StrEnum):
+    """Tencent Cloud's two TRTC sites: they offer different actions, regions and metrics
+    (bot/trtc/sites.py says which)."""
+
+    MAINLAND = "mainland"  # trtc.tencentcloudapi.com
+    INTL = "intl"  # trtc.intl.tencentcloudapi.com
+
+
+class RateLimitScope(StrEnum):
+    """What TRTC's "20 requests/s for this API" is counted over. The docs do not say;
+    ``action`` (each action, per account) is the assumption (trtc-server-api.md §2.5)."""
+
+    ACTION = "action"  # each action on its own, all SdkAppIds together
+    SDKAPPID = "sdkappid"  # each action and SdkAppId on its own
+    ACCOUNT = "account"  # every action of the account together
+
+
 class SlackMode(StrEnum):
     SOCKET = "socket"
     HTTP = "http"
@@ -55,6 +72,10 @@ class Settings(BaseSettings):
     trtc_rate_limit: float = Field(default=20.0, gt=0)
     trtc_max_attempts: int = Field(default=4, ge=1, le=10)
     trtc_language: str = Field(default="en-US", pattern=r"^(en-US|zh-CN)$")
+    trtc_rate_limit_scope: RateLimitScope = RateLimitScope.ACTION
+    # Unset: derived from TRTC_ENDPOINT (see ``site``); needed for a simulator URL or a
+    # region-pinned host, whose name does not say the site.
+    trtc_site: Site | None = None
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -110,6 +131,24 @@ class Settings(BaseSettings):
         if self.tencentcloud_secret_id and self.tencentcloud_secret_key:
             return TrtcMode.REAL
         return TrtcMode.SIMULATOR
+
+    @property
+    def site(self) -> Site | None:
+        """The TRTC site the bot talks to, so a command the site lacks is refused before
+        any call. TRTC_SITE if set; else from TRTC_ENDPOINT: the international host →
+        intl, another host → mainland, a URL (a simulator) → None. None also for the
+        embedded simulator when neither is set: it then answers as both sites do."""
+        if self.trtc_site is not None:
+            return self.trtc_site
+        configured = "trtc_endpoint" in self.model_fields_set
+        if not configured and self.trtc_mode is TrtcMode.SIMULATOR:
+            return None
+        host = self.trtc_endpoint.lower()
+        if "://" in host:
+            return None
+        if host == INTL_ENDPOINT or host.endswith(".intl.tencentcloudapi.com"):
+            return Site.INTL
+        return Site.MAINLAND
 
     @property
     def slack_mode(self) -> SlackMode:

@@ -10,7 +10,11 @@ async def run(ctx: Context, args: Args) -> Reply:
     inv = ctx.invocation
     rows = []
     hidden = 0
+    grammar = ctx.services.grammar
+    missing = [s.name for s in ctx.services.registry if grammar.unavailable(s) is not None]
     for spec in ctx.services.registry:
+        if spec.name in missing:
+            continue
         auth = ctx.services.authorize(spec, Args(), inv)
         note = ""
         if auth is not None:
@@ -25,6 +29,12 @@ async def run(ctx: Context, args: Args) -> Reply:
         "Rooms: 1234 is a numeric room, standup a string room; prod/1234 picks an application.",
         'Durations: 30s, 10m, 2h, 1h30m. Quote text with spaces: --reason "two words".',
     ]
+    if missing and grammar.site is not None:
+        lines.append(
+            f"Not offered by the TRTC site this bot talks to ({grammar.site.value}): "
+            + ", ".join(f"`{name}`" for name in missing)
+            + "."
+        )
     if hidden:
         lines.append(f"{hidden} more commands are not allowed to you here (`whoami` says why).")
     return Reply(

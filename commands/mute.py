@@ -148,4 +148,5 @@ SPEC = CommandSpec(
         Option("reason", ParamKind.TEXT, metavar='"…"'),
     ),
     action=room_action("SetUserBlocked"),
+    requires=("SetUserBlocked",),
 )

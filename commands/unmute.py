@@ -13,4 +13,5 @@ SPEC = CommandSpec(
     run=unmute,
     params=(Param("room", ParamKind.ROOM), Param("user", ParamKind.USER)),
     action=room_action("SetUserBlocked"),
+    requires=("SetUserBlocked",),
 )

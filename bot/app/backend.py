@@ -57,6 +57,10 @@ async def open_backend(
         secret_id=secret_id,
         secret_key=secret_key,
         seed=seed,
+        # The site the bot was configured for (Settings.site: None when nothing says,
+        # then the simulator answers as both sites), counted as the client paces.
+        site=settings.site,
+        rate_limit_scope=settings.trtc_rate_limit_scope,
         callback_url=callback_url,
         callback_key=callback_key,
         # The rehearsal matches what the bot is told of the account's history.

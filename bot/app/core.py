@@ -52,7 +52,9 @@ def create_core(
         store=store,
         policies=policies,
         directory=directory,
-        grammar=Grammar(registry, apps=settings.trtc_chatops_apps, default_app=default_app),
+        grammar=Grammar(
+            registry, apps=settings.trtc_chatops_apps, default_app=default_app, site=settings.site
+        ),
         registry=registry,
         clock=clock,
         mode=mode,

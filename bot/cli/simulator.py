@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from bot.editions import ALIASES, DEFAULT_EDITION, EDITIONS, edition
-from bot.settings import SettingsError, load_settings
+from bot.settings import RateLimitScope, SettingsError, Site, load_settings
 from bot.trtc.simulator import ScenarioError, SimulatorConfig, load_scenario, serve_simulator
 from bot.trtc.simulator.lost import LostAnswers
 from bot.trtc.simulator.world import World
@@ -45,6 +45,23 @@ def register(subparsers: Any) -> None:
         type=int,
         default=20,
         help="requests per second per action before RequestLimitExceeded (default 20; 0 = off)",
+    )
+    parser.add_argument(
+        "--rate-limit-scope",
+        type=RateLimitScope,
+        choices=list(RateLimitScope),
+        default=RateLimitScope.ACTION,
+        help="what one rate-limit window counts: each action (default; TRTC's docs do not "
+        "say), each action per SdkAppId, or every action of the account together",
+    )
+    parser.add_argument(
+        "--site",
+        type=Site,
+        choices=list(Site),
+        default=None,
+        help="answer as this TRTC site: mainland (no SetUserBlocked; regions ap-beijing, "
+        "ap-guangzhou) or intl (no rtt/aCapEnergy/aPlayEnergy/bigvRecFps metrics); "
+        "default: both sites together",
     )
     parser.add_argument(
         "--error-rate",
@@ -184,6 +201,8 @@ def run(args: argparse.Namespace) -> int:
         error_rate=args.error_rate,
         lost_answers=args.lost_answers,
         rate_limit=args.rate_limit or None,
+        rate_limit_scope=args.rate_limit_scope,
+        site=args.site,
         scenario=scenario,
         callback_url=args.callback_url,
         callback_key=args.callback_key,
@@ -230,6 +249,10 @@ async def _serve(
     ) as running:
         print(f"TRTC simulator listening on {running.url}", flush=True)
         print(f"TRTC_ENDPOINT={running.url}", flush=True)
+        if config.site is not None:  # a URL does not say the site: the bot needs telling
+            print(f"TRTC_SITE={config.site.value}", flush=True)
+        if config.rate_limit_scope is not RateLimitScope.ACTION:
+            print(f"TRTC_RATE_LIMIT_SCOPE={config.rate_limit_scope.value}", flush=True)
         if source == "generated":
             # The one place a secret is printed: a new pair was asked for, by not giving one.
             print(f"TENCENTCLOUD_SECRET_ID={config.secret_id}", flush=True)

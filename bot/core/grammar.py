@@ -17,6 +17,8 @@ from typing import Any
 from bot.core import values
 from bot.core.spec import Args, CommandSpec, Option, Param, ParamKind
 from bot.core.values import BadValue
+from bot.settings import Site
+from bot.trtc import sites
 
 MAX_TEXT = 2000  # a command longer than this is not something a person typed
 MAX_REASON = 500
@@ -41,9 +43,19 @@ class Grammar:
     registry: Sequence[CommandSpec]
     apps: Mapping[str, int]
     default_app: int | None
+    # The TRTC site the bot talks to; None: not pinned (a simulator answering as both).
+    site: Site | None = None
 
     def spec(self, name: str) -> CommandSpec | None:
         return next((s for s in self.registry if s.name == name), None)
+
+    def unavailable(self, spec: CommandSpec) -> str | None:
+        """Why the site cannot do ``spec`` at all, or None: asked before any TRTC call."""
+        for action in spec.requires:
+            why = sites.unavailable(spec.name, action, self.site)
+            if why is not None:
+                return why
+        return None
 
     def parse(self, text: str, *, now: float | None = None) -> Parsed:
         """``now``: the core's clock, for a spec's ``check``; the wall clock if not given."""
@@ -65,6 +77,9 @@ class Grammar:
         spec = self.spec(name)
         if spec is None:
             raise ParseError(self._unknown(name))
+        refused = self.unavailable(spec)
+        if refused is not None:
+            raise ParseError(refused, spec)
         try:
             args = self._args(spec, tokens[1:])
             if spec.check is not None:

@@ -100,6 +100,10 @@ class CommandSpec:
     # other, a window too long; ``now`` is the core's clock): raises BadValue saying
     # what to ask instead, so the grammar refuses it and it is audited as bad input.
     check: Callable[[Args, float], None] | None = None
+    # TRTC actions the command cannot do without that not every site offers
+    # (SetUserBlocked: international only). On a site without one, the grammar refuses
+    # the command before any call and help leaves it out (bot/trtc/sites.py).
+    requires: tuple[str, ...] = ()
 
     @property
     def mutating(self) -> bool:

@@ -15,8 +15,8 @@ from typing import Any, Self
 import aiohttp
 from pydantic import SecretStr
 
-from bot.settings import Settings
-from bot.trtc import limits
+from bot.settings import RateLimitScope, Settings, Site
+from bot.trtc import limits, sites
 from bot.trtc.errors import TrtcError, TrtcLimitError, TrtcOutcomeUnknown
 from bot.trtc.models import (
     DATA_TYPES,
@@ -45,8 +45,11 @@ def _room_variant(action: str, room: RoomId) -> str:
 class TrtcClient:
     """Typed methods over one :class:`Transport` (one reused aiohttp session)."""
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: Transport, *, site: Site | None = None) -> None:
         self.transport = transport
+        # The TRTC site behind the endpoint (None: not pinned): what it does not offer
+        # is not asked for (see call_details).
+        self.site = site
 
     @classmethod
     def create(
@@ -60,9 +63,11 @@ class TrtcClient:
         session: aiohttp.ClientSession | None = None,
         timeout_s: float = 10.0,
         rate_limit: float | None = limits.REQUESTS_PER_SECOND,
+        rate_limit_scope: RateLimitScope = RateLimitScope.ACTION,
         max_attempts: int = 4,
         language: str | None = "en-US",
         clock: Callable[[], float] = time.time,
+        site: Site | None = None,
     ) -> TrtcClient:
         def secret(value: str | SecretStr) -> SecretStr:
             return value if isinstance(value, SecretStr) else SecretStr(value)
@@ -78,11 +83,13 @@ class TrtcClient:
                 region=region,
                 timeout_s=timeout_s,
                 rate_limit=rate_limit,
+                rate_limit_scope=rate_limit_scope,
                 max_attempts=max_attempts,
                 language=language,
                 clock=clock,
                 session=session,
-            )
+            ),
+            site=site,
         )
 
     @classmethod
@@ -112,9 +119,11 @@ class TrtcClient:
             session=session,
             timeout_s=settings.trtc_timeout_s,
             rate_limit=settings.trtc_rate_limit,
+            rate_limit_scope=settings.trtc_rate_limit_scope,
             max_attempts=settings.trtc_max_attempts,
             language=settings.trtc_language,
             clock=clock,
+            site=settings.site,
         )
 
     async def __aenter__(self) -> Self:
@@ -264,9 +273,17 @@ class TrtcClient:
     ) -> CallDetail:
         """Per-second metrics, split into 6-user batches and sub-hour windows, fetched
         concurrently (the limiter keeps the burst within TRTC's rate), each series
-        merged back into one in time order."""
+        merged back into one in time order. Metrics the site does not list (rtt and three
+        others on the international site) are left out rather than refused by TRTC: the
+        answer then simply has no such series."""
         action = "DescribeCallDetailInfo"
-        types = sorted(set(data_types))
+        asked = set(data_types)
+        types = sorted(t for t in asked if sites.data_type_offered(self.site, t))
+        if asked and not types:
+            raise TrtcLimitError(
+                f"{action}: {', '.join(sorted(asked))} not offered on the TRTC {self.site} site",
+                action=action,
+            )
         unknown = [t for t in types if t not in DATA_TYPES]
         if unknown or not types:
             raise TrtcLimitError(

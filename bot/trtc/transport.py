@@ -22,6 +22,7 @@ from aiolimiter import AsyncLimiter
 from pydantic import SecretStr
 
 from bot.metrics import TRTC_CALLS, TRTC_SECONDS
+from bot.settings import RateLimitScope
 from bot.trtc.errors import TrtcApiError, TrtcError, TrtcOutcomeUnknown, TrtcTransportError
 from bot.trtc.signing import sign_request
 
@@ -69,7 +70,18 @@ class Credentials:
 
 # API errors a write may get after TRTC changed the room.
 _AFTER_THE_FACT = ("InternalError", "ServiceUnavailable")
-RATE_WINDOW_S = 1.0  # TRTC counts calls per action in one-second windows, per account
+RATE_WINDOW_S = 1.0  # TRTC counts calls in one-second windows (per what: see rate_key)
+
+
+def rate_key(scope: RateLimitScope, action: str, sdkappid: object) -> str:
+    """The counter a call is counted on. TRTC documents "20 requests/s for this API"
+    without saying per what (UNCONFIRMED); the client paces, and the simulator counts,
+    on the same key so that one setting describes both."""
+    if scope is RateLimitScope.ACCOUNT:
+        return "*"
+    if scope is RateLimitScope.SDKAPPID:
+        return f"{action}|{sdkappid}"
+    return action
 
 
 def is_write(action: str) -> bool:
@@ -107,6 +119,7 @@ class Transport:
     region: str | None = "ap-guangzhou"
     timeout_s: float = 10.0
     rate_limit: float | None = 20.0
+    rate_limit_scope: RateLimitScope = RateLimitScope.ACTION
     max_attempts: int = 4
     language: str | None = "en-US"
     clock: Callable[[], float] = time.time
@@ -129,15 +142,16 @@ class Transport:
             await self.session.close()
             self.session = None
 
-    def _limiter(self, action: str) -> AsyncLimiter | None:
+    def _limiter(self, key: str) -> AsyncLimiter | None:
+        """One pacer per ``rate_key``: the counter TRTC is assumed to keep."""
         if self.rate_limit is None:
             return None
-        limiter = self._limiters.get(action)
+        limiter = self._limiters.get(key)
         if limiter is None:
             # Capacity one: requests leave evenly spaced instead of in a burst
             # that a sliding one-second window on the server would count twice.
             limiter = AsyncLimiter(1, _LIMITER_HEADROOM / self.rate_limit)
-            self._limiters[action] = limiter
+            self._limiters[key] = limiter
         return limiter
 
     async def call(
@@ -151,23 +165,25 @@ class Transport:
         stamina as its attempt 1, so the back-off schedule is exactly stamina's.
         """
         body = json.dumps(params, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        key = rate_key(self.rate_limit_scope, action, params.get("SdkAppId"))
         retry = retry_backoff
         if is_write(action):
             retry = _write_retry
         try:
-            return await self._attempt(action, body, decode)
+            return await self._attempt(action, key, body, decode)
         except TrtcError as exc:
             if not retry(exc) or self.max_attempts <= 1:
                 raise _settled(action, exc) from None
             first: TrtcError | None = exc
         try:
-            return await self._retried(action, body, decode, retry, first)
+            return await self._retried(action, key, body, decode, retry, first)
         except TrtcError as exc:
             raise _settled(action, exc) from None
 
     async def _retried(
         self,
         action: str,
+        key: str,
         body: bytes,
         decode: Decode,
         retry: Callable[[Exception], bool | float],
@@ -185,11 +201,11 @@ class Transport:
                 if first is not None:
                     replay, first = first, None
                     raise replay
-                return await self._attempt(action, body, decode)
+                return await self._attempt(action, key, body, decode)
         raise AssertionError("unreachable: stamina re-raises the last error")
 
-    async def _attempt(self, action: str, body: bytes, decode: Decode) -> dict[str, Any]:
-        limiter = self._limiter(action)
+    async def _attempt(self, action: str, key: str, body: bytes, decode: Decode) -> dict[str, Any]:
+        limiter = self._limiter(key)
         if limiter is not None:
             await limiter.acquire()
         creds = self.credentials

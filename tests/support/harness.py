@@ -118,7 +118,11 @@ async def open_harness(
     async with (
         serve_simulator(config, host="127.0.0.1", port=0) as sim,
         TrtcClient.create(
-            secret_id=SECRET_ID, secret_key=SECRET_KEY, endpoint=sim.url, rate_limit=rate_limit
+            secret_id=SECRET_ID,
+            secret_key=SECRET_KEY,
+            endpoint=sim.url,
+            rate_limit=rate_limit,
+            site=config.site,  # the client knows the site it talks to, as from_settings does
         ) as client,
     ):
         backend = Backend(client, TrtcMode.SIMULATOR, sim.url, sim)

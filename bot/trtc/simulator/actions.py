@@ -1,7 +1,9 @@
-"""The eleven actions the simulator answers, with the regions each one accepts.
+"""The eleven actions the simulator answers, with the regions each site accepts for each.
 
-Regions are the union of what the mainland and international API pages list
-(trtc-server-api.md §1); a request for another region gets UnsupportedRegion.
+Regions are what each site's API pages list (trtc-server-api.md §1); a request for
+another region gets UnsupportedRegion. An empty set: the site does not offer the action
+(SetUserBlocked* on the mainland, §6.5). A simulator not pinned to a site accepts the
+union, as either site would.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.settings import Site
 from bot.trtc.simulator import history, management
 from bot.trtc.simulator.world import World
 
@@ -17,31 +20,69 @@ VERSION = "2019-07-22"
 
 Handler = Callable[[World, dict[str, Any], int], dict[str, Any]]
 
-_ROOMS = frozenset({"ap-beijing", "ap-guangzhou", "ap-singapore", "ap-mumbai"})
-_BLOCK = frozenset({"ap-beijing", "ap-guangzhou", "ap-singapore"})
-_HISTORY = frozenset({"ap-beijing", "ap-guangzhou", "ap-mumbai", "ap-singapore", "na-toronto"})
+_BJ_GZ = frozenset({"ap-beijing", "ap-guangzhou"})
+# Mainland: the RemoveUserByStrRoomId and DismissRoomByStrRoomId pages; the numeric
+# variants' pages were not seen and are assumed the same (UNCONFIRMED). An older
+# mainland "end a call" page for DismissRoom adds ap-mumbai.
+_ROOMS_MAINLAND = _BJ_GZ
+_DISMISS_MAINLAND = _BJ_GZ | {"ap-mumbai"}
+_ROOMS_INTL = _BJ_GZ | {"ap-singapore"}
+_BLOCK_INTL = _BJ_GZ | {"ap-singapore"}
+# Mainland DescribeUserEvent's page was not retrieved: assumed as its siblings (UNCONFIRMED).
+_HISTORY_MAINLAND = _BJ_GZ
+_HISTORY_INTL = _BJ_GZ | {"ap-mumbai", "ap-singapore", "na-toronto"}
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Action:
     name: str
     handler: Handler
-    regions: frozenset[str]
+    mainland: frozenset[str]
+    intl: frozenset[str]
+
+    def regions(self, site: Site | None) -> frozenset[str]:
+        """The regions ``site`` accepts; empty when it does not offer the action."""
+        if site is Site.MAINLAND:
+            return self.mainland
+        if site is Site.INTL:
+            return self.intl
+        return self.mainland | self.intl
 
 
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
-        Action("RemoveUser", management.remove_user, _ROOMS),
-        Action("RemoveUserByStrRoomId", management.remove_user_by_str_room_id, _ROOMS),
-        Action("DismissRoom", management.dismiss_room, _ROOMS),
-        Action("DismissRoomByStrRoomId", management.dismiss_room_by_str_room_id, _ROOMS),
-        Action("SetUserBlocked", management.set_user_blocked, _BLOCK),
-        Action("SetUserBlockedByStrRoomId", management.set_user_blocked_by_str_room_id, _BLOCK),
-        Action("DescribeRoomInfo", history.describe_room_info, _HISTORY),
-        Action("DescribeUserInfo", history.describe_user_info, _HISTORY),
-        Action("DescribeCallDetailInfo", history.describe_call_detail_info, _HISTORY),
-        Action("DescribeUserEvent", history.describe_user_event, _HISTORY),
-        Action("DescribeScaleInfo", history.describe_scale_info, _HISTORY),
+        Action("RemoveUser", management.remove_user, _ROOMS_MAINLAND, _ROOMS_INTL),
+        Action(
+            "RemoveUserByStrRoomId",
+            management.remove_user_by_str_room_id,
+            _ROOMS_MAINLAND,
+            _ROOMS_INTL,
+        ),
+        Action("DismissRoom", management.dismiss_room, _DISMISS_MAINLAND, _ROOMS_INTL),
+        Action(
+            "DismissRoomByStrRoomId",
+            management.dismiss_room_by_str_room_id,
+            _ROOMS_MAINLAND,
+            _ROOMS_INTL,
+        ),
+        Action("SetUserBlocked", management.set_user_blocked, _NONE, _BLOCK_INTL),
+        Action(
+            "SetUserBlockedByStrRoomId",
+            management.set_user_blocked_by_str_room_id,
+            _NONE,
+            _BLOCK_INTL,
+        ),
+        Action("DescribeRoomInfo", history.describe_room_info, _HISTORY_MAINLAND, _HISTORY_INTL),
+        Action("DescribeUserInfo", history.describe_user_info, _HISTORY_MAINLAND, _HISTORY_INTL),
+        Action(
+            "DescribeCallDetailInfo",
+            history.describe_call_detail_info,
+            _HISTORY_MAINLAND,
+            _HISTORY_INTL,
+        ),
+        Action("DescribeUserEvent", history.describe_user_event, _HISTORY_MAINLAND, _HISTORY_INTL),
+        Action("DescribeScaleInfo", history.describe_scale_info, _HISTORY_MAINLAND, _HISTORY_INTL),
     )
 }

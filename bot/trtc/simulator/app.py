@@ -2,9 +2,10 @@
 
 A request goes through, in order: HTTP method (GET/POST) → a v1 signature
 (``legacy.py``) or X-TC-Action, X-TC-Version present → POST Content-Type is JSON → TC3
-signature (``verify.py``) → version 2019-07-22 → known action → region →
-language → scripted failures (``fail_next``) → rate limit → random
-InternalError (``error_rate``) → parameters (``params.py``) → the handler.
+signature (``verify.py``) → version 2019-07-22 → known action → the site offers it
+(``site.py``) → region → language → scripted failures (``fail_next``) → rate limit →
+random InternalError (``error_rate``) → parameters (``params.py``, then the site's
+DataType list) → the handler.
 Every request is recorded in ``Simulator.requests``, whatever it was answered.
 """
 
@@ -36,8 +37,10 @@ from bot.trtc.simulator.legacy import COMMON, is_legacy, verify_legacy
 from bot.trtc.simulator.lost import LostAnswer, LostAnswers
 from bot.trtc.simulator.params import BODY_ERROR, read_params, unflatten
 from bot.trtc.simulator.ratelimit import SlidingWindow
+from bot.trtc.simulator.site import check_action, check_params
 from bot.trtc.simulator.verify import SERVICE, Credential, verify_signature
 from bot.trtc.simulator.world import World, build_world
+from bot.trtc.transport import rate_key
 
 MAX_BODY = 10 * 1024 * 1024  # TC3-signed POST limit
 LANGUAGES = frozenset({"zh-CN", "en-US"})
@@ -301,9 +304,12 @@ class Simulator:
         spec = ACTIONS.get(action)
         if spec is None:
             raise ApiError("InvalidAction", f"The requested action `{action}` does not exist.")
-        self._check_region_and_language(headers, spec.regions, action)
+        site = self.config.site
+        check_action(site, action)
+        self._check_region_and_language(headers, spec.regions(site), action)
         self._scripted_failure(action)
-        if self._limiter is not None and (count := self._limiter.admit(action)) is not None:
+        key = rate_key(self.config.rate_limit_scope, action, record.params.get("SdkAppId"))
+        if self._limiter is not None and (count := self._limiter.admit(key)) is not None:
             raise ApiError(
                 "RequestLimitExceeded",
                 f"Your current request times equals to `{count}` in a second, which exceeds "
@@ -315,6 +321,7 @@ class Simulator:
         if bad_body is not None:
             raise bad_body
         params = read_params(action, record.params, form=form)
+        check_params(site, action, params)
         if self.announcer is None:
             return spec.handler(self.world, params, self.config.seed)
         return self.announcer.around(

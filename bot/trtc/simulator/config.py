@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.editions import DEFAULT_EDITION, edition
+from bot.settings import RateLimitScope, Site
 from bot.trtc.simulator.editions import Archive
 from bot.trtc.simulator.lost import LostAnswers
 from bot.trtc.simulator.scenario import Scenario
@@ -19,7 +20,11 @@ class SimulatorConfig:
 
     ``error_rate`` is the fraction of otherwise valid requests answered
     InternalError (drawn from an RNG seeded by ``seed``); ``rate_limit`` is
-    requests per second per action over a sliding 1-s window (None: off);
+    requests per second over a sliding 1-s window (None: off), counted per
+    ``rate_limit_scope`` (each action by default; the docs do not say, see transport.rate_key);
+    ``site``: the TRTC site the simulator answers as (its actions, regions and metrics,
+    bot/trtc/sites.py); None, the default, answers as both sites together, as the simulator
+    always did, so every command and metric can be rehearsed;
     ``clock`` gives "now" for the skew check, history and the world;
     ``callback_url``/``callback_key``: where the simulator POSTs its signed event callbacks;
     ``edition``: the monitoring package (``bot.editions``; None: the scenario's, else
@@ -34,6 +39,8 @@ class SimulatorConfig:
     latency_ms: float = 0.0
     error_rate: float = 0.0
     rate_limit: int | None = 20
+    rate_limit_scope: RateLimitScope = RateLimitScope.ACTION
+    site: Site | None = None
     scenario: Scenario | None = None
     clock: Callable[[], float] = time.time
     max_skew_s: float = 300

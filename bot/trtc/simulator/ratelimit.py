@@ -1,4 +1,9 @@
-"""TRTC's per-API frequency limit: at most N admitted requests in any 1-second window."""
+"""TRTC's per-API frequency limit: at most N admitted requests in any 1-second window.
+
+What one window counts (each action, each action and SdkAppId, or the whole account)
+is the simulator's ``rate_limit_scope``; the key is ``transport.rate_key``, the same
+one the client paces on.
+"""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from tencentcloud.common import credential
 from tencentcloud.common.common_client_async import CommonClient
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
@@ -102,6 +103,24 @@ async def test_uses_environment_credentials_without_printing_the_key() -> None:
         await _scale(printed["TRTC_ENDPOINT"], "AKIDenv", "env-key-77")
 
 
+async def test_serves_one_site_and_says_so() -> None:
+    """--site mainland refuses SetUserBlocked as the mainland does; the bot is told the site
+    and the rate-limit scope, which a URL endpoint cannot say."""
+    env = _env(TENCENTCLOUD_SECRET_ID="AKIDsite", TENCENTCLOUD_SECRET_KEY="site-key-1")
+    args = ("--site", "mainland", "--rate-limit-scope", "sdkappid")
+    async with _simulator(*args, env=env) as printed:
+        assert (printed["TRTC_SITE"], printed["TRTC_RATE_LIMIT_SCOPE"]) == ("mainland", "sdkappid")
+        http = HttpProfile(protocol="http", endpoint=printed["TRTC_ENDPOINT"][len("http://") :])
+        cred = credential.Credential("AKIDsite", "site-key-1")
+        block = {"SdkAppId": APP, "RoomId": 1234, "UserId": "bob", "IsMute": 1}
+        async with CommonClient(
+            "trtc", "2019-07-22", cred, "ap-guangzhou", ClientProfile(httpProfile=http)
+        ) as client:
+            with pytest.raises(TencentCloudSDKException) as refused:
+                await client.call_and_deserialize("SetUserBlocked", block)
+        assert refused.value.get_code() == "InvalidAction"
+
+
 def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     """--help lists every option and says how callbacks are signed."""
     with pytest.raises(SystemExit) as exit_:
@@ -110,7 +129,7 @@ def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     text = " ".join(capsys.readouterr().out.split())
     for option in ("--port", "--secret-id", "--secret-key", "--latency-ms", "--rate-limit",
                    "--seed", "--scenario", "--callback-url", "--callback-key",
-                   "--edition", "--history-lag"):  # fmt: skip
+                   "--edition", "--history-lag", "--site", "--rate-limit-scope"):  # fmt: skip
         assert option in text
     assert "HMAC-SHA256" in text
 
