@@ -33,6 +33,9 @@ from bot.trtc.simulator.params import (
 from bot.trtc.simulator.quality import METRICS, quality_series
 from bot.trtc.simulator.world import World
 
+# What the history APIs answer for an application that is not this account's (documented).
+_NO_APP = "InvalidParameter.SdkAppId"
+
 DAY_S = 86400
 UTC8_S = 8 * 3600
 METRICS_SPAN_S = 3600  # with DataType: beyond this the API returns Data = null
@@ -70,7 +73,7 @@ def _stayed(m: Member, start: int, end: int, now: int) -> bool:
 
 
 def describe_room_info(world: World, p: dict[str, Any], seed: int) -> dict[str, Any]:
-    check_app(world, p["SdkAppId"], "InvalidParameter.SdkAppId")
+    check_app(world, p["SdkAppId"], _NO_APP, foreign_code=_NO_APP)
     now = world.now()
     check_time_range(p["StartTime"], p["EndTime"], now=now, max_span_s=DAY_S)
     world.archive.admit("DescribeRoomInfo", p["StartTime"], now)
@@ -188,7 +191,7 @@ def _day_start(ts: int) -> int:
 
 
 def describe_scale_info(world: World, p: dict[str, Any], seed: int) -> dict[str, Any]:
-    check_app(world, p["SdkAppId"], "InvalidParameter.SdkAppId")
+    check_app(world, p["SdkAppId"], _NO_APP, foreign_code=_NO_APP)
     now = world.now()
     start, end = p["StartTime"], p["EndTime"]
     check_time_range(start, end, now=now, max_span_s=None)
@@ -204,12 +207,14 @@ def describe_scale_info(world: World, p: dict[str, Any], seed: int) -> dict[str,
             for m in c.members.values()
             if m.join_ts < day + DAY_S and m.stay_end(now) >= day
         ]
-        days.append(
+        days.append(  # the documented order: Time, RoomNumbers, UserNumber, UserCount
             {
                 "Time": day,
-                "UserNumber": len(set(stays)),  # a user re-entering the same room counts once
-                "UserCount": len(stays),
                 "RoomNumbers": len(alive),
+                # Distinct users ("repeat entries count once"), wherever they entered;
+                # UserCount counts every entry.
+                "UserNumber": len({user for _, user in stays}),
+                "UserCount": len(stays),
             }
         )
         day += DAY_S

@@ -21,10 +21,15 @@ from bot.trtc.simulator.world import RoomRef, World
 MAX_REMOVE = 10
 
 
-def check_app(world: World, sdkappid: int, unknown_code: str) -> None:
+def check_app(
+    world: World, sdkappid: int, unknown_code: str, *, foreign_code: str | None = None
+) -> None:
+    """Room management documents UnauthorizedOperation.SdkAppId for another account's
+    application; the history APIs do not, so they pass ``foreign_code`` (their documented
+    InvalidParameter.SdkAppId)."""
     if sdkappid in world.foreign_apps:
         raise ApiError(
-            "UnauthorizedOperation.SdkAppId",
+            foreign_code or "UnauthorizedOperation.SdkAppId",
             f"SdkAppId {sdkappid} does not belong to this account.",
         )
     if not world.has_app(sdkappid):

@@ -134,7 +134,8 @@ def verify_signature(
         service=auth.service,
         to_sign=string_to_sign(timestamp, auth.scope, canonical),
     )
-    if not hmac.compare_digest(expected, auth.signature.strip().lower()):
+    # Lower-case hex exactly, as TC3 defines it: an upper-case digest is another string.
+    if not hmac.compare_digest(expected, auth.signature):
         raise ApiError(
             "AuthFailure.SignatureFailure",
             "The provided credentials could not be validated. "

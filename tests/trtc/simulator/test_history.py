@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from bot.trtc.simulator import RunningSimulator
-from tests.trtc.simulator.conftest import APP, NOW
+import aiohttp
+
+from bot.trtc.simulator import RunningSimulator, parse_scenario, serve_simulator
+from tests.trtc.simulator.conftest import APP, NOW, frozen_config
 from tests.trtc.simulator.wire import Wire
 
 DAY = 86400
@@ -166,3 +168,28 @@ async def test_scale_info_daily_buckets(wire: Wire, frozen: RunningSimulator) ->
     assert days[0]["RoomNumbers"] == 0
     assert sum(d["RoomNumbers"] for d in days) > 20
     assert all(d["UserCount"] >= d["UserNumber"] for d in days)
+
+
+async def test_scale_counts_a_user_once_and_every_entry() -> None:
+    """sam in two rooms on one day: UserNumber counts sam once, UserCount both entries;
+    the keys come in the documented order (Time, RoomNumbers, UserNumber, UserCount)."""
+    room = {"started_minutes_ago": 2 * 24 * 60, "ended_minutes_ago": 2 * 24 * 60 - 30}
+    scenario = parse_scenario(
+        {
+            "include_defaults": False,
+            "rooms": [
+                {**room, "room": 41, "users": ["sam", "tess"]},
+                {**room, "room": 42, "users": ["sam"]},
+            ],
+        }
+    )
+    async with (
+        serve_simulator(frozen_config(scenario=scenario)) as running,
+        aiohttp.ClientSession() as session,
+    ):
+        wire = Wire(session, running)
+        params = {"SdkAppId": APP, "StartTime": NOW - 4 * DAY, "EndTime": NOW}
+        answer = await wire.call("DescribeScaleInfo", params)
+    [day] = [d for d in answer.response["ScaleList"] if d["RoomNumbers"]]
+    assert list(day) == ["Time", "RoomNumbers", "UserNumber", "UserCount"]
+    assert (day["RoomNumbers"], day["UserNumber"], day["UserCount"]) == (2, 2, 3)

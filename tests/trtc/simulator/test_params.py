@@ -43,6 +43,8 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("RemoveUser", {**KICK, "UserIds": ["x" * 33]}, "InvalidParameter.UserIds"),
     ("RemoveUser", {**KICK, "SdkAppId": UNKNOWN_APP}, "InvalidParameter.SdkAppId"),
     ("RemoveUser", {**KICK, "SdkAppId": FOREIGN_APP}, "UnauthorizedOperation.SdkAppId"),
+    # history documents no UnauthorizedOperation.SdkAppId: another account's app is invalid
+    ("DescribeRoomInfo", {**ROOMS, "SdkAppId": FOREIGN_APP}, "InvalidParameter.SdkAppId"),
     ("RemoveUser", {**KICK, "RoomId": 4321}, "FailedOperation.RoomNotExist"),
     ("RemoveUserByStrRoomId", {**KICK, "RoomId": 1234}, "InvalidParameter"),
     ("RemoveUserByStrRoomId", {**KICK, "RoomId": "1234"}, "FailedOperation.RoomNotExist"),

@@ -253,3 +253,12 @@ async def test_errors_are_in_chinese_when_asked(wire: Wire) -> None:
     assert odd.code.startswith("InvalidParameter") and odd.message.startswith("参数")
     english = await wire.send(wire.sign("DescribeScaleInfo", bad), bad)
     assert english.code == odd.code and not english.message.startswith("参数")
+
+
+async def test_an_upper_case_signature_is_another_signature(wire: Wire) -> None:
+    """TC3 signatures are lower-case hex; the same digest in capitals is refused."""
+    payload = json.dumps(SCALE).encode()
+    headers = wire.sign("DescribeScaleInfo", payload)
+    head, _, digest = headers["Authorization"].rpartition("Signature=")
+    headers["Authorization"] = head + "Signature=" + digest.upper()
+    assert (await wire.send(headers, payload)).code == "AuthFailure.SignatureFailure"
