@@ -23,7 +23,7 @@ from bot.core.presses import Presses
 from bot.core.reply import ActionKind, Reply, Severity
 from bot.core.spec import CommandSpec
 from bot.logs import request_id
-from bot.trtc.errors import TrtcError
+from bot.trtc.errors import TrtcError, TrtcOutcomeUnknown
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +179,13 @@ class Core:
         try:
             reply = await parsed.spec.run(ctx, parsed.args)
         except TrtcError as exc:
-            await self._audit(ctx.invocation, parsed.spec, auth, outcome=Outcome.FAILED, error=exc)
+            # A write whose answer was lost may have happened: not a failure, unknown.
+            lost = isinstance(exc, TrtcOutcomeUnknown)
+            outcome = Outcome.UNKNOWN if lost else Outcome.FAILED
+            ids = exc.request_ids if isinstance(exc, TrtcOutcomeUnknown) else ()
+            await self._audit(
+                ctx.invocation, parsed.spec, auth, outcome=outcome, error=exc, request_ids=ids
+            )
             return replies.trtc_failure(exc, ctx.services.history)
         await self._audit(
             ctx.invocation, parsed.spec, auth, outcome=Outcome.OK, request_ids=reply.request_ids

@@ -11,7 +11,13 @@ from bot.core.reply import Reply, Severity
 from bot.core.spec import CommandSpec
 from bot.editions import HistoryTerms
 from bot.store import Operation
-from bot.trtc.errors import TrtcApiError, TrtcError, TrtcLimitError, TrtcTransportError
+from bot.trtc.errors import (
+    TrtcApiError,
+    TrtcError,
+    TrtcLimitError,
+    TrtcOutcomeUnknown,
+    TrtcTransportError,
+)
 
 
 def bad_input(exc: ParseError) -> Reply:
@@ -58,6 +64,17 @@ def trtc_failure(exc: TrtcError, history: HistoryTerms | None = None) -> Reply:
         )
     if isinstance(exc, TrtcLimitError):
         return Reply(headline=str(exc), severity=Severity.ERROR)
+    if isinstance(exc, TrtcOutcomeUnknown):
+        return Reply(
+            headline=f"TRTC's answer to {exc.action} was lost: outcome unknown",
+            severity=Severity.WARNING,
+            lines=(
+                str(exc.cause),
+                "It was not sent again. Check with `users` or `rooms` before retrying.",
+            ),
+            fields=(("RequestId", ", ".join(exc.request_ids)),) if exc.request_ids else (),
+            request_ids=exc.request_ids,
+        )
     assert isinstance(exc, TrtcTransportError)
     return Reply(
         headline=f"Could not reach TRTC for {exc.action}",

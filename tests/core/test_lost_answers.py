@@ -81,3 +81,15 @@ async def test_a_kick_with_one_refused_batch_reports_each_user(harness: Harness)
     outcome, note, request_ids = await _last_outcome(harness)
     assert outcome == "partial" and note and "Not removed" in note
     assert set(request_ids) == set(reply.request_ids)
+
+
+async def test_an_unconfirmed_write_whose_answer_was_lost_says_so(harness: Harness) -> None:
+    """`unmute` runs without confirmation: a lost answer is "outcome unknown" (audited
+    unknown), sent once — not a failure, not a crash."""
+    harness.sim.simulator.lose_next("SetUserBlocked", LostAnswer.INTERNAL_ERROR)
+    reply = await harness.say("oncall", "unmute 1234 bob")
+    assert reply.severity is Severity.WARNING
+    assert "was lost: outcome unknown" in reply.headline and "not sent again" in text(reply)
+    assert harness.mutations() == ["SetUserBlocked"]
+    outcome, _, request_ids = await _last_outcome(harness)
+    assert outcome == "unknown" and request_ids
