@@ -57,7 +57,8 @@ async def _partial(ctx: Context, args: Args, removal: Removal) -> Reply:
     """Some users removed, some not: say who is where, never "failed" for all of them.
     A lost answer is settled by looking at who is still in the room."""
     room = args.room
-    removed = dict(removal.removed)
+    removed = list(removal.removed)
+    checked: list[str] = []  # answer lost, and no longer in the room
     failed = {user: error.code for user, error in removal.failed.items()}
     unknown = list(removal.unknown)
     if unknown:
@@ -71,24 +72,24 @@ async def _partial(ctx: Context, args: Args, removal: Removal) -> Reply:
                 if user in here:
                     failed[user] = f"{removal.unknown[user].code}; still in the room"
                 else:
-                    removed[user] = "answer lost; checked: no longer in the room"
+                    checked.append(user)
+            removed = [u for u in args["users"] if u in {*removed, *checked}]  # as asked
             unknown = []
     lines = []
-    checked = [user for user, how in removed.items() if how.startswith("answer lost")]
     if checked:
         lines.append(
             f"TRTC's answer was lost for {_names(checked)}; checked: no longer in the room."
         )
     if not failed and not unknown:
         return Reply(
-            headline=f"Removed {_names(list(removed))} from room {room}",
+            headline=f"Removed {_names(removed)} from room {room}",
             severity=Severity.SUCCESS,
             lines=tuple(lines),
             fields=(("RequestId", ", ".join(removal.request_ids)),),
             request_ids=removal.request_ids,
         )
     if removed:
-        lines.append(f"Removed: {_names(list(removed))}.")
+        lines.append(f"Removed: {_names(removed)}.")
     for user, why in failed.items():
         lines.append(f"Not removed: {user} ({why}).")
     if unknown:

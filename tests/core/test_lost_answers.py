@@ -93,3 +93,21 @@ async def test_an_unconfirmed_write_whose_answer_was_lost_says_so(harness: Harne
     assert harness.mutations() == ["SetUserBlocked"]
     outcome, _, request_ids = await _last_outcome(harness)
     assert outcome == "unknown" and request_ids
+
+
+async def test_a_batch_whose_answer_was_lost_is_settled_by_who_is_still_there(
+    harness: Harness,
+) -> None:
+    """Fifteen users in two requests, one answer lost after TRTC removed them: the room is
+    looked at, everyone is reported removed, the lost answer is named, nothing re-sent."""
+    users = ["alice", "bob", *(f"u{n:02d}" for n in range(3, 16))]  # carol & co. stay
+    harness.sim.simulator.lose_next("RemoveUser", LostAnswer.INTERNAL_ERROR)
+    confirm = await harness.say("oncall", "kick 1234 " + " ".join(users))
+    reply = await harness.press("oncall", confirm, ActionKind.CONFIRM)
+    assert reply.severity is Severity.SUCCESS, text(reply)
+    assert reply.headline.startswith("Removed alice, bob")
+    assert "TRTC's answer was lost for" in text(reply)
+    assert harness.mutations() == ["RemoveUser", "RemoveUser"]
+    assert not {"alice", "bob"} & harness.present(1234)
+    op = await harness.store.operations.get(confirm.operation_id or 0)
+    assert op is not None and op.state == OperationState.SUCCEEDED
