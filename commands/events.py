@@ -35,10 +35,19 @@ async def run(ctx: Context, args: Args) -> Reply:
         call.create_time,
         max(end, call.create_time + 1),
     )
-    events = sorted((e for g in groups for e in g.content), key=lambda e: e.time)
+    # Groups are by sender: events about another publisher's stream name them.
+    events = sorted(
+        ((e, g.peer_id) for g in groups for e in g.content), key=lambda pair: pair[0].time
+    )
     if not events:
         return Reply(f"No events for {user} in room {room} (call {call.comm_id}).", Severity.INFO)
-    rows = tuple((clock_time(e.time / 1000), describe(e)) for e in events[-MAX_ROWS:])
+    rows = tuple(
+        (
+            clock_time(e.time / 1000),
+            describe(e) + (f" (from {peer})" if peer and peer != user else ""),
+        )
+        for e, peer in events[-MAX_ROWS:]
+    )
     more = (f"Showing the last {MAX_ROWS} of {len(events)}.",) if len(events) > MAX_ROWS else ()
     return Reply(
         headline=f"{len(events)} events for {user} in room {room} (call {call.comm_id})",

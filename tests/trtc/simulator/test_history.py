@@ -193,3 +193,19 @@ async def test_scale_counts_a_user_once_and_every_entry() -> None:
     [day] = [d for d in answer.response["ScaleList"] if d["RoomNumbers"]]
     assert list(day) == ["Time", "RoomNumbers", "UserNumber", "UserCount"]
     assert (day["RoomNumbers"], day["UserNumber"], day["UserCount"]) == (2, 2, 3)
+
+
+async def test_user_events_are_grouped_by_the_sender(wire: Wire, frozen: RunningSimulator) -> None:
+    """As the documented example: the user's own events under their id, the first video
+    packet and frame received from each other publisher under that publisher's id."""
+    room = frozen.simulator.world.room(APP, 1234)
+    assert room is not None
+    base = {"SdkAppId": APP, "CommId": room.comm_id, "StartTime": room.create_ts - 60,
+            "EndTime": NOW, "RoomId": "1234", "UserId": "dave"}  # fmt: skip
+    groups = (await wire.call("DescribeUserEvent", base)).response["Data"]
+    assert groups[0]["PeerId"] == "dave"
+    peers = {g["PeerId"]: [e["EventId"] for e in g["Content"]] for g in groups[1:]}
+    publishers = {m.user_id for m in room.members.values() if m.publishes and m.user_id != "dave"}
+    assert peers and set(peers) <= publishers
+    assert all(ids == [5006, 5007] for ids in peers.values())
+    assert not {5006, 5007} & {e["EventId"] for e in groups[0]["Content"]}
