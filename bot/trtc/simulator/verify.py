@@ -13,6 +13,7 @@ scope, token, signature.
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -29,6 +30,10 @@ from bot.trtc.signing import (
 from bot.trtc.simulator.envelope import ApiError
 
 SERVICE = "trtc"
+# The documented shape, exactly: one space after the algorithm, ", " between the parts.
+_DOCUMENTED_FORM = re.compile(
+    r"TC3-HMAC-SHA256 Credential=[^,\s]+, SignedHeaders=[^,\s]+, Signature=[^,\s]+"
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,13 @@ def verify_signature(
         raise ApiError(
             "AuthFailure.InvalidAuthorization",
             "The Authorization header is missing; TC3-HMAC-SHA256 signing is required.",
+        )
+    if not _DOCUMENTED_FORM.fullmatch(value):
+        raise ApiError(
+            "AuthFailure.InvalidAuthorization",
+            "Authorization header is invalid: write `TC3-HMAC-SHA256 Credential=SecretId/Date/"
+            "trtc/tc3_request, SignedHeaders=content-type;host, Signature=<64 lower-case hex>` "
+            "with one space after the algorithm and `, ` between the parts.",
         )
     try:
         auth = parse_authorization(value)

@@ -262,3 +262,18 @@ async def test_an_upper_case_signature_is_another_signature(wire: Wire) -> None:
     head, _, digest = headers["Authorization"].rpartition("Signature=")
     headers["Authorization"] = head + "Signature=" + digest.upper()
     assert (await wire.send(headers, payload)).code == "AuthFailure.SignatureFailure"
+
+
+async def test_the_authorization_header_has_the_documented_spacing(wire: Wire) -> None:
+    """One space after the algorithm and ", " between parts, as documented; a header
+    spaced otherwise is InvalidAuthorization even with a right signature."""
+    payload = json.dumps(SCALE).encode()
+    good = wire.sign("DescribeScaleInfo", payload)
+    assert (await wire.send(good, payload)).code is None
+    for odd in (
+        good["Authorization"].replace(", ", ","),
+        good["Authorization"].replace(" Credential", "  Credential", 1),
+        good["Authorization"].replace(", Signature", " , Signature"),
+    ):
+        headers = {**good, "Authorization": odd}
+        assert (await wire.send(headers, payload)).code == "AuthFailure.InvalidAuthorization"
