@@ -1,8 +1,9 @@
 """One grammar for `/trtc …`, `@bot …` and the console: text → (spec, Args).
 
 Tokens follow shell quoting (``--reason "two words"``); options may come
-anywhere as ``--name value`` or ``--name=value``. Every failure names the
-command's usage and an example.
+anywhere as ``--name value`` or ``--name=value``. Autocorrect's typography
+means the same (``--reason “two words”``, ``—for 10m``): see ``ascii_quoting``.
+Every failure names the command's usage and an example.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class Grammar:
                 self.spec(words[0].lower()) if words else None,
             )
         try:
-            tokens = shlex.split(text)
+            tokens = shlex.split(ascii_quoting(text))
         except ValueError:
             raise ParseError('a quote is not closed: write --reason "like this"') from None
         if not tokens:
@@ -187,3 +188,61 @@ def _no_duplicates(items: list[Any]) -> None:
         if item in seen:
             raise BadValue(f"{item} is named twice")
         seen.add(item)
+
+
+_DOUBLE = "“”„"  # typographic double quotes: any opens, “ or ” closes
+_SINGLE = "‘’‚"  # typographic single quotes; between two letters, an apostrophe
+_DASHES = "—–"  # em and en dash: what macOS and iOS make of a typed ``--``
+
+
+def ascii_quoting(text: str) -> str:
+    """``text`` with autocorrect's quotes and dashes as the ASCII ones they replaced.
+
+    Slack clients turn ``"`` into “ ”, ``'`` into ‘ ’ and ``--`` into —, so
+    ``--reason “two words”`` would split in two. A typographic quote outside any
+    quote is a quote (its content becomes one ASCII-quoted, literal string); a dash
+    starting a bare word before a letter is ``--``. Inside quotes nothing changes,
+    and a line without typography is returned as it is, so its parse is shlex's."""
+    out: list[str] = []
+    closers = ""  # the characters that close the quote we are in; "" when outside
+    ascii_quote = ""  # the ASCII quote we are in (its content is shlex's business)
+    start = True  # at the start of a bare word
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if ascii_quote:
+            if c == "\\" and ascii_quote == '"' and i + 1 < len(text):
+                out.append(text[i : i + 2])
+                i += 2
+                continue
+            ascii_quote = "" if c == ascii_quote else ascii_quote
+            out.append(c)
+        elif closers:
+            if c in closers and not (c in _SINGLE and _inside_word(text, i)):
+                closers = ""
+                out.append("'")
+            else:
+                out.append("'\\''" if c == "'" else c)
+        elif c == "\\":
+            out.append(text[i : i + 2])
+            i += 2
+            start = False
+            continue
+        elif c in "'\"":
+            ascii_quote = c
+            out.append(c)
+        elif c in _DOUBLE or (c in _SINGLE and not _inside_word(text, i)):
+            closers = "“”" if c in _DOUBLE else "‘’"
+            out.append("'")
+        elif c in _DASHES and start and text[i + 1 : i + 2].isalpha():
+            out.append("--")
+        else:
+            out.append(c)
+        start = not ascii_quote and not closers and c.isspace()
+        i += 1
+    return "".join(out)
+
+
+def _inside_word(text: str, i: int) -> bool:
+    """``don’t``: a single quote between two letters or digits is an apostrophe."""
+    return 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()

@@ -84,3 +84,11 @@ def test_render_escapes_control_characters() -> None:
     assert "\x1b" not in shown and "\\x1b[2Jboom" in shown and "\\x07" in shown
     assert "[1] Confirm" in shown
     assert clean("plain") == "plain"
+
+
+def test_autocorrected_quotes_and_dashes(tmp_path: Path) -> None:
+    """`--reason “two words”` and `—for 10m`, as a Mac types them, read as ASCII ones."""
+    out = run_console("kick 1234 bob --reason “two words”\nmute 1234 carol —for 10m\n", tmp_path)
+    assert "Confirm: remove bob from room 1400000001/1234?" in out
+    assert "  Reason: two words\n" in out
+    assert "Confirm: mute carol in room 1400000001/1234 for 10m?" in out
