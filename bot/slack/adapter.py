@@ -104,6 +104,7 @@ class SlackAdapter:
         ``posted`` is told the parent's ts as soon as it exists."""
         user, channel = command.user, command.channel
         text = command.text.strip() or "help"
+        typed = command.typed.strip() or escape(text)  # as Slack sent it, to show it
         groups = await self._groups(user)
         if groups is None:
             await self.core.not_run(
@@ -111,7 +112,7 @@ class SlackAdapter:
             )
             await respond(text=render(NO_GROUPS)[0].text, response_type="ephemeral")
             return
-        status = self._status(channel, None, lambda s: parent_message(self.label, user, text, s))
+        status = self._status(channel, None, lambda s: parent_message(self.label, user, typed, s))
         parent, error = await status.open("Working…", reuse=parent)
         if parent is not None and posted is not None:
             await posted(parent)
@@ -136,9 +137,9 @@ class SlackAdapter:
         outcome = "Answered privately." if reply.private else headline_text(reply)
         if ts is None and not reply.private:
             outcome += " (Slack would not take the details here; they went to the requester.)"
-        await self.outbox.update(channel, parent, parent_message(self.label, user, text, outcome))
+        await self.outbox.update(channel, parent, parent_message(self.label, user, typed, outcome))
         if reply.operation_id is not None:
-            shown = Shown(channel, parent, Style.SUMMARY, actor=user, command=text)
+            shown = Shown(channel, parent, Style.SUMMARY, actor=user, command=typed)
             await self.messages.add(reply.operation_id, shown, now=self._clock())
 
     async def mention(self, mention: Mention, delivery: str | None = None) -> None:

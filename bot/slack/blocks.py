@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.reply import Action, ActionKind, Reply, Severity, Table
-from bot.slack.markup import escape, fit, user_mention
+from bot.slack.markup import escape, fit, split_mentions, user_mention
 
 Block = dict[str, Any]
 
@@ -24,6 +24,7 @@ MAX_FIELD = 2000  # each of a section's fields
 MAX_FIELDS = 10  # fields per section
 MAX_BUTTON_TEXT = 75
 MAX_BUTTONS = 25  # elements per actions block
+MAX_CONTEXT_ELEMENTS = 10
 MAX_FALLBACK = 3000  # the notification text; Slack truncates far later
 # Slack documents no total for a message's blocks, yet refuses large ones with
 # ``msg_blocks_too_long``: `audit 100` at 11,368 characters of block text was at the
@@ -244,17 +245,36 @@ def _group(quoted: Sequence[str], limit: int) -> list[list[str]]:
     return groups
 
 
-def parent_message(label: str | None, actor: str, command: str, status: str) -> Message:
-    """A slash command's visible parent: who ran what, and how it went (details in thread)."""
-    line = f"/trtc {command}"
-    return Message(
-        fit(f"{line}: {status}", MAX_FALLBACK),
-        [
-            *label_block(label),
-            context(mrkdwn(f"{user_mention(actor)} ran"), plain(line)),
-            section(status),
-        ],
-    )
+def parent_message(label: str | None, actor: str, typed: str, status: str) -> Message:
+    """A slash command's visible parent: who ran what, and how it went (details in thread).
+
+    ``typed`` is the command as Slack sent it (escaped): the people it @mentions are
+    shown as mentions, every typed character stays plain text. The fallback keeps
+    the status whole, cutting the command instead."""
+    pieces = split_mentions(f"/trtc {typed}")
+    shown = fit(status, MAX_FALLBACK // 2)
+    line = "".join(user_mention(p) if n % 2 else escape(p) for n, p in enumerate(pieces))
+    room = MAX_FALLBACK - len(shown) - 2
+    if len(line) > room:
+        line = fit("".join(f"@{p}" if n % 2 else p for n, p in enumerate(pieces)), room)
+    ran = context(mrkdwn(f"{user_mention(actor)} ran"), *_typed_elements(pieces))
+    return Message(f"{line}: {shown}", [*label_block(label), ran, section(status)])
+
+
+def _typed_elements(pieces: Sequence[str]) -> list[dict[str, Any]]:
+    """Typed text as plain_text, its @mentions as mrkdwn ``<@U…>``; past what a context
+    block holds, the rest is one plain text with the mentions written ``@U…``."""
+    elements: list[dict[str, Any]] = []
+    for n, piece in enumerate(pieces):
+        if len(elements) == MAX_CONTEXT_ELEMENTS - 2:
+            rest = "".join(f"@{p}" if (n + k) % 2 else p for k, p in enumerate(pieces[n:]))
+            elements.append(plain(rest))
+            break
+        if n % 2:
+            elements.append(mrkdwn(user_mention(piece)))
+        elif piece.strip():
+            elements.append(plain(piece.strip()))
+    return elements
 
 
 def note_message(label: str | None, trusted: str) -> Message:

@@ -1,6 +1,7 @@
 """The Bolt listeners: acknowledge, hand the payload to the adapter as a task, return.
 
-Each listener acks and returns at once, so the app runs with
+Each listener acks and returns at once (a slash command with an empty ack: its
+visible parent message is the only acknowledgement), so the app runs with
 ``process_before_response=True``: Bolt answers as soon as the listener returns,
 without its 10 ms polling for ``ack()``, and the slow part (TRTC, posting)
 runs afterwards in a task the adapter tracks (``drain`` waits for them), held
@@ -31,7 +32,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.slack.adapter import SlackAdapter
 from bot.slack.blocks import Message, section
 from bot.slack.inbox import done_after, work_for
-from bot.slack.markup import fit, unescape
 from bot.slack.payloads import ButtonPress, Mention, SlashCommand, delivery_key, parse
 from bot.store.deliveries import Deliveries
 
@@ -98,9 +98,9 @@ def register(
             adapter.tasks.after_ack(done_after(deliveries, key, work), user=user)
 
     async def on_command(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
-        text = unescape(str(body.get("text") or ""))
-        working = f"⏳ Working on {COMMAND} {text}".rstrip() + "…"
-        await ack(text=fit(working, 3000), blocks=[section(working)], response_type="ephemeral")
+        # Empty: Slack shows nothing for it. The one acknowledgement the person sees is
+        # the visible parent the adapter posts ("Working…"), which the result fills.
+        await ack()
         take(body, context)
 
     async def on_event(body: dict[str, Any], context: AsyncBoltContext) -> None:

@@ -15,6 +15,8 @@ import re
 # Slack ids that come from a signed payload, never from typed text.
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+# A mention as Slack itself writes it in text it sends; a typed "<" arrives as "&lt;".
+_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^<>]*)?>")
 ELLIPSIS = "…"
 
 
@@ -45,6 +47,13 @@ def fit(text: str, limit: int, *, quote: bool = False) -> str:
             return out
         cut -= max(1, len(out) - limit)
     return ELLIPSIS
+
+
+def split_mentions(typed: str) -> list[str]:
+    """Text as Slack sent it, as [text, user id, text, user id, …, text]: the texts
+    unescaped (what was typed), the ids those of the @mentions Slack wrote into it."""
+    pieces = _MENTION.split(typed)
+    return [p if n % 2 else unescape(p) for n, p in enumerate(pieces)]
 
 
 def user_mention(user_id: str) -> str:

@@ -23,12 +23,14 @@ _LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 @dataclass(frozen=True, slots=True)
 class SlashCommand:
-    """``/trtc …``: ``text`` is what the person typed, unescaped."""
+    """``/trtc …``: ``text`` is what the person typed, unescaped; ``typed`` is it as
+    Slack sent it (escaped, a real @mention as ``<@U…|name>``), to show it back."""
 
     user: str
     channel: str
     text: str
     response_url: str | None
+    typed: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,7 @@ def parse(body: Mapping[str, Any], bot_user_id: str | None = None) -> Incoming |
             channel=str(body["channel_id"]),
             text=unescape(str(body.get("text") or "")),
             response_url=body.get("response_url") or None,
+            typed=str(body.get("text") or ""),
         )
     if body.get("type") == "block_actions":
         return _press(body)

@@ -10,15 +10,19 @@ from tests.support.fake_slack import BOT_USER, buttons, text_objects
 
 
 async def test_slash_command_posts_parent_then_result_in_its_thread(world: World) -> None:
-    """`/trtc users 1234` acks "working…" at once; the table lands in the parent's thread."""
+    """`/trtc users 1234`: one acknowledgement, the visible "Working…" parent (the ack
+    is empty, so Slack shows nothing else); the table lands in the parent's thread."""
     status, body = await world.slack.slash(ONCALL, "users 1234")
     assert status == 200
-    assert "Working on /trtc users 1234" in body
+    assert body == ""
     fake = world.fake
     [reply] = await fake.wait_for(
         lambda: [p for p in fake.posts(CHANNEL) if p.args.get("thread_ts")], what="thread reply"
     )
     parent = fake.posts(CHANNEL)[0]
+    assert parent.args["text"] == "/trtc users 1234: Working…"
+    assert parent.texts()[-2:] == ["/trtc users 1234", "Working…"]
+    assert fake.of("chat.postEphemeral") == [] and fake.responses == []
     parent_ts = fake.messages_ts(parent)
     assert "thread_ts" not in parent.args
     assert reply.args["thread_ts"] == parent_ts

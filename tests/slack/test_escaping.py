@@ -60,13 +60,15 @@ async def test_hostile_room_name_and_user_id_render_escaped(world: World) -> Non
 
 
 async def test_slash_ack_echo_is_escaped(world: World) -> None:
-    """The immediate "working…" answer repeats the command as escaped plain text."""
+    """The immediate "Working…" parent (the ack itself is empty) repeats the command as
+    escaped plain text."""
     status, body = await world.slack.slash(ONCALL, "users <!channel>")
-    assert status == 200
-    ack = json.loads(body)
-    assert "<!channel>" not in body
-    assert ack["blocks"][0]["text"]["type"] == "plain_text"
+    assert status == 200 and body == ""
     await world.bot.adapter.drain()
+    parent = world.fake.posts(CHANNEL)[0]
+    assert "thread_ts" not in parent.args
+    _assert_inert(parent)
+    assert ("plain_text", "/trtc users &lt;!channel&gt;") in text_objects(parent.blocks)
 
 
 def test_escape_round_trip_and_cut_never_splits_an_entity() -> None:

@@ -65,7 +65,7 @@ async def test_socket_mode_starts_when_app_token_is_set(tmp_path: Path) -> None:
             )
             [ack] = await fake.wait_for(lambda: fake.acks, what="the envelope ack")
             assert ack["envelope_id"] == "env-1"
-            assert "Working on /trtc users 1234" in str(ack.get("payload"))
+            assert not ack.get("payload"), ack  # empty: the parent is the one answer
             await fake.wait_for(
                 lambda: [p for p in fake.posts(CHANNEL) if p.args.get("thread_ts")],
                 what="the thread reply",

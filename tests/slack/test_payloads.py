@@ -33,7 +33,7 @@ CASES: list[tuple[str, dict[str, Any], object]] = [
             "response_url": "https://hooks/x",
             "trigger_id": "t1",
         },
-        SlashCommand("U1", "C1", "kick 1234 a&b", "https://hooks/x"),
+        SlashCommand("U1", "C1", "kick 1234 a&b", "https://hooks/x", "kick 1234 a&amp;b"),
     ),
     (
         "slash command without a channel",
