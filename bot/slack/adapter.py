@@ -34,6 +34,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.detours import Detours, Respond
 from bot.slack.directory import DirectoryError, SlackDirectory
+from bot.slack.names import Names
 from bot.slack.home import AppHome
 from bot.slack.markup import escape, user_mention
 from bot.slack.outbox import Outbox
@@ -79,6 +80,7 @@ class SlackAdapter:
         self._progress_interval = progress_interval
         self.tasks = Tasks(monotonic)
         self.detours = Detours(core, outbox, messages, clock=clock)
+        self.names = Names(outbox, clock=monotonic)
         # Status messages named by Notice.key, newest last, so a live feed edits
         # one message per thread; bounded, and per process (so is the feed).
         self._keyed: OrderedDict[tuple[str, str | None, str], str] = OrderedDict()
@@ -177,7 +179,7 @@ class SlackAdapter:
             await self.core.not_run(press, "no usergroups")
             reply = NO_GROUPS
         else:
-            reply = await self.core.press(press)
+            reply = await self.names.settle(await self.core.press(press))
         if reply.private:
             if from_home:
                 await self.home.publish(user, banner=reply)
@@ -254,6 +256,7 @@ class SlackAdapter:
         """Post a reply in the thread (or into ``reuse``, a status message); its ts, or
         None if the thread refused it: then ``who`` asked gets it privately (through
         ``respond``, a slash command's ``response_url``, else ephemeral)."""
+        reply = await self.names.settle(reply)
         pages = render(reply)
         if reply.private and actor is not None:
             await self.outbox.ephemeral(channel, actor, pages[0], thread_ts=thread)
@@ -304,6 +307,7 @@ class SlackAdapter:
         """Edit every message of the operation to show ``reply``, buttons and all;
         refresh approvers' Home (but ``home_user``'s, which the caller publishes).
         Slack's error if the ``pressed`` message would not be edited, else None."""
+        reply = await self.names.settle(reply)
         targets = await self.messages.of(op_id) if op_id is not None else []
         if pressed is not None and all(
             (t.channel, t.ts) != (pressed.channel, pressed.ts) for t in targets

@@ -62,7 +62,7 @@ async def test_someone_elses_confirm_is_refused_privately(world: World) -> None:
     assert refusal.args["user"] == LEAD
     assert refusal.args["channel"] == CHANNEL
     assert refusal.args["thread_ts"] == reply.args["thread_ts"]
-    assert any("Only U0ONCALL, who asked for this, can confirm" in t for t in refusal.texts())
+    assert any("Only Olive Oncall, who asked for this, can confirm" in t for t in refusal.texts())
     assert world.mutations() == []
     assert len(fake.of("chat.update")) == updates_before
     assert len(buttons(message(fake, CHANNEL, shown["ts"])["blocks"])) == 2
