@@ -92,7 +92,7 @@ async def test_approval_by_second_user_with_double_and_concurrent_clicks_runs_on
     for channel, ts in ((CHANNEL, thread_msg["ts"]), (APPROVALS, copy["ts"])):
         now = message(fake, channel, ts)
         texts = [t for _, t in _texts(now)]
-        assert any("approved by U0LEAD" in t for t in texts), texts
+        assert any("approved by Lee Lead" in t for t in texts), texts
         assert buttons(now["blocks"]) == []
     parent = fake.posts(CHANNEL)[0]
     parent_now = message(fake, CHANNEL, fake.messages_ts(parent))
@@ -153,7 +153,7 @@ async def test_undo_after_a_mute_updates_the_message(world: World) -> None:
     await world.slack.press(world.slack.press_body(ONCALL, after, undo))
     await world.bot.adapter.drain()
     final = message(fake, CHANNEL, shown["ts"])
-    assert any("Undone by U0ONCALL" in t for _, t in _texts(final))
+    assert any("Undone by Olive Oncall" in t for _, t in _texts(final))
     assert buttons(final["blocks"]) == []
     assert world.mutations() == ["SetUserBlocked", "SetUserBlocked"]
 
