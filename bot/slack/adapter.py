@@ -34,9 +34,9 @@ from bot.slack.blocks import (
 )
 from bot.slack.detours import Detours, Respond
 from bot.slack.directory import DirectoryError, SlackDirectory
-from bot.slack.names import Names
 from bot.slack.home import AppHome
 from bot.slack.markup import escape, user_mention
+from bot.slack.names import Names
 from bot.slack.outbox import Outbox
 from bot.slack.payloads import ButtonPress, Mention, SlashCommand
 from bot.slack.progress import StatusMessage

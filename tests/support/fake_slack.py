@@ -4,8 +4,9 @@ It records every call the bot makes (method, arguments, time), keeps the
 messages it was asked to post and update, serves ``auth.test``,
 ``usergroups.users.list`` and ``users.info`` (``names``), takes uploads the way
 ``files_upload_v2`` sends them, and can be scripted to answer 429 with
-``Retry-After``, a Slack error (``ok: false``) or an HTTP server error (500/503), each for the next N calls;
-posts to a ``response_url`` can be refused the same way.
+``Retry-After``, a Slack error (``ok: false``) or an HTTP server error
+(500/503), each for the next N calls; posts to a ``response_url`` can be
+refused the same way.
 For Socket Mode it issues a WebSocket URL from ``apps.connections.open`` and
 pushes envelopes down the socket, recording the acknowledgements.
 """
