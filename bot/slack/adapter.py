@@ -35,11 +35,12 @@ from bot.slack.blocks import (
 from bot.slack.detours import Detours, Respond
 from bot.slack.directory import DirectoryError, SlackDirectory
 from bot.slack.home import AppHome
-from bot.slack.markup import escape, user_mention
+from bot.slack.markup import escape
 from bot.slack.names import Names
 from bot.slack.outbox import Outbox
 from bot.slack.payloads import ButtonPress, Mention, SlashCommand
 from bot.slack.progress import StatusMessage
+from bot.slack.spans import named
 from bot.slack.tasks import Tasks
 from bot.store.messages import Messages, Shown, Style
 
@@ -130,7 +131,7 @@ class SlackAdapter:
         inv = Invocation(
             user, channel, text, Origin.SLASH, groups, thread=parent, delivery=delivery
         )
-        reply = await self.core.handle(inv, progress=status.report)
+        reply = await self.names.settle(await self.core.handle(inv, progress=status.report))
         await status.close()
         ts = await self.deliver(
             reply, channel=channel, thread=parent, actor=user, who=inv, respond=respond
@@ -155,7 +156,7 @@ class SlackAdapter:
             return
         status = self._status(channel, thread, lambda s: progress_message(self.label, s))
         inv = replace(inv, usergroups=groups)
-        reply = await self.core.handle(inv, progress=status.report)
+        reply = await self.names.settle(await self.core.handle(inv, progress=status.report))
         await status.close()
         await self.deliver(
             reply, channel=channel, thread=thread, actor=user, reuse=status.ts, who=inv
@@ -186,7 +187,8 @@ class SlackAdapter:
             else:
                 await self.outbox.ephemeral(channel, user, render(reply)[0], thread_ts=thread)
             return
-        note = f"{escape(pressed.label)} pressed by {user_mention(user)}"
+        by = named(user, await self.names.name(user))  # reported, not notified
+        note = f"{escape(pressed.label)} pressed by {by}"
         op_id = reply.operation_id
         if op_id is None and message_ts:
             op_id = await self.messages.operation_at(channel, message_ts)

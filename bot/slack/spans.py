@@ -50,6 +50,11 @@ def mrkdwn_of(text: str) -> str | None:
     return None if re.search(r"(?:^|\n)\s*&gt;", shown) else shown
 
 
+def named(user: str, name: str | None) -> str:
+    """Trusted mrkdwn naming ``user`` without notifying them."""
+    return _token(Token(Kind.PERSON, user, name))
+
+
 def _token(token: Token) -> str:
     if token.kind is Kind.CODE:
         return f"`{code(token.value) or ' '}`"
