@@ -69,6 +69,7 @@ class SlackAdapter:
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         progress_interval: float = 2.0,
+        names: Names | None = None,
     ) -> None:
         self.core = core
         self.outbox = outbox
@@ -81,7 +82,7 @@ class SlackAdapter:
         self._progress_interval = progress_interval
         self.tasks = Tasks(monotonic)
         self.detours = Detours(core, outbox, messages, clock=clock)
-        self.names = Names(outbox, clock=monotonic)
+        self.names = names if names is not None else Names(outbox, clock=monotonic)
         # Status messages named by Notice.key, newest last, so a live feed edits
         # one message per thread; bounded, and per process (so is the feed).
         self._keyed: OrderedDict[tuple[str, str | None, str], str] = OrderedDict()

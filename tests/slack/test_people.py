@@ -7,6 +7,7 @@ mentioned, people only reported are named (their display name, no notification).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -99,6 +100,8 @@ async def test_mute_undo_help_can_audit_show_no_raw_ids_or_backticks(world: Worl
     assert "Stays until someone runs `unmute` (add --for 10m for a timed mute)." in shown
     assert "✅ Lee Lead may run `kick` on room 1400000001/1234 in this channel" in shown
     assert not any("`U0LEAD`" in t for t in shown)  # the name was found: no bare id
+    [audit] = [t for t in shown if t.startswith("```") and "Olive Oncall" in t]
+    assert ONCALL not in audit and "Lee Lead" in audit  # the audit's Who names people
 
 
 def test_typed_text_forges_no_token_and_formats_nothing() -> None:
@@ -128,3 +131,14 @@ async def test_a_name_slack_will_not_give_falls_back_to_the_id_as_code(world: Wo
     await world.bot.adapter.drain()
     assert f"Requested by: `{ONCALL}`" in _mrkdwn(reply.blocks)
     _check_plain_text(world)
+
+
+async def test_app_home_names_the_requester(world: World) -> None:
+    await world.slack.slash(ONCALL, 'dismiss 1234 --reason "stuck call"')
+    await _thread_reply(world)
+    await world.bot.adapter.drain()
+    await world.bot.adapter.home.publish(LEAD)
+    view = world.fake.of("views.publish")[-1].args["view"]
+    texts = text_objects(view if isinstance(view, dict) else json.loads(view))
+    assert ("mrkdwn", "Requested by: Olive Oncall") in texts, texts
+    assert not any(k == "plain_text" and ONCALL in t for k, t in texts)
