@@ -134,15 +134,14 @@ async def _no_call(ctx: Context, room: RoomRef, name: str, asked: Window) -> Rep
                 "different rooms, and app/room picks another application.",
             ),
         )
-    last = recent[0]
-    began = hhmm(last.create_time)
+    last, began = recent[0], hhmm(recent[0].create_time)
     if last.is_finished:
         until = hhmm(last.destroy_time)
         hint = f"Its latest call ran {began}–{until} UTC"
-        ask = f"{code(f'quality {name} --from {began} --to {until}')}"
+        ask = code(f"quality {name} --from {began} --to {until}")
     else:
         hint = f"Its call has been live since {began} UTC"
-        ask = f"{code(f'quality {name} --from {began}')}"
+        ask = code(f"quality {name} --from {began}")
     return Reply(
         f"Room {name} had no call {span(asked.start, asked.end)} UTC.",
         Severity.WARNING,
