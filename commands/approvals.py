@@ -5,7 +5,7 @@ private channel's requests never show elsewhere."""
 
 from __future__ import annotations
 
-from bot.core import Args, CommandSpec, Context, Reply, Table, format_duration
+from bot.core import Args, CommandSpec, Context, Reply, Table, format_duration, person
 from bot.core.approvals import decidable_approvals, waiting
 from bot.store import Operation
 from commands.actions import fixed_action
@@ -24,7 +24,13 @@ async def run(ctx: Context, args: Args) -> Reply:
         ),
     ]
     rows = tuple(
-        (f"#{op.id}", op.summary, op.requester, format_duration(op.expires_at - ctx.now), can)
+        (
+            f"#{op.id}",
+            op.summary,
+            person(op.requester),
+            format_duration(op.expires_at - ctx.now),
+            can,
+        )
         for op, can in sorted(listed, key=lambda row: row[0].id)
     )
     if not rows:

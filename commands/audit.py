@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from bot.core import Args, CommandSpec, Context, Param, ParamKind, Reply, Table, clock_time
+from bot.core import (
+    Args,
+    CommandSpec,
+    Context,
+    Param,
+    ParamKind,
+    Reply,
+    Table,
+    clock_time,
+    person,
+)
 from commands.actions import fixed_action
 
 TEXT_WIDTH = 48
@@ -18,11 +28,11 @@ async def run(ctx: Context, args: Args) -> Reply:
     rows = tuple(
         (
             clock_time(r.at, with_date=True),
-            r.actor,
+            person(r.actor),
             _short(r.text),
             r.decision or "—",
             r.outcome,
-            r.approver or "",
+            person(r.approver) if r.approver else "",
             ", ".join(r.request_ids) or r.error_code or "",
         )
         for r in records

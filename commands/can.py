@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from bot.authz.decision import Effect
-from bot.core import Args, CommandSpec, Context, Param, ParamKind, Person, Reply, Severity
+from bot.core import (
+    Args,
+    CommandSpec,
+    Context,
+    Param,
+    ParamKind,
+    Person,
+    Reply,
+    Severity,
+    code,
+    person,
+)
 
 _VERDICT = {
     Effect.ALLOW: ("may", Severity.SUCCESS),
@@ -19,11 +30,11 @@ async def run(ctx: Context, args: Args) -> Reply:
     groups = await ctx.services.directory.groups_of(user)
     auth = ctx.services.authorize(spec, Args(room=room), Person(user, groups, inv.channel))
     if auth is None:
-        return Reply(f"Anyone may run `{name}`: it needs no permission.", Severity.INFO)
+        return Reply(f"Anyone may run {code(name)}: it needs no permission.", Severity.INFO)
     request, decision = auth
     verb, severity = _VERDICT[decision.effect]
     return Reply(
-        headline=f"{user} {verb} run `{name}` on room {room} in this channel",
+        headline=f"{person(user)} {verb} run {code(name)} on room {room} in this channel",
         severity=severity,
         fields=(
             ("Action", request.action),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.authz.decision import Effect
-from bot.core import Args, CommandSpec, Context, Reply, Table
+from bot.core import Args, CommandSpec, Context, Reply, Table, code
 
 
 async def run(ctx: Context, args: Args) -> Reply:
@@ -32,11 +32,13 @@ async def run(ctx: Context, args: Args) -> Reply:
     if missing and grammar.site is not None:
         lines.append(
             f"Not offered by the TRTC site this bot talks to ({grammar.site.value}): "
-            + ", ".join(f"`{name}`" for name in missing)
+            + ", ".join(f"{code(name)}" for name in missing)
             + "."
         )
     if hidden:
-        lines.append(f"{hidden} more commands are not allowed to you here (`whoami` says why).")
+        lines.append(
+            f"{hidden} more commands are not allowed to you here ({code('whoami')} says why)."
+        )
     return Reply(
         headline="What you can do here",
         tables=(Table(("Command", "What it does"), tuple(rows)),),

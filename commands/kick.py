@@ -12,6 +12,7 @@ from bot.core import (
     Reply,
     Severity,
     TrtcError,
+    code,
     present_users,
 )
 from bot.trtc.models import Removal
@@ -36,7 +37,9 @@ async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
         absent = [u for u in users if u not in here]
         if absent:
             lines.append(f"Not in the room now: {_names(absent)}.")
-    lines.append("They can rejoin unless your app stops them; use `mute` to silence instead.")
+    lines.append(
+        f"They can rejoin unless your app stops them; use {code('mute')} to silence instead."
+    )
     return f"remove {_names(users)} from room {room}", lines
 
 
@@ -95,7 +98,7 @@ async def _partial(ctx: Context, args: Args, removal: Removal) -> Reply:
     if unknown:
         lines.append(
             f"Unknown: {_names(unknown)} — TRTC's answer was lost and the room could not be "
-            f"checked; look with `users {room}` before kicking again."
+            f"checked; look with {code(f'users {room}')} before kicking again."
         )
     return Reply(
         headline=f"Removed {len(removed)} of {len(args['users'])} from room {room}",

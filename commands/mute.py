@@ -22,7 +22,9 @@ from bot.core import (
     Reply,
     Severity,
     clock_time,
+    code,
     format_duration,
+    person,
     present_users,
 )
 from bot.core.notice import Notice
@@ -32,7 +34,7 @@ from commands.actions import room_action
 
 
 def _length(length: int | None) -> str:
-    return f"a {format_duration(length)} mute" if length else "a mute until `unmute`"
+    return f"a {format_duration(length)} mute" if length else f"a mute until {code('unmute')}"
 
 
 def _standing(mute: Mute) -> str:
@@ -52,7 +54,7 @@ async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
     lines.append(
         f"Lifted automatically after {format_duration(length)}."
         if length
-        else "Stays until someone runs `unmute` (add --for 10m for a timed mute)."
+        else f"Stays until someone runs {code('unmute')} (add --for 10m for a timed mute)."
     )
     what = f"mute {user} in room {room}" + (f" for {format_duration(length)}" if length else "")
     if standing:
@@ -105,7 +107,7 @@ async def unmute(ctx: Context, room_args: Args) -> Reply:
     for mute in await mutes.active_for(room.sdkappid, room.room, user):
         ended = await mutes.transition(mute.id, MuteState.ACTIVE, MuteState.UNDONE)
         if ended and mute.operation_id != ctx.operation_id:  # an Undo edits its own message
-            await _end(ctx, mute, f"unmuted by {ctx.invocation.actor}")
+            await _end(ctx, mute, f"unmuted by {person(ctx.invocation.actor)}")
     return Reply(
         headline=f"Unmuted {user} in room {room}",
         severity=Severity.SUCCESS,

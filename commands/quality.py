@@ -27,6 +27,7 @@ from bot.core import (
     Table,
     TrtcApiError,
     clock_time,
+    code,
     format_duration,
     run_action,
 )
@@ -129,19 +130,18 @@ async def _no_call(ctx: Context, room: RoomRef, name: str, asked: Window) -> Rep
             f"No room {name} in application {room.sdkappid} in the last 24 h.",
             Severity.WARNING,
             lines=(
-                'Check the id with `rooms --since 1d`; numeric 1234 and string "1234" are '
+                f'Check the id with {code("rooms --since 1d")}; numeric 1234 and string "1234" are '
                 "different rooms, and app/room picks another application.",
             ),
         )
-    last = recent[0]
-    began = hhmm(last.create_time)
+    last, began = recent[0], hhmm(recent[0].create_time)
     if last.is_finished:
         until = hhmm(last.destroy_time)
         hint = f"Its latest call ran {began}–{until} UTC"
-        ask = f"`quality {name} --from {began} --to {until}`"
+        ask = code(f"quality {name} --from {began} --to {until}")
     else:
         hint = f"Its call has been live since {began} UTC"
-        ask = f"`quality {name} --from {began}`"
+        ask = code(f"quality {name} --from {began}")
     return Reply(
         f"Room {name} had no call {span(asked.start, asked.end)} UTC.",
         Severity.WARNING,
@@ -200,7 +200,7 @@ async def _user_reply(fetch: CallFetch, name: str, user: str, notes: list[str]) 
         return Reply(
             f"{user} was not in room {name} {when}.",
             Severity.WARNING,
-            lines=(f"See who was: `users {name}`, or widen the window with --since.",),
+            lines=(f"See who was: {code(f'users {name}')}, or widen the window with --since.",),
         )
     if fetch.unfetched:
         return Reply(

@@ -12,6 +12,7 @@ from bot.core import (
     Severity,
     Table,
     clock_time,
+    code,
     lag_note,
     present_users,
 )
@@ -28,7 +29,7 @@ async def run(ctx: Context, args: Args) -> Reply:
             f"Room {room} is not live (no running call in the last 24 h).",
             Severity.WARNING,
             lines=(
-                'Check the id with `rooms`; numeric 1234 and string "1234" are different.',
+                f'Check the id with {code("rooms")}; numeric 1234 and string "1234" are different.',
                 *lag_note(ctx.services.history.lag_s),
             ),
         )

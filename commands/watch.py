@@ -17,6 +17,7 @@ from bot.core import (
     Severity,
     TrtcError,
     clock_time,
+    code,
     format_duration,
     live_call,
 )
@@ -57,10 +58,10 @@ async def run_watch(ctx: Context, args: Args) -> Reply:
         "appear here, gathered into one updating message when they come in bursts.",
         await _live_line(ctx, args),
         f"The watch ends when the room is dismissed, at {clock_time(watch.expires_at)} "
-        f"(in {lasts}), or with `unwatch {room}`.",
+        f"(in {lasts}), or with {code(f'unwatch {room}')}.",
     ]
     if ctx.invocation.thread is None:
-        lines.append("Run `watch` inside the incident thread to keep the events there.")
+        lines.append(f"Run {code('watch')} inside the incident thread to keep the events there.")
     headline = (
         f"Watching room {room} here"
         if fresh

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import Args, CommandSpec, Context, Person, Reply
+from bot.core import Args, CommandSpec, Context, Person, Reply, code, person
 from bot.core.home import permission_table
 
 
@@ -10,13 +10,13 @@ async def run(ctx: Context, args: Args) -> Reply:
     inv = ctx.invocation
     groups = ", ".join(sorted(inv.usergroups)) or "none"
     return Reply(
-        headline=f"You are {inv.actor} in channel {inv.channel}",
+        headline=f"You are {person(inv.actor)} in channel {inv.channel}",
         fields=(
             ("Usergroups", groups),
             ("Application", str(ctx.services.grammar.default_app or "none configured")),
         ),
         tables=(permission_table(ctx.services, Person(inv.actor, inv.usergroups, inv.channel)),),
-        lines=("Room-scoped policies may allow more in particular rooms: ask `can`.",),
+        lines=(f"Room-scoped policies may allow more in particular rooms: ask {code('can')}.",),
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.console.personas import PERSONAS
+from bot.core.markup import plain, with_names
 from bot.core.reply import Action, Reply, Severity, Table
 
 _ICON = {Severity.INFO: "·", Severity.SUCCESS: "✔", Severity.WARNING: "⚠", Severity.ERROR: "✖"}
@@ -13,18 +15,27 @@ _ICON = {Severity.INFO: "·", Severity.SUCCESS: "✔", Severity.WARNING: "⚠", 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# People the core names are shown as the persona they are, else by id.
+_PEOPLE = {p.user_id: p.name for p in PERSONAS.values()}
+
+
 def clean(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def shown(text: str) -> str:
+    """Core text for the terminal: people by persona name or id, code in backticks."""
+    return clean(plain(with_names(text, _PEOPLE), quote="`"))
 
 
 def render(reply: Reply, number: Callable[[Action], int]) -> str:
     label = f"[{reply.label}] " if reply.label else ""
     private = " (only you see this)" if reply.private else ""
-    out = [f"{_ICON[reply.severity]} {label}{clean(reply.headline)}{private}"]
-    out.extend(f"  {clean(k)}: {clean(v)}" for k, v in reply.fields)
+    out = [f"{_ICON[reply.severity]} {label}{shown(reply.headline)}{private}"]
+    out.extend(f"  {shown(k)}: {shown(v)}" for k, v in reply.fields)
     for table in reply.tables:
         out.extend(_table(table))
-    out.extend(f"  {clean(line)}" for line in reply.lines)
+    out.extend(f"  {shown(line)}" for line in reply.lines)
     if reply.actions:
         out.append("  " + "   ".join(f"[{number(a)}] {a.label}" for a in reply.actions))
     return "\n".join(out)
@@ -32,7 +43,7 @@ def render(reply: Reply, number: Callable[[Action], int]) -> str:
 
 def _table(table: Table) -> list[str]:
     rows = [tuple(clean(c) for c in table.columns)] + [
-        tuple(clean(c) for c in row) for row in table.rows
+        tuple(shown(c) for c in row) for row in table.rows
     ]
     widths = [max(len(r[i]) for r in rows) for i in range(len(table.columns))]
     lines = [f"  {clean(table.title)}"] if table.title else []

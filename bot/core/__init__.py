@@ -5,6 +5,7 @@ module imports ``from bot.core import …`` and nothing deeper from the core."""
 from bot.core.authorizer import Person
 from bot.core.context import Context
 from bot.core.hints import lag_note
+from bot.core.markup import ask, code, person
 from bot.core.reply import Attachment, Reply, Severity, Table, run_action
 from bot.core.rooms import calls_of, live_call, present_users
 from bot.core.spec import Args, CommandSpec, Option, Param, ParamKind
@@ -28,11 +29,14 @@ __all__ = [
     "Table",
     "TrtcApiError",
     "TrtcError",
+    "ask",
     "calls_of",
     "clock_time",
+    "code",
     "format_duration",
     "lag_note",
     "live_call",
+    "person",
     "present_users",
     "run_action",
 ]

@@ -16,6 +16,7 @@ from bot.core.auditing import Outcome
 from bot.core.buttons import action_id
 from bot.core.context import Context
 from bot.core.grammar import Parsed
+from bot.core.markup import ask, code, person
 from bot.core.replies import reason_fields
 from bot.core.reply import Action, ActionKind, Reply, Severity
 from bot.core.values import format_duration
@@ -31,7 +32,7 @@ async def request_confirmation(
     return Reply(
         headline=f"Confirm: {summary}?",
         severity=Severity.WARNING,
-        lines=(*lines, f"Only {op.requester} can confirm; this expires in {ttl}."),
+        lines=(*lines, f"Only {ask(op.requester)} can confirm; this expires in {ttl}."),
         fields=reason_fields(op),
         actions=(
             Action(ActionKind.CONFIRM, action_id(ActionKind.CONFIRM, op), "Confirm", True),
@@ -53,9 +54,10 @@ async def request_approval(
         lines=(
             *lines,
             f"Policy requires a second person: {decision.explain()}.",
-            f"Anyone allowed chatops:Approve (not {op.requester}) can approve; expires in {ttl}.",
+            f"Anyone allowed chatops:Approve (not {person(op.requester)}) can approve; "
+            f"expires in {ttl}.",
         ),
-        fields=(("Requested by", op.requester), *reason_fields(op)),
+        fields=(("Requested by", person(op.requester)), *reason_fields(op)),
         actions=(
             Action(ActionKind.APPROVE, action_id(ActionKind.APPROVE, op), "Approve", True),
             Action(ActionKind.REJECT, action_id(ActionKind.REJECT, op), "Reject"),
@@ -87,7 +89,7 @@ async def _stored(
 async def _preview(ctx: Context, parsed: Parsed) -> tuple[str, list[str]]:
     if parsed.spec.preview is not None:
         return await parsed.spec.preview(ctx, parsed.args)
-    return f"run `{ctx.invocation.text}`", []
+    return f"run {code(ctx.invocation.text)}", []
 
 
 async def _create(

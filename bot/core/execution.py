@@ -21,6 +21,7 @@ from bot.core.auditing import Outcome
 from bot.core.buttons import action_id
 from bot.core.context import Context, Services
 from bot.core.invocation import Invocation, Origin, Press
+from bot.core.markup import code, person, plain
 from bot.core.notice import Notice, Notify
 from bot.core.reply import Action, ActionKind, Reply, Severity
 from bot.core.spec import Args, CommandSpec
@@ -120,11 +121,13 @@ class Execution:
             op.id,
             [EXECUTING],
             state,
-            outcome="\n".join([reply.headline, *reply.lines]) if reply.partial else reply.headline,
+            outcome=plain(
+                "\n".join([reply.headline, *reply.lines]) if reply.partial else reply.headline
+            ),
             request_ids=list(reply.request_ids),
         )
         outcome = Outcome.PARTIAL if reply.partial else Outcome.SUCCEEDED
-        note = "; ".join(reply.lines) if reply.partial else None
+        note = plain("; ".join(reply.lines)) if reply.partial else None
         await self.record(
             by,
             op,
@@ -135,9 +138,9 @@ class Execution:
             note=note,
         )
         who = (
-            f"Requested by {op.requester}, approved by {approver}."
+            f"Requested by {person(op.requester)}, approved by {person(approver)}."
             if approver
-            else f"Confirmed by {op.requester}."
+            else f"Confirmed by {person(op.requester)}."
         )
         actions = reply.actions
         if spec.undo is not None:
@@ -158,8 +161,8 @@ class Execution:
         return Reply(
             headline=f"#{op.id} was not run: {refusal.why}.",
             severity=Severity.ERROR,
-            lines=("Nothing was changed. Run `whoami` to see what you may do now.",),
-            fields=(("Requested by", op.requester), *replies.reason_fields(op)),
+            lines=(f"Nothing was changed. Run {code('whoami')} to see what you may do now.",),
+            fields=(("Requested by", person(op.requester)), *replies.reason_fields(op)),
             operation_id=op.id,
         )
 
@@ -206,7 +209,7 @@ class Execution:
             done = False
         else:
             await self.record(by, op, Outcome.UNDONE, auth=auth, request_ids=reply.request_ids)
-            last = note or f"Undone by {by.actor}."
+            last = note or f"Undone by {person(by.actor)}."
             reply = replace(reply, lines=(*reply.lines, last), operation_id=op.id)
             done = True
         if isinstance(by, Chore) and (done or tell_failure):
@@ -267,7 +270,10 @@ class Execution:
             return Reply(
                 headline=f"#{op.id} not done: {op.summary}",
                 severity=Severity.ERROR,
-                lines=(f"{why}, and nothing was sent again.", f"Run `{op.text}` again if needed."),
+                lines=(
+                    f"{why}, and nothing was sent again.",
+                    f"Run {code(op.text)} again if needed.",
+                ),
                 request_ids=ids,
                 operation_id=op.id,
             )
@@ -281,7 +287,8 @@ class Execution:
             severity=Severity.WARNING,
             lines=(
                 f"{why}; nothing was sent again.",
-                f"Check with `users` or `rooms`, then run `{op.text}` again if needed.",
+                f"Check with {code('users')} or {code('rooms')}, "
+                f"then run {code(op.text)} again if needed.",
             ),
             request_ids=ids,
             operation_id=op.id,

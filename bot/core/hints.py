@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from bot.core.markup import code
 from bot.editions import EDITION_CODE, EDITIONS, Edition
 
+_NOT_IN_ROOM = f"That user is not in the room now. Check with {code('users <room>')}."
 _HINTS: dict[str, str] = {
     "FailedOperation.RoomNotExist": "The room is not live (it ended, or the id is wrong). "
-    "Check it with `rooms`.",
-    "FailedOperation.UserNotExist": "That user is not in the room now. Check with `users <room>`.",
-    "InternalError.UserNotExist": "That user is not in the room now. Check with `users <room>`.",
+    f"Check it with {code('rooms')}.",
+    "FailedOperation.UserNotExist": _NOT_IN_ROOM,
+    "InternalError.UserNotExist": _NOT_IN_ROOM,
     "FailedOperation.SdkAppIdNotExist": "No such TRTC application: check the SdkAppId.",
     "InvalidParameter.SdkAppId": "No such TRTC application: check the SdkAppId.",
     "UnauthorizedOperation.SdkAppId": "The bot's Tencent Cloud identity may not operate this "

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.core.markup import clean
+
 
 class Origin(StrEnum):
     SLASH = "slash"
@@ -28,6 +30,10 @@ class Invocation:
     usergroups: frozenset[str] = field(default_factory=frozenset)
     thread: str | None = None
     delivery: str | None = None  # the Slack delivery it came in: one audit record each
+
+    def __post_init__(self) -> None:
+        # Typed text never carries the markup's delimiters (see ``bot.core.markup``).
+        object.__setattr__(self, "text", clean(self.text))
 
 
 @dataclass(frozen=True, slots=True)

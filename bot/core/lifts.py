@@ -15,6 +15,7 @@ import logging
 
 from bot.core.actor import SystemActor
 from bot.core.execution import Execution, chore
+from bot.core.markup import person
 from bot.core.values import format_duration
 from bot.store import Mute, MuteState
 
@@ -61,7 +62,7 @@ async def _lift(execution: Execution, mute: Mute) -> bool | None:
     attempt = await execution.undo(
         op,
         chore(SystemActor.TIMED_MUTE, op),
-        note=f"The {length} mute by {mute.muted_by} is over: lifted automatically.",
+        note=f"The {length} mute by {person(mute.muted_by)} is over: lifted automatically.",
         fallback=(
             f"The bot keeps trying (backing off up to {format_duration(RETRY_MAX_S)}); "
             f"to unmute now: unmute {mute.room_ref} {mute.user_id}"

@@ -17,6 +17,7 @@ from bot.core.auditing import Outcome
 from bot.core.buttons import parse_action_id
 from bot.core.execution import Execution, chore, not_undoable, refuse, spec_of
 from bot.core.invocation import Press
+from bot.core.markup import person
 from bot.core.reply import ActionKind, Reply, Severity
 from bot.store import Operation, OperationState
 
@@ -58,7 +59,7 @@ class Presses:
             return await self._refuse(
                 press,
                 op,
-                f"Only {op.requester}, who asked for this, can confirm it.",
+                f"Only {person(op.requester)}, who asked for this, can confirm it.",
             )
         if op.status is not OperationState.AWAITING_CONFIRM:
             return await self._refuse(
@@ -79,7 +80,7 @@ class Presses:
     async def _cancel(self, press: Press, op: Operation) -> Reply:
         if press.actor != op.requester:
             return await self._refuse(
-                press, op, f"Only {op.requester}, who asked for this, can cancel it."
+                press, op, f"Only {person(op.requester)}, who asked for this, can cancel it."
             )
         won = await self.services.store.operations.transition(
             op.id,
@@ -91,7 +92,7 @@ class Presses:
         if not won:
             return await self._refuse(press, op, f"#{op.id} is already being handled.")
         await self.execution.record(press, op, Outcome.CANCELLED)
-        return replies.closed(op, f"cancelled by {press.actor}", Severity.INFO)
+        return replies.closed(op, f"cancelled by {person(press.actor)}", Severity.INFO)
 
     async def _decide(self, press: Press, op: Operation, *, approve: bool) -> Reply:
         if op.status is not OperationState.PENDING_APPROVAL:
@@ -123,7 +124,7 @@ class Presses:
         if approve:
             return await self.execution.run(op, press, approver=press.actor)
         await self.execution.record(press, op, Outcome.REJECTED, auth=auth, approver=press.actor)
-        return replies.closed(op, f"rejected by {press.actor}", Severity.INFO)
+        return replies.closed(op, f"rejected by {person(press.actor)}", Severity.INFO)
 
     async def _refuse(self, press: Press, op: Operation, why: str) -> Reply:
         return await refuse(self.services, press, op, why)

@@ -20,6 +20,7 @@ from bot.core.actor import SystemActor
 from bot.core.auditing import Outcome
 from bot.core.context import Context, Services
 from bot.core.execution import Execution, chore
+from bot.core.markup import code
 from bot.core.reply import Reply, Severity
 from bot.core.spec import Args
 from bot.core.standing import requester_of
@@ -91,7 +92,8 @@ def _reply(op: Operation, verdict: bool | None, outcome: str) -> Reply:
         severity=Severity.WARNING,
         lines=(
             "The bot restarted while running it and TRTC cannot tell whether it took effect.",
-            f"Check with `users` or `rooms`, then run `{op.text}` again if needed.",
+            f"Check with {code('users')} or {code('rooms')}, "
+            f"then run {code(op.text)} again if needed.",
         ),
         operation_id=op.id,
     )

@@ -7,6 +7,7 @@ from bot.authz.decision import Decision, Reason
 from bot.authz.request import AuthzRequest
 from bot.core.grammar import ParseError
 from bot.core.hints import edition_refusal, hint_for, is_edition_refusal
+from bot.core.markup import code, person
 from bot.core.reply import Reply, Severity
 from bot.core.spec import CommandSpec
 from bot.editions import HistoryTerms
@@ -34,12 +35,13 @@ def denied(spec: CommandSpec, request: AuthzRequest, decision: Decision) -> Repl
         Reason.GUARDRAIL: "this channel's guardrail does not allow it",
     }.get(decision.reason, decision.reason.value)
     return Reply(
-        headline=f"Not allowed: `{spec.name}` needs {request.action} on {request.resource}",
+        headline=f"Not allowed: {code(spec.name)} needs {request.action} on {request.resource}",
         severity=Severity.ERROR,
         lines=(
             f"Denied because {why}.",
             f"Decided by: {decision.explain()}",
-            "Ask an admin to change the policy, or run `whoami` to see what you may do here.",
+            f"Ask an admin to change the policy, or run {code('whoami')} "
+            "to see what you may do here.",
         ),
     )
 
@@ -70,7 +72,8 @@ def trtc_failure(exc: TrtcError, history: HistoryTerms | None = None) -> Reply:
             severity=Severity.WARNING,
             lines=(
                 str(exc.cause),
-                "It was not sent again. Check with `users` or `rooms` before retrying.",
+                f"It was not sent again. Check with {code('users')} or {code('rooms')} "
+                "before retrying.",
             ),
             fields=(("RequestId", ", ".join(exc.request_ids)),) if exc.request_ids else (),
             request_ids=exc.request_ids,
@@ -105,6 +108,6 @@ def closed(op: Operation, what: str, severity: Severity) -> Reply:
     return Reply(
         headline=f"#{op.id} {what}: {op.summary}",
         severity=severity,
-        fields=(("Requested by", op.requester), *reason_fields(op)),
+        fields=(("Requested by", person(op.requester)), *reason_fields(op)),
         operation_id=op.id,
     )

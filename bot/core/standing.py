@@ -16,6 +16,7 @@ from bot.authz.request import AuthzRequest
 from bot.core.approvals import approver_decision
 from bot.core.context import Services
 from bot.core.invocation import Invocation, Origin
+from bot.core.markup import person
 from bot.core.spec import Args, CommandSpec
 from bot.store import Operation
 
@@ -67,7 +68,7 @@ async def standing(
     requester = replace(requester_of(op), usergroups=groups)
     auth = services.authorize(spec, args, requester, approved=approver is not None)
     if auth is not None and auth[1].effect is not Effect.ALLOW:
-        return Refusal(f"{op.requester} may no longer do this: {auth[1].explain()}", auth)
+        return Refusal(f"{person(op.requester)} may no longer do this: {auth[1].explain()}", auth)
     if approver is not None:
         approval = approver_decision(services, op, approver, approver_groups)
         if not approval[1].allowed:

@@ -35,10 +35,12 @@ from bot.slack.blocks import (
 from bot.slack.detours import Detours, Respond
 from bot.slack.directory import DirectoryError, SlackDirectory
 from bot.slack.home import AppHome
-from bot.slack.markup import escape, user_mention
+from bot.slack.markup import escape
+from bot.slack.names import Names
 from bot.slack.outbox import Outbox
 from bot.slack.payloads import ButtonPress, Mention, SlashCommand
 from bot.slack.progress import StatusMessage
+from bot.slack.spans import named
 from bot.slack.tasks import Tasks
 from bot.store.messages import Messages, Shown, Style
 
@@ -67,6 +69,7 @@ class SlackAdapter:
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         progress_interval: float = 2.0,
+        names: Names | None = None,
     ) -> None:
         self.core = core
         self.outbox = outbox
@@ -79,6 +82,7 @@ class SlackAdapter:
         self._progress_interval = progress_interval
         self.tasks = Tasks(monotonic)
         self.detours = Detours(core, outbox, messages, clock=clock)
+        self.names = names if names is not None else Names(outbox, clock=monotonic)
         # Status messages named by Notice.key, newest last, so a live feed edits
         # one message per thread; bounded, and per process (so is the feed).
         self._keyed: OrderedDict[tuple[str, str | None, str], str] = OrderedDict()
@@ -129,7 +133,7 @@ class SlackAdapter:
         inv = Invocation(
             user, channel, text, Origin.SLASH, groups, thread=parent, delivery=delivery
         )
-        reply = await self.core.handle(inv, progress=status.report)
+        reply = await self.names.settle(await self.core.handle(inv, progress=status.report))
         await status.close()
         ts = await self.deliver(
             reply, channel=channel, thread=parent, actor=user, who=inv, respond=respond
@@ -154,7 +158,7 @@ class SlackAdapter:
             return
         status = self._status(channel, thread, lambda s: progress_message(self.label, s))
         inv = replace(inv, usergroups=groups)
-        reply = await self.core.handle(inv, progress=status.report)
+        reply = await self.names.settle(await self.core.handle(inv, progress=status.report))
         await status.close()
         await self.deliver(
             reply, channel=channel, thread=thread, actor=user, reuse=status.ts, who=inv
@@ -178,14 +182,15 @@ class SlackAdapter:
             await self.core.not_run(press, "no usergroups")
             reply = NO_GROUPS
         else:
-            reply = await self.core.press(press)
+            reply = await self.names.settle(await self.core.press(press))
         if reply.private:
             if from_home:
                 await self.home.publish(user, banner=reply)
             else:
                 await self.outbox.ephemeral(channel, user, render(reply)[0], thread_ts=thread)
             return
-        note = f"{escape(pressed.label)} pressed by {user_mention(user)}"
+        by = named(user, await self.names.name(user))  # reported, not notified
+        note = f"{escape(pressed.label)} pressed by {by}"
         op_id = reply.operation_id
         if op_id is None and message_ts:
             op_id = await self.messages.operation_at(channel, message_ts)
@@ -255,6 +260,7 @@ class SlackAdapter:
         """Post a reply in the thread (or into ``reuse``, a status message); its ts, or
         None if the thread refused it: then ``who`` asked gets it privately (through
         ``respond``, a slash command's ``response_url``, else ephemeral)."""
+        reply = await self.names.settle(reply)
         pages = render(reply)
         if reply.private and actor is not None:
             await self.outbox.ephemeral(channel, actor, pages[0], thread_ts=thread)
@@ -305,6 +311,7 @@ class SlackAdapter:
         """Edit every message of the operation to show ``reply``, buttons and all;
         refresh approvers' Home (but ``home_user``'s, which the caller publishes).
         Slack's error if the ``pressed`` message would not be edited, else None."""
+        reply = await self.names.settle(reply)
         targets = await self.messages.of(op_id) if op_id is not None else []
         if pressed is not None and all(
             (t.channel, t.ts) != (pressed.channel, pressed.ts) for t in targets

@@ -20,6 +20,7 @@ from bot.slack import listeners
 from bot.slack.adapter import SlackAdapter
 from bot.slack.directory import SlackDirectory
 from bot.slack.home import AppHome
+from bot.slack.names import Names
 from bot.slack.outbox import Outbox, web_client
 
 
@@ -63,7 +64,8 @@ def create_slack_app(
         directory = SlackDirectory(
             client, lambda: attachments().usergroups, ttl_s=usergroup_ttl_s, clock=monotonic
         )
-    home = AppHome(core, outbox, directory, attachments)
+    names = Names(outbox, clock=monotonic)  # one cache of display names for all
+    home = AppHome(core, outbox, directory, attachments, names)
     adapter = SlackAdapter(
         core,
         outbox,
@@ -74,6 +76,7 @@ def create_slack_app(
         clock=clock,
         monotonic=monotonic,
         progress_interval=progress_interval,
+        names=names,
     )
     core.listeners.append(adapter.on_notice)
     listeners.register(app, adapter, core.services.store.deliveries, clock)

@@ -1,10 +1,11 @@
 """A core ``Reply`` as Block Kit messages, within Slack's limits.
 
 Everything from the reply is ``plain_text`` (escaped, never formatted) or a
-code block (escaped, backticks defused); only the adapter's own notes are
-mrkdwn. A reply longer than one message allows (50 blocks, 3,000 characters
-per text, ``MAX_MESSAGE_TEXT`` in all) is split into pages: the first carries
-the headline and the buttons, the rest follow in the thread.
+code block (escaped, backticks defused); the core's own markup (people, code)
+is drawn as mrkdwn by ``spans``, and so are the adapter's own notes. A reply
+longer than one message allows (50 blocks, 3,000 characters per text,
+``MAX_MESSAGE_TEXT`` in all) is split into pages: the first carries the headline
+and the buttons, the rest follow in the thread.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.markup import plain as unmarked
 from bot.core.reply import Action, ActionKind, Reply, Severity, Table
 from bot.slack.markup import escape, fit, split_mentions, user_mention
+from bot.slack.spans import text_object
 
 Block = dict[str, Any]
 
@@ -62,7 +65,7 @@ def mrkdwn(trusted: str) -> dict[str, Any]:
 
 
 def section(text: str) -> Block:
-    return {"type": "section", "text": plain(text)}
+    return {"type": "section", "text": text_object(text, MAX_TEXT)}
 
 
 def context(*elements: dict[str, Any]) -> Block:
@@ -79,7 +82,7 @@ def headline_text(reply: Reply) -> str:
 
 def fallback(reply: Reply) -> str:
     label = f"[{reply.label}] " if reply.label else ""
-    return fit(label + headline_text(reply), MAX_FALLBACK)
+    return fit(label + unmarked(headline_text(reply)), MAX_FALLBACK)
 
 
 def render(
@@ -98,7 +101,7 @@ def render(
     chunks = _paginate(body, first, (limit - 1, budget - CONTINUED_TEXT))
     pages = [Message(fallback(reply), [*head, *chunks[0], *tail])]
     for n, chunk in enumerate(chunks[1:], start=2):
-        more = f"{reply.headline} (continued, {n}/{len(chunks)})"
+        more = f"{unmarked(reply.headline)} (continued, {n}/{len(chunks)})"
         header = context(plain(more, CONTINUED_TEXT))
         pages.append(Message(fit(more, CONTINUED_TEXT), [header, *chunk]))
     return pages
@@ -172,7 +175,7 @@ def _fields(fields: Sequence[tuple[str, str]]) -> list[Block]:
     sections: list[list[dict[str, Any]]] = []
     size = 0
     for name, value in fields:
-        shown = plain(f"{name}: {value}", MAX_FIELD)
+        shown = text_object(f"{name}: {value}", MAX_FIELD)
         length = len(shown["text"])
         if sections and len(sections[-1]) < MAX_FIELDS and size + length <= MAX_TEXT:
             sections[-1].append(shown)
@@ -184,7 +187,19 @@ def _fields(fields: Sequence[tuple[str, str]]) -> list[Block]:
 
 
 def _lines(lines: Sequence[str]) -> list[Block]:
-    return [section("\n".join(chunk)) for chunk in _pack(lines, MAX_TEXT)]
+    """Runs of plain lines packed into sections; a line with markup is its own."""
+    blocks: list[Block] = []
+    run: list[str] = []
+    for line in [*lines, None]:
+        shown = text_object(line, MAX_TEXT) if line is not None else None
+        if line is not None and shown is not None and shown["type"] == "plain_text":
+            run.append(line)
+            continue
+        blocks.extend(section("\n".join(chunk)) for chunk in _pack(run, MAX_TEXT))
+        run = []
+        if shown is not None:
+            blocks.append({"type": "section", "text": shown})
+    return blocks
 
 
 def _tables(tables: Iterable[Table]) -> list[Block]:
@@ -199,7 +214,7 @@ def _tables(tables: Iterable[Table]) -> list[Block]:
 
 def table_lines(table: Table) -> list[str]:
     """Aligned plain-text rows (a header, a rule, the rows), like the console's."""
-    rows = [tuple(table.columns), *(tuple(r) for r in table.rows)]
+    rows = [tuple(table.columns), *(tuple(unmarked(c) for c in r) for r in table.rows)]
     widths = [max(len(r[i]) if i < len(r) else 0 for r in rows) for i in range(len(table.columns))]
     out = []
     for n, row in enumerate(rows):

@@ -10,13 +10,14 @@ guardrail, as in the thread.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from bot.authz.policyfile import Attachments
 from bot.core.buttons import action_id
 from bot.core.dispatcher import Core
 from bot.core.home import HomeContent, home_content, may_decide
+from bot.core.markup import person, with_names
 from bot.core.reply import Action, ActionKind, Reply, Table
 from bot.core.values import format_duration
 from bot.slack.blocks import (
@@ -33,8 +34,10 @@ from bot.slack.blocks import (
 )
 from bot.slack.directory import DirectoryError, SlackDirectory
 from bot.slack.markup import channel_link
+from bot.slack.names import Names
 from bot.slack.outbox import Outbox
 from bot.slack.payloads import home_block_id
+from bot.slack.spans import text_object
 from bot.store import Operation
 
 log = logging.getLogger(__name__)
@@ -52,12 +55,14 @@ class AppHome:
         outbox: Outbox,
         directory: SlackDirectory,
         attachments: Callable[[], Attachments],
+        names: Names | None = None,
     ) -> None:
         self.core = core
         self.outbox = outbox
         self.directory = directory
         self.attachments = attachments
         self.visitors: set[str] = set()
+        self.names = names if names is not None else Names(outbox)
 
     async def publish(self, user: str, *, banner: Reply | None = None) -> bool:
         self.visitors.add(user)
@@ -71,10 +76,11 @@ class AppHome:
         content = await home_content(
             self.core.services, user, groups, channels, elsewhere=ELSEWHERE
         )
+        names = await self.names.names(op.requester for op in content.approvals)
         blocks = [
             *label_block(self.core.services.label),
             *_banner_blocks(banner),
-            *_approvals(content),
+            *_approvals(content, names),
             *_permissions(content),
             *_recent(content),
         ]
@@ -100,10 +106,10 @@ class AppHome:
         return published
 
 
-def _approvals(content: HomeContent) -> list[Block]:
+def _approvals(content: HomeContent, names: Mapping[str, str]) -> list[Block]:
     blocks: list[Block] = [_header("Approvals waiting for you")]
     for op in content.approvals:
-        blocks.extend(_approval(op, content.now))
+        blocks.extend(_approval(op, content.now, names))
     if not content.approvals:
         blocks.append(context(plain("Nothing is waiting for you.")))
     return blocks
@@ -136,9 +142,10 @@ def _header(text: str) -> Block:
     return {"type": "header", "text": plain(text, 150)}
 
 
-def _approval(op: Operation, now: float) -> list[Block]:
+def _approval(op: Operation, now: float, names: Mapping[str, str]) -> list[Block]:
     summary = f"#{op.id} {op.summary}"
-    details = [("Requested by", op.requester), ("Expires in", format_duration(op.expires_at - now))]
+    requester = with_names(person(op.requester), names)
+    details = [("Requested by", requester), ("Expires in", format_duration(op.expires_at - now))]
     if op.reason:
         details.append(("Reason", op.reason))
     actions = (
@@ -151,7 +158,7 @@ def _approval(op: Operation, now: float) -> list[Block]:
             "type": "context",
             "elements": [
                 mrkdwn(f"from {channel_link(op.channel)}"),
-                *(plain(f"{k}: {v}", 2000) for k, v in details),
+                *(text_object(f"{k}: {v}", 2000) for k, v in details),
             ],
         },
         *action_blocks(actions, block_id=home_block_id(op.channel, op.id)),

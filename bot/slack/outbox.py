@@ -148,6 +148,12 @@ class Outbox:
             return False
         return True
 
+    async def user_info(self, user: str) -> dict[str, Any] | None:
+        """``users.info``'s ``user`` object, or None if Slack would not say."""
+        data, _ = await self._call("users.info", user=user)
+        found = data.get("user") if data is not None else None
+        return found if isinstance(found, dict) else None
+
     async def auth_ok(self) -> bool:
         """Does Slack accept our token? Cached for a minute: readiness probes are frequent."""
         now = time.monotonic()

@@ -74,7 +74,7 @@ async def test_unmute_ends_the_mute_in_force_and_edits_its_message(harness: Harn
     _, muted = await _mute(harness, "mute 1234 carol --for 1h")
     await harness.say("oncall", "unmute 1234 carol")
     [edit] = _edits_of(harness, muted.operation_id)
-    assert "unmuted by U0ONCALL" in edit.reply.headline and not edit.reply.actions
+    assert "unmuted by U0ONCALL" in text(edit.reply) and not edit.reply.actions
     assert await harness.store.mutes.in_force(1400000001, "1234", "carol") == []
     refused = await harness.press("oncall", muted, ActionKind.UNDO)
     assert refused.private and "no longer in force" in refused.headline

@@ -11,13 +11,14 @@ from tests.support.harness import Harness
 
 def text(reply: object) -> str:
     """Everything a person would read in a reply, as one string."""
+    from bot.core.markup import plain
     from bot.core.reply import Reply
 
     assert isinstance(reply, Reply)
     parts = [reply.headline, *reply.lines, *(f"{k}: {v}" for k, v in reply.fields)]
     for table in reply.tables:
         parts.extend(" | ".join(row) for row in (table.columns, *table.rows))
-    return "\n".join(parts)
+    return plain("\n".join(parts), quote="`")  # people by id, code in backticks
 
 
 async def test_read_commands(harness: Harness) -> None:
@@ -77,7 +78,7 @@ async def test_only_the_invoker_confirms(harness: Harness) -> None:
     """Someone else's Confirm is refused privately and changes nothing."""
     reply = await harness.say("oncall", "kick 1234 bob")
     other = await harness.press("lead", reply, ActionKind.CONFIRM)
-    assert other.private and "Only U0ONCALL" in other.headline
+    assert other.private and "Only U0ONCALL" in text(other)
     assert harness.mutations() == []
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.core.markup import plain
 from bot.core.reply import Reply
 from bot.trtc.simulator import SimulatorConfig, parse_scenario
 from tests.support.credentials import SECRET_ID, SECRET_KEY
@@ -99,7 +100,7 @@ def text(reply: Reply) -> str:
     parts = [reply.headline, *reply.lines, *(f"{k}: {v}" for k, v in reply.fields)]
     for table in reply.tables:
         parts.extend(" | ".join(row) for row in (table.columns, *table.rows))
-    return "\n".join(parts)
+    return plain("\n".join(parts), quote="`")  # code in backticks, people by id
 
 
 def named(reply: Reply) -> dict[str, str]:

@@ -93,7 +93,7 @@ async def test_a_requester_moved_out_of_his_group_is_refused_at_approval_on_both
     copy_ts = fake.messages_ts(copy_post)
     for channel, ts in ((CHANNEL, thread_msg["ts"]), (APPROVALS, copy_ts)):
         now = message(fake, channel, ts)
-        assert any("was not run: U0ONCALL may no longer" in t for t in _texts(now)), channel
+        assert any("was not run: Olive Oncall may no longer" in t for t in _texts(now)), channel
         assert buttons(now["blocks"]) == []
 
 

@@ -44,7 +44,7 @@ async def test_requester_confirms_kick_and_the_message_loses_its_buttons(world: 
     now = message(fake, CHANNEL, shown["ts"])
     texts = [t for _, t in _texts(now)]
     assert any("Removed alice" in t for t in texts)
-    assert any(t == f"Confirm pressed by <@{ONCALL}>" for t in texts)
+    assert any(t == "Confirm pressed by Olive Oncall" for t in texts)
     assert buttons(now["blocks"]) == []
 
 
@@ -62,7 +62,7 @@ async def test_someone_elses_confirm_is_refused_privately(world: World) -> None:
     assert refusal.args["user"] == LEAD
     assert refusal.args["channel"] == CHANNEL
     assert refusal.args["thread_ts"] == reply.args["thread_ts"]
-    assert any("Only U0ONCALL, who asked for this, can confirm" in t for t in refusal.texts())
+    assert any("Only Olive Oncall, who asked for this, can confirm" in t for t in refusal.texts())
     assert world.mutations() == []
     assert len(fake.of("chat.update")) == updates_before
     assert len(buttons(message(fake, CHANNEL, shown["ts"])["blocks"])) == 2
@@ -92,7 +92,7 @@ async def test_approval_by_second_user_with_double_and_concurrent_clicks_runs_on
     for channel, ts in ((CHANNEL, thread_msg["ts"]), (APPROVALS, copy["ts"])):
         now = message(fake, channel, ts)
         texts = [t for _, t in _texts(now)]
-        assert any("approved by U0LEAD" in t for t in texts), texts
+        assert any("approved by Lee Lead" in t for t in texts), texts
         assert buttons(now["blocks"]) == []
     parent = fake.posts(CHANNEL)[0]
     parent_now = message(fake, CHANNEL, fake.messages_ts(parent))
@@ -153,7 +153,7 @@ async def test_undo_after_a_mute_updates_the_message(world: World) -> None:
     await world.slack.press(world.slack.press_body(ONCALL, after, undo))
     await world.bot.adapter.drain()
     final = message(fake, CHANNEL, shown["ts"])
-    assert any("Undone by U0ONCALL" in t for _, t in _texts(final))
+    assert any("Undone by Olive Oncall" in t for _, t in _texts(final))
     assert buttons(final["blocks"]) == []
     assert world.mutations() == ["SetUserBlocked", "SetUserBlocked"]
 

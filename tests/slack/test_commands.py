@@ -55,7 +55,7 @@ async def test_top_level_mention_starts_a_thread_under_itself(world: World) -> N
     await world.slack.event(world.slack.event_body(event))
     [reply] = await world.fake.wait_for(lambda: world.fake.posts(CHANNEL), what="the reply")
     assert reply.args["thread_ts"] == event["ts"]
-    assert any(f"You are {ONCALL}" in t for t in reply.texts())
+    assert any("You are Olive Oncall" in t for t in reply.texts())
 
 
 async def test_retried_mention_is_answered_once(world: World) -> None:
@@ -79,7 +79,7 @@ async def test_mention_of_the_bot_mid_sentence_uses_what_follows(world: World) -
     event["text"] = f"hey <@{BOT_USER}> whoami"
     await world.slack.event(world.slack.event_body(event))
     [reply] = await world.fake.wait_for(lambda: world.fake.posts(CHANNEL), what="the reply")
-    assert any("You are U0ONCALL" in t for t in reply.texts())
+    assert any("You are Olive Oncall" in t for t in reply.texts())
 
 
 async def test_progress_edits_one_status_message_and_files_go_to_the_thread(world: World) -> None:

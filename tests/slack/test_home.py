@@ -82,8 +82,8 @@ async def test_new_approval_refreshes_approvers_home_and_can_be_approved_there(
     assert world.mutations() == ["DismissRoom"]
     thread_reply = next(p for p in fake.posts(CHANNEL) if p.args.get("thread_ts"))
     now = fake.messages[(CHANNEL, fake.messages_ts(thread_reply))]
-    assert any("approved by U0LEAD" in t for _, t in text_objects(now["blocks"]))
+    assert any("approved by Lee Lead" in t for _, t in text_objects(now["blocks"]))
     assert buttons(now["blocks"]) == []
     after = _view(_homes(world, LEAD)[-1])
     assert buttons(after["blocks"]) == []
-    assert any("approved by U0LEAD" in t for _, t in text_objects(after["blocks"]))
+    assert any("approved by Lee Lead" in t for _, t in text_objects(after["blocks"]))

@@ -1,11 +1,12 @@
 """A local fake of Slack's Web API (and Socket Mode): a real aiohttp app on 127.0.0.1.
 
 It records every call the bot makes (method, arguments, time), keeps the
-messages it was asked to post and update, serves ``auth.test`` and
-``usergroups.users.list``, takes uploads the way ``files_upload_v2`` sends
-them, and can be scripted to answer 429 with ``Retry-After``, a Slack error
-(``ok: false``) or an HTTP server error (500/503), each for the next N calls;
-posts to a ``response_url`` can be refused the same way.
+messages it was asked to post and update, serves ``auth.test``,
+``usergroups.users.list`` and ``users.info`` (``names``), takes uploads the way
+``files_upload_v2`` sends them, and can be scripted to answer 429 with
+``Retry-After``, a Slack error (``ok: false``) or an HTTP server error
+(500/503), each for the next N calls; posts to a ``response_url`` can be
+refused the same way.
 For Socket Mode it issues a WebSocket URL from ``apps.connections.open`` and
 pushes envelopes down the socket, recording the acknowledgements.
 """
@@ -24,6 +25,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 BOT_USER = "UBOT0TRTC"
+NAMES = {"U0ONCALL": "Olive Oncall", "U0LEAD": "Lee Lead", "U0VIEWER": "Vic Viewer"}
 TEAM = "T0TEAM"
 
 
@@ -84,6 +86,8 @@ class _Script:
 class FakeSlack:
     # A group mapped to None is answered ok but without its "users" list.
     usergroups: dict[str, list[str] | None] = field(default_factory=dict)
+    # Display names ``users.info`` answers with; anyone else is ``user_not_found``.
+    names: dict[str, str] = field(default_factory=lambda: dict(NAMES))
     calls: list[Call] = field(default_factory=list)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
@@ -286,6 +290,20 @@ class FakeSlack:
             return {"ok": False, "error": "no_such_subteam"}
         users = self.usergroups[group]
         return {"ok": True} if users is None else {"ok": True, "users": users}
+
+    def _m_users_info(self, args: dict[str, Any], _: web.Request) -> dict[str, Any]:
+        user = str(args.get("user", ""))
+        if user not in self.names:
+            return {"ok": False, "error": "user_not_found"}
+        name = self.names[user]
+        return {
+            "ok": True,
+            "user": {
+                "id": user,
+                "name": name.split()[0].lower(),
+                "profile": {"display_name": name, "real_name": name},
+            },
+        }
 
     def _m_files_getUploadURLExternal(self, args: dict[str, Any], _: web.Request) -> dict[str, Any]:
         file_id = f"F{next(self._files):04d}"
