@@ -260,36 +260,37 @@ class Execution:
                 fields=(("RequestId", ", ".join(ids)),) if ids else (),
                 request_ids=ids,
             )
-        store = self.services.store.operations
-        if verdict is False:
-            why = f"{lost}; checked against TRTC: it did not take effect"
-            await store.transition(
-                op.id, [EXECUTING], OperationState.FAILED, outcome=why, error_code=exc.code
-            )
-            await self.record(by, op, Outcome.FAILED, auth=auth, approver=approver, error=exc)
-            return Reply(
-                headline=f"#{op.id} not done: {op.summary}",
-                severity=Severity.ERROR,
-                lines=(
-                    f"{why}, and nothing was sent again.",
-                    f"Run {code(op.text)} again if needed.",
-                ),
-                request_ids=ids,
-                operation_id=op.id,
-            )
-        why = f"{lost}; TRTC cannot tell whether it took effect"
-        await store.transition(
-            op.id, [EXECUTING], OperationState.UNKNOWN, outcome=why, error_code=exc.code
+        # Not done, or cannot be known: either way the operation ends here, once.
+        undone = verdict is False
+        why = f"{lost}; " + (
+            "checked against TRTC: it did not take effect"
+            if undone
+            else "TRTC cannot tell whether it took effect"
         )
-        await self.record(by, op, Outcome.UNKNOWN, auth=auth, approver=approver, error=exc)
-        return Reply(
-            headline=f"#{op.id} outcome unknown — check before retrying: {op.summary}",
-            severity=Severity.WARNING,
-            lines=(
+        state, outcome = (
+            (OperationState.FAILED, Outcome.FAILED)
+            if undone
+            else (OperationState.UNKNOWN, Outcome.UNKNOWN)
+        )
+        await self.services.store.operations.transition(
+            op.id, [EXECUTING], state, outcome=why, error_code=exc.code
+        )
+        await self.record(by, op, outcome, auth=auth, approver=approver, error=exc)
+        if undone:
+            headline, severity = f"#{op.id} not done: {op.summary}", Severity.ERROR
+            lines = (f"{why}, and nothing was sent again.", f"Run {code(op.text)} again if needed.")
+        else:
+            headline = f"#{op.id} outcome unknown — check before retrying: {op.summary}"
+            severity = Severity.WARNING
+            lines = (
                 f"{why}; nothing was sent again.",
                 f"Check with {code('users')} or {code('rooms')}, "
                 f"then run {code(op.text)} again if needed.",
-            ),
+            )
+        return Reply(
+            headline=headline,
+            severity=severity,
+            lines=lines,
             request_ids=ids,
             operation_id=op.id,
         )
