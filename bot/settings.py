@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     trtc_endpoint: str = DEFAULT_ENDPOINT
     trtc_sdk_app_id: int | None = Field(default=None, gt=0)
     trtc_callback_key: SecretStr | None = None
+    # The application's SDK secret (console: application info), not the API key: it signs
+    # the UserSig of robots the bot sends into rooms (recording, stream ingest).
+    trtc_sdk_secret_key: SecretStr | None = None
 
     # Client behaviour (ours; not in the Tencent SDK's vocabulary).
     trtc_timeout_s: float = Field(default=10.0, gt=0, le=120)
