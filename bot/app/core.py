@@ -14,8 +14,8 @@ from contextlib import asynccontextmanager
 from bot.core.context import Directory, Policies, Services
 from bot.core.dispatcher import Core
 from bot.core.grammar import Grammar
-from bot.core.timetable import DigestPlan
 from bot.core.spec import CommandSpec
+from bot.core.timetable import DigestPlan
 from bot.editions import HistoryTerms, edition
 from bot.loops import every, running
 from bot.settings import Settings, TrtcMode

@@ -85,9 +85,10 @@ class Scheduler:
                 note = await self._check(plan, slot)
         except TrtcError as exc:
             state, note = RunState.FAILED, f"TRTC: {exc}"
-            await self._post(plan, f"{job} {slot}", Reply(
-                f"The usage {job} for {slot} could not be made", Severity.WARNING,
-                lines=(str(exc),)), outcome=Outcome.FAILED, error=exc)  # fmt: skip
+            failed = Reply(
+                f"The usage {job} for {slot} could not be made", Severity.WARNING, (str(exc),)
+            )
+            await self._post(plan, f"{job} {slot}", failed, outcome=Outcome.FAILED, error=exc)
         except Exception:
             log.exception("scheduled %s %s failed", job, slot)
             state, note = RunState.FAILED, "unexpected error (see the log)"
@@ -135,11 +136,11 @@ class Scheduler:
             costs = [prices.cost(k, report.of(yesterday, k)) for k in TYPES]
             lines.append(f"Cost yesterday: {prices.money(sum(c for c in costs if c))}.")
         idle = await self._idle(plan)
+        table = Table(("Type", "Yesterday", f"{BASELINE_DAYS}-day median", "Change"), tuple(rows))
         reply = Reply(
             f"Usage digest for {yesterday:%A} {yesterday.isoformat()} (Beijing days)",
             lines=tuple(lines) + (idle.lines if idle else ()),
-            tables=(Table(("Type", "Yesterday", f"{BASELINE_DAYS}-day median", "Change"),
-                          tuple(rows)),) + (idle.tables if idle else ()),  # fmt: skip
+            tables=(table, *(idle.tables if idle else ())),
             actions=idle.actions if idle else (),
         )
         await self._post(plan, f"digest {today.isoformat()}", reply)

@@ -131,7 +131,9 @@ class UsageApi:
             params: dict[str, Any] = {"StartTime": a.isoformat(), "EndTime": b.isoformat()}
             if sdkappid is not None:
                 params["SdkAppId"] = sdkappid
-            tables.append(UsageTable.from_response(await self.transport.call(action, {**params, **extra})))
+            tables.append(
+                UsageTable.from_response(await self.transport.call(action, {**params, **extra}))
+            )
         return UsageTable.merge(tables)
 
     async def trtc(self, start: date, end: date, sdkappid: int | None = None) -> UsageTable:

@@ -79,7 +79,7 @@ def background(spec: UsageSpec, app: int, *, now: int, seed: int) -> list[Stay]:
     stays: list[Stay] = []
     for back in range(BACKGROUND_DAYS, -1, -1):
         day = today - back * DAY_S
-        for index in range(spec.background_rooms):
+        for _ in range(spec.background_rooms):
             start = day + rng.randrange(0, DAY_S - 3600)
             end = min(start + rng.randrange(10, 90) * 60, now)
             tier = rng.choices(TIERS, weights=_TIER_WEIGHTS)[0]

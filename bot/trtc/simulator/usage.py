@@ -127,10 +127,7 @@ def describe_relay_usage(world: World, p: dict[str, Any], seed: int) -> dict[str
     for a, b in points:
         # Peak concurrent participants within the point, sampled each 5 minutes.
         peak = max(
-            (
-                sum(s.users for s in stays if s.start <= t < s.end)
-                for t in range(a, b, FIVE_MIN)
-            ),
+            (sum(s.users for s in stays if s.start <= t < s.end) for t in range(a, b, FIVE_MIN)),
             default=0,
         )
         rows.append((a, [round(peak * RELAY_MBPS_PER_USER, 2)]))
@@ -150,7 +147,9 @@ def describe_trtc_room_usage(world: World, p: dict[str, Any], seed: int) -> dict
         )
     earliest = max(_parse(ROOM_EARLIEST, "%Y-%m-%d %H:%M", "StartTime"), now - ROOM_LOOKBACK_S)
     if start < earliest:
-        raise ApiError("InvalidParameter", f"StartTime is before the earliest data ({_key(earliest)}).")
+        raise ApiError(
+            "InvalidParameter", f"StartTime is before the earliest data ({_key(earliest)})."
+        )
     last = world.room_usage_asked.get(app)
     if last is not None and now - last < world.room_usage_interval_s:
         raise ApiError(
