@@ -192,7 +192,7 @@ async def _by_app(ctx: Context, start: date, end: date) -> Reply:
     grammar = ctx.services.grammar
     apps = dict(grammar.apps)
     if grammar.default_app is not None and grammar.default_app not in apps.values():
-        apps[str(grammar.default_app)] = grammar.default_app
+        apps["(default)"] = grammar.default_app
     if not apps:
         return Reply("No applications configured: set TRTC_CHATOPS_APPS.", Severity.ERROR)
     rows = []

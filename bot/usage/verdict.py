@@ -29,6 +29,10 @@ class Spike:
     median: float
 
     @property
+    def excess(self) -> float:
+        return self.minutes - self.median
+
+    @property
     def factor(self) -> float:
         return self.minutes / self.median if self.median else float("inf")
 
@@ -38,7 +42,8 @@ def median_of(values: Sequence[float]) -> float:
 
 
 def find_spike(report: UsageReport, factor: float = SPIKE_FACTOR) -> Spike | None:
-    """The (day, type) furthest above its median, if any is ``factor`` above it."""
+    """Of the (day, type) pairs ``factor`` above their median, the one with the most minutes
+    above it: a type going from 0 to 400 minutes is less news than one from 5,000 to 100,000."""
     best: Spike | None = None
     days = report.days
     for kind in report.used_types():
@@ -48,7 +53,7 @@ def find_spike(report: UsageReport, factor: float = SPIKE_FACTOR) -> Spike | Non
             spike = Spike(day, kind, value, median_of(others))
             if value < FLOOR_MINUTES or spike.factor < factor:
                 continue
-            if best is None or spike.factor > best.factor:
+            if best is None or spike.excess > best.excess:
                 best = spike
     return best
 
