@@ -13,6 +13,7 @@ import pytest
 from bot.core.notice import Notice
 from bot.settings import Settings
 from bot.store import Store
+from bot.trtc.usage import beijing_date
 from tests.support.harness import bots, open_harness
 from tests.usage.conftest import IDLE_ROOM, config
 
@@ -71,3 +72,28 @@ async def test_the_digest_fires_once_with_two_replicas_and_again_the_next_day(
             records = await first.store.audit.recent(50, actor="system:digest")
             assert len(records) == 2
             assert all(r.outcome == "ok" and r.channel == DIGEST for r in records)
+
+
+async def test_a_usage_spike_today_is_alerted_once(database_url: str) -> None:
+    """Today's minutes so far (the default world's 1,000-user webinar) run far above the
+    same hours' median: one alert, checked hourly, posted at most once a day."""
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, trtc_chatops_digest_channel=DIGEST, trtc_chatops_usage_alert=2.0
+    )
+    async with open_harness(config(), database_url, settings=settings) as harness:
+
+        def alerts() -> list[Notice]:
+            return [n for n in harness.notices if n.channel == DIGEST]
+
+        await harness.core.tick()
+        await harness.core.tick()
+        assert len(alerts()) == 1
+        alert = alerts()[0].reply
+        assert alert.headline.startswith("Usage alert:") and "usage --days 7" in alert.lines[0]
+        today = beijing_date(harness.clock())
+        harness.clock.advance(3600 - harness.clock() % 3600 + 1)  # the next hour's check
+        await harness.core.tick()
+        if beijing_date(harness.clock()) == today:
+            assert len(alerts()) == 1
+        records = await harness.store.audit.recent(50, actor="system:digest")
+        assert len(records) == len(alerts())

@@ -75,11 +75,19 @@ def _points(world: World, p: dict[str, Any]) -> tuple[list[tuple[int, int]], lis
     return points, world.stays(_app(world, p), now)
 
 
-def _by_tier(stays: Sequence[Stay], a: int, b: int) -> dict[str, float]:
-    totals = dict.fromkeys(TIERS, 0)
+def _by_tier(stays: Sequence[Stay], points: Sequence[tuple[int, int]]) -> list[dict[str, float]]:
+    """Minutes per tier in each point; each stay visits only the points it overlaps."""
+    totals = [dict.fromkeys(TIERS, 0.0) for _ in points]
+    if not points:
+        return totals
+    origin, step = points[0][0], points[0][1] - points[0][0]
     for stay in stays:
-        totals[stay.tier] += stay.seconds_in(a, b)
-    return {tier: seconds / 60 for tier, seconds in totals.items()}
+        first = max(0, (stay.start - origin) // step)
+        last = min(len(points) - 1, (stay.end - origin) // step)
+        for index in range(first, last + 1):
+            a, b = points[index]
+            totals[index][stay.tier] += stay.seconds_in(a, b) / 60
+    return totals
 
 
 def _minutes(value: float) -> float:
@@ -97,7 +105,8 @@ def _answer(keys: Sequence[str], rows: list[tuple[int, list[float]]]) -> dict[st
 
 def describe_trtc_usage(world: World, p: dict[str, Any], seed: int) -> dict[str, Any]:
     points, stays = _points(world, p)
-    rows = [(a, [_minutes(m) for m in _by_tier(stays, a, b).values()]) for a, b in points]
+    tiers = _by_tier(stays, points)
+    rows = [(a, [_minutes(m) for m in t.values()]) for (a, _), t in zip(points, tiers, strict=True)]
     return _answer(TIERS, rows)
 
 
@@ -107,15 +116,18 @@ def describe_recording_usage(world: World, p: dict[str, Any], seed: int) -> dict
         raise ApiError("InvalidParameter", f"MixType `{mix}` is not valid; use single or multi.")
     points, stays = _points(world, p)
     share = RECORDED_SHARE[mix]
-    rows = [(a, [_minutes(m * share) for m in _by_tier(stays, a, b).values()]) for a, b in points]
+    tiers = _by_tier(stays, points)
+    rows = [
+        (a, [_minutes(m * share) for m in t.values()])
+        for (a, _), t in zip(points, tiers, strict=True)
+    ]
     return _answer(TIERS, rows)
 
 
 def describe_mix_transcoding_usage(world: World, p: dict[str, Any], seed: int) -> dict[str, Any]:
     points, stays = _points(world, p)
     rows = []
-    for a, b in points:
-        tiers = _by_tier(stays, a, b)
+    for (a, _), tiers in zip(points, _by_tier(stays, points), strict=True):
         h264 = [_minutes(tiers[t] * MIXED_SHARE) for t in TIERS[1:]]
         rows.append((a, [_minutes(tiers["Audio"] * MIXED_SHARE), *h264, *[0.0] * 5]))
     return _answer(MIX_KEYS, rows)
@@ -123,14 +135,17 @@ def describe_mix_transcoding_usage(world: World, p: dict[str, Any], seed: int) -
 
 def describe_relay_usage(world: World, p: dict[str, Any], seed: int) -> dict[str, Any]:
     points, stays = _points(world, p)
+    # Peak concurrent participants within each point, sampled every 5 minutes.
+    origin = points[0][0] if points else 0
+    samples = [0] * ((points[-1][1] - origin) // FIVE_MIN if points else 0)
+    for stay in stays:
+        first = max(0, -(-(stay.start - origin) // FIVE_MIN))  # the first sample in the stay
+        for index in range(first, min(len(samples), -(-(stay.end - origin) // FIVE_MIN))):
+            samples[index] += stay.users
     rows = []
     for a, b in points:
-        # Peak concurrent participants within the point, sampled each 5 minutes.
-        peak = max(
-            (sum(s.users for s in stays if s.start <= t < s.end) for t in range(a, b, FIVE_MIN)),
-            default=0,
-        )
-        rows.append((a, [round(peak * RELAY_MBPS_PER_USER, 2)]))
+        window = samples[(a - origin) // FIVE_MIN : (b - origin) // FIVE_MIN]
+        rows.append((a, [round(max(window, default=0) * RELAY_MBPS_PER_USER, 2)]))
     return _answer(("Bandwidth",), rows)
 
 
