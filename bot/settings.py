@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -97,6 +98,16 @@ class Settings(BaseSettings):
     trtc_chatops_monitoring_edition: str | None = None
     # How late TRTC's history APIs may show joins and leaves; replies on history say so.
     trtc_chatops_history_lag_s: int | None = Field(default=None, ge=0, le=86400)
+    # Usage and cost: the operator's price table (YAML/JSON, bot/usage/prices.py); without
+    # it usage is shown in minutes only. Never guessed.
+    trtc_chatops_prices: Path | None = None
+    # A daily usage digest posted to this channel at HH:MM in TRTC_CHATOPS_DIGEST_TZ.
+    trtc_chatops_digest_channel: str | None = None
+    trtc_chatops_digest_at: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    trtc_chatops_digest_tz: str = "UTC"
+    # Post to the digest channel when today's usage so far exceeds this factor of the
+    # same hours' median over the last 7 days (e.g. 2.0).
+    trtc_chatops_usage_alert: float | None = Field(default=None, gt=1.0, le=1000)
     # Unset: a local SQLite file (a throw-away one while the simulator is in use).
     database_url: str | None = None
     port: int | None = Field(default=None, ge=1, le=65535, validation_alias=AliasChoices("PORT"))
@@ -109,6 +120,15 @@ class Settings(BaseSettings):
             raise ValueError("must be a host name or an http(s)://host:port URL")
         if "://" in value and not value.startswith(("http://", "https://")):
             raise ValueError("a URL endpoint must start with http:// or https://")
+        return value
+
+    @field_validator("trtc_chatops_digest_tz")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name") from None
         return value
 
     @field_validator("trtc_chatops_monitoring_edition")

@@ -15,12 +15,14 @@ from bot.core.context import Directory, Policies, Services
 from bot.core.dispatcher import Core
 from bot.core.grammar import Grammar
 from bot.core.spec import CommandSpec
+from bot.core.timetable import DigestPlan
 from bot.editions import HistoryTerms, edition
 from bot.loops import every, running
 from bot.settings import Settings, TrtcMode
 from bot.store import Store
 from bot.store.replicas import BEAT_S
 from bot.trtc.client import TrtcClient
+from bot.usage import load_prices
 from commands import REGISTRY
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,13 @@ def create_core(
         approval_ttl_s=settings.trtc_chatops_approval_ttl_s,
         watch_ttl_s=settings.trtc_chatops_watch_ttl_s,
         history=history or history_terms(settings),
+        prices=load_prices(settings.trtc_chatops_prices) if settings.trtc_chatops_prices else None,
+        digest=DigestPlan.from_settings(
+            settings.trtc_chatops_digest_channel,
+            settings.trtc_chatops_digest_at,
+            settings.trtc_chatops_digest_tz,
+            settings.trtc_chatops_usage_alert,
+        ),
     )
     return Core(services)
 

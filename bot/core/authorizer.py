@@ -108,6 +108,11 @@ def authorize(
     if spec.action is None:
         return None
     room = room_of(spec, args)
+    # An application named by an option (``--app``) is the resource; else the default one.
+    chosen = next(
+        (args[o.name] for o in spec.options if o.kind is ParamKind.APP and args.get(o.name)),
+        default_app,
+    )
     request = build_request(
         policies,
         actor=actor,
@@ -115,7 +120,7 @@ def authorize(
         channel=channel,
         action=spec.action(args),
         room=room,
-        sdkappid=default_app if room is None else None,
+        sdkappid=chosen if room is None else None,
         now=now,
         approved=approved,
     )

@@ -13,11 +13,13 @@ from bot.core.grammar import Grammar
 from bot.core.invocation import Invocation
 from bot.core.notice import Notice, Notify
 from bot.core.spec import Args, CommandSpec
+from bot.core.timetable import DigestPlan
 from bot.editions import HistoryTerms
 from bot.settings import TrtcMode
 from bot.store import Store
 from bot.store.replicas import new_instance_id
 from bot.trtc.client import TrtcClient
+from bot.usage.prices import Prices
 
 
 class Policies(Protocol):
@@ -73,6 +75,10 @@ class Services:
     history: HistoryTerms = field(default_factory=HistoryTerms)
     # This process among the replicas: it owns what it executes (see recovery).
     instance: str = field(default_factory=new_instance_id)
+    # The operator's price table (TRTC_CHATOPS_PRICES); None: usage in minutes only.
+    prices: Prices | None = None
+    # The daily usage digest and spike alerts (TRTC_CHATOPS_DIGEST_*); None: off.
+    digest: DigestPlan | None = None
     # The core's notify (set by ``Core``): a command that ends another operation (a
     # mute replaced, an unmute) edits that operation's messages through it.
     notify: Notify | None = field(default=None, repr=False)

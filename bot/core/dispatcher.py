@@ -15,6 +15,7 @@ from bot.authz.request import AuthzRequest
 from bot.core import auditing, confirmation, expiry, lifts, recovery, replies
 from bot.core.auditing import Outcome
 from bot.core.context import Context, Progress, Services
+from bot.core.digest import Scheduler
 from bot.core.execution import Execution
 from bot.core.grammar import Parsed, ParseError
 from bot.core.invocation import Invocation, Press
@@ -39,6 +40,7 @@ class Core:
         self.listeners: list[Notify] = []
         self.execution = Execution(services, self.notify)
         self.presses = Presses(self.execution)
+        self.scheduler = Scheduler(services)
 
     async def notify(self, notice: Notice) -> None:
         """Give a notice to every listener (the adapters); one failing does not stop the rest.
@@ -131,11 +133,13 @@ class Core:
         await self.services.store.replicas.beat(self.services.instance, self.services.clock())
 
     async def tick(self) -> None:
-        """Expire what is overdue, recover what a dead replica left, lift timed mutes;
-        the background loop calls this every second (the heartbeat is ``beat``'s)."""
+        """Expire what is overdue, recover what a dead replica left, lift timed mutes, post
+        the usage digest when due; the background loop calls this every second (the
+        heartbeat is ``beat``'s)."""
         await expiry.expire_due(self.execution)
         await self.recover()
         await lifts.lift_due(self.execution)
+        await self.scheduler.run_due()
 
     def _label(self, reply: Reply) -> Reply:
         if self.services.label and reply.label is None:

@@ -140,6 +140,8 @@ class Grammar:
                 return values.parse_count(raw, minimum=lo, maximum=hi)
             case ParamKind.CLOCK:
                 return values.parse_clock(raw)
+            case ParamKind.APP:
+                return values.resolve_app(raw.strip(), self.apps, self.default_app)[0]
             case ParamKind.COMMAND:
                 name = raw.lower()
                 if self.spec(name) is None:

@@ -38,9 +38,10 @@ class Action:
     danger: bool = False  # the button does harm (kick, dismiss): adapters colour it
 
 
-def run_action(label: str, command: str) -> Action:
-    """A button that runs ``command`` for whoever presses it, authorized as usual."""
-    return Action(ActionKind.RUN, f"{ActionKind.RUN.value}:{command}", label)
+def run_action(label: str, command: str, *, danger: bool = False) -> Action:
+    """A button that runs ``command`` for whoever presses it, authorized as usual (a
+    mutating command then asks for confirmation or approval, as typed)."""
+    return Action(ActionKind.RUN, f"{ActionKind.RUN.value}:{command}", label, danger)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ class ParamKind(StrEnum):
     SLACK_USER = "slack-user"
     COMMAND = "command"
     CLOCK = "clock"  # HH:MM, UTC: minutes after midnight
+    APP = "app"  # an application: a configured name or an SdkAppId → int
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ def parse_room(text: str, *, apps: Mapping[str, int], default_app: int | None) -
         app_part, room_part = "", text
     if sep and not app_part:
         raise BadValue(f"{text!r}: name the application before the slash, e.g. prod/1234")
-    sdkappid, app_name = _resolve_app(app_part, apps, default_app)
+    sdkappid, app_name = resolve_app(app_part, apps, default_app)
     if not room_part:
         raise BadValue(f"{text!r}: the room is missing after the slash, e.g. prod/1234")
     if _digits(room_part) and room_part[0] != "0":
@@ -62,7 +62,7 @@ def parse_room(text: str, *, apps: Mapping[str, int], default_app: int | None) -
     return RoomRef(sdkappid, room_part, numeric=False, app_name=app_name)
 
 
-def _resolve_app(
+def resolve_app(
     name: str, apps: Mapping[str, int], default_app: int | None
 ) -> tuple[int, str | None]:
     if not name:

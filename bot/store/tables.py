@@ -247,3 +247,22 @@ class CallbackRecord(Base):
     terminal: Mapped[int | None] = mapped_column(nullable=True)
     state: Mapped[str] = mapped_column(String(8))
     claim: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+
+
+class ScheduleRun(Base):
+    """One run of a piece of scheduled work (the daily digest, a usage check) for one slot.
+
+    ``key`` is ``job:slot`` (``digest:2026-12-07``): the replica whose insert creates
+    the row runs it, so each slot runs once across replicas and restarts. ``runner``
+    holds it while ``state`` is running; a dead runner's run is taken over."""
+
+    __tablename__ = "schedules"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    job: Mapped[str] = mapped_column(String(32))
+    slot: Mapped[str] = mapped_column(String(48))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    runner: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    claimed_at: Mapped[float]
+    finished_at: Mapped[float | None] = mapped_column(nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -31,6 +31,7 @@ from bot.trtc.models import (
     load_call_detail,
 )
 from bot.trtc.transport import Credentials, Endpoint, Transport
+from bot.trtc.usage import UsageApi
 
 _MAX_PAGES = 10_000  # a server that never returns a short page must not loop us forever
 
@@ -50,6 +51,8 @@ class TrtcClient:
         # The TRTC site behind the endpoint (None: not pinned): what it does not offer
         # is not asked for (see call_details).
         self.site = site
+        # The usage statistics actions (usage.py): minutes per day, per room.
+        self.usage = UsageApi(transport)
 
     @classmethod
     def create(

@@ -1,4 +1,4 @@
-"""The eleven actions the simulator answers, with the regions each site accepts for each.
+"""The sixteen actions the simulator answers, with the regions each site accepts for each.
 
 Regions are what each site's API pages list (trtc-server-api.md §1); a request for
 another region gets UnsupportedRegion. An empty set: the site does not offer the action
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.settings import Site
-from bot.trtc.simulator import history, management
+from bot.trtc.simulator import history, management, usage
 from bot.trtc.simulator.world import World
 
 VERSION = "2019-07-22"
@@ -32,6 +32,9 @@ _BLOCK_INTL = _BJ_GZ | {"ap-singapore"}
 _HISTORY_MAINLAND = _BJ_GZ
 _HISTORY_INTL = _BJ_GZ | {"ap-mumbai", "ap-singapore", "na-toronto"}
 _NONE: frozenset[str] = frozenset()
+# The usage pages list no regions of their own: assumed as the history APIs (UNCONFIRMED).
+_USAGE_MAINLAND = _HISTORY_MAINLAND
+_USAGE_INTL = _HISTORY_INTL
 
 
 @dataclass(frozen=True)
@@ -84,5 +87,19 @@ ACTIONS: dict[str, Action] = {
         ),
         Action("DescribeUserEvent", history.describe_user_event, _HISTORY_MAINLAND, _HISTORY_INTL),
         Action("DescribeScaleInfo", history.describe_scale_info, _HISTORY_MAINLAND, _HISTORY_INTL),
+        Action("DescribeTrtcUsage", usage.describe_trtc_usage, _USAGE_MAINLAND, _USAGE_INTL),
+        Action(
+            "DescribeRecordingUsage", usage.describe_recording_usage, _USAGE_MAINLAND, _USAGE_INTL
+        ),
+        Action(
+            "DescribeMixTranscodingUsage",
+            usage.describe_mix_transcoding_usage,
+            _USAGE_MAINLAND,
+            _USAGE_INTL,
+        ),
+        Action("DescribeRelayUsage", usage.describe_relay_usage, _USAGE_MAINLAND, _USAGE_INTL),
+        Action(
+            "DescribeTrtcRoomUsage", usage.describe_trtc_room_usage, _USAGE_MAINLAND, _USAGE_INTL
+        ),
     )
 }

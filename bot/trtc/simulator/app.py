@@ -92,6 +92,8 @@ class Simulator:
         self.world: World = build_world(
             seed=config.seed, clock=config.clock, scenario=config.scenario, archive=config.archive()
         )
+        if not config.rate_limit:  # pacing off: DescribeTrtcRoomUsage's 15 s too
+            self.world.room_usage_interval_s = 0.0
         self.requests: list[RecordedRequest] = []
         self._credential = Credential(config.secret_id, config.secret_key, config.token)
         self._limiter = SlidingWindow(config.rate_limit) if config.rate_limit else None

@@ -49,6 +49,11 @@ _START = _p("StartTime", _I, "MissingParameter.StartTs")
 _END = _p("EndTime", _I, "MissingParameter.EndTs")
 _COMM = _p("CommId", _S, "MissingParameter.CommId")
 _PAGES = (_p("PageNumber", _I), _p("PageSize", _I))
+_USAGE = (
+    _p("StartTime", _S, "MissingParameter"),
+    _p("EndTime", _S, "MissingParameter"),
+    _p("SdkAppId", _I),
+)
 
 SPECS: dict[str, tuple[Param, ...]] = {
     "RemoveUser": (
@@ -95,11 +100,24 @@ SPECS: dict[str, tuple[Param, ...]] = {
         _p("SdkAppId", _I, "MissingParameter.AppId"),
     ),
     "DescribeScaleInfo": (_APP, _START, _END),
+    # Usage statistics (trtc-server-api-2.md §7): dates as strings, the app optional.
+    "DescribeTrtcUsage": _USAGE,
+    "DescribeRecordingUsage": (*_USAGE, _p("MixType", _S, "MissingParameter")),
+    "DescribeMixTranscodingUsage": _USAGE,
+    "DescribeRelayUsage": _USAGE,
+    # "SdkAppid", lower-case "id", in this action only (both SDKs serialise it so).
+    "DescribeTrtcRoomUsage": (
+        _p("SdkAppid", _I, "MissingParameter"),
+        _p("StartTime", _S, "MissingParameter"),
+        _p("EndTime", _S, "MissingParameter"),
+    ),
 }
 
 # The history APIs list InvalidParameter.BodyParamsError; the others only InvalidParameter.
 BODY_ERROR: dict[str, str] = {
-    name: "InvalidParameter.BodyParamsError" if name.startswith("Describe") else "InvalidParameter"
+    name: "InvalidParameter.BodyParamsError"
+    if name.startswith("Describe") and "Usage" not in name
+    else "InvalidParameter"
     for name in SPECS
 }
 

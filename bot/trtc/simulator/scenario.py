@@ -28,6 +28,8 @@ Script steps: ``loss`` (percent, media audio|video|both, direction up|down),
 normal|timeout; timeout is TRTC's abnormal exit, EventId 7001 ParamOne 1) and
 ``network`` (a switch to wifi|4g|3g|2g|wired). ``lost_answers: {drop: 0.01,
 timeout: 0.01, internal_error: 0.02}`` applies writes and then loses their answer.
+``usage: {background_rooms: 40, spike: {days_ago: 2, room: 4242, users: 400,
+hours: 4, tier: HD}}`` shapes what the usage APIs report beyond the calls (usage.py).
 """
 
 from __future__ import annotations
@@ -186,6 +188,26 @@ class LostAnswerRates(_Model):
     internal_error: float = Field(default=0.0, ge=0, le=1)
 
 
+UsageTier = Literal["Audio", "SD", "HD", "FullHD", "2K", "4K"]
+
+
+class SpikeSpec(_Model):
+    """One day on which one room burns far more minutes than usual."""
+
+    days_ago: int = Field(default=2, ge=0, le=60)
+    room: int | str = 4242
+    users: int = Field(default=400, ge=1, le=100_000)
+    hours: float = Field(default=4.0, gt=0, le=20)
+    tier: UsageTier = "HD"
+
+
+class UsageSpec(_Model):
+    """Usage older than the calls: seeded rooms each day, plus an optional spike."""
+
+    background_rooms: int = Field(default=40, ge=0, le=1000)  # per day, for 40 days
+    spike: SpikeSpec | None = Field(default_factory=SpikeSpec)
+
+
 class Scenario(_Model):
     include_defaults: bool = True
     apps: list[int] = Field(default_factory=list)  # extra SdkAppIds with no rooms
@@ -194,6 +216,7 @@ class Scenario(_Model):
     lost_answers: LostAnswerRates = Field(default_factory=LostAnswerRates)
     edition: str | None = None  # a name from bot.editions.EDITIONS (or an alias)
     history_lag_s: float | None = Field(default=None, ge=0)
+    usage: UsageSpec | None = None  # None: the default world's (if included), else none
 
     @field_validator("edition")
     @classmethod

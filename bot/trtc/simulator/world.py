@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 from bot.trtc.simulator.call import Call, LeaveReason, Member
 from bot.trtc.simulator.editions import Archive
+from bot.trtc.simulator.ledger import Stay, background, call_stays
 from bot.trtc.simulator.population import (
     APP,
     DEFAULT_SCENARIO,
@@ -50,7 +51,7 @@ from bot.trtc.simulator.population import (
     filler_calls,
     scenario_calls,
 )
-from bot.trtc.simulator.scenario import Scenario
+from bot.trtc.simulator.scenario import Scenario, UsageSpec
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,14 @@ class World:
         clock: Callable[[], float] = time.time,
         foreign_apps: Iterable[int] = (),
         archive: Archive | None = None,
+        usage: Iterable[Stay] = (),
     ) -> None:
         self.apps = frozenset(apps)
+        # Usage older than the calls (ledger.py); the calls' own is read from them.
+        self.background = list(usage)
+        # DescribeTrtcRoomUsage: 1 request per 15 s (0: not enforced) and when each app asked.
+        self.room_usage_interval_s = 15.0
+        self.room_usage_asked: dict[int, float] = {}
         # What the history APIs may show (edition, ingestion lag); management is live.
         self.archive = archive or Archive()
         self.foreign_apps = frozenset(foreign_apps)
@@ -157,6 +164,14 @@ class World:
         ]
         return sorted(found, key=lambda c: (-c.create_ts, c.comm_id))
 
+    def stays(self, sdkappid: int | None, now: int) -> list[Stay]:
+        """Everything the usage APIs count for one app (None: every app of the account)."""
+        found = [s for s in self.background if sdkappid is None or s.sdkappid == sdkappid]
+        for call in self.calls(sdkappid):
+            if call.create_ts <= now:
+                found.extend(call_stays(call, now))
+        return found
+
     # -- changes ----------------------------------------------------------------
 
     def remove_users(self, call: Call, user_ids: Iterable[str], action: str) -> list[str]:
@@ -202,7 +217,11 @@ def build_world(
     now = int(clock())
     calls: list[Call] = []
     apps: set[int] = set()
-    if scenario is None or scenario.include_defaults:
+    defaults = scenario is None or scenario.include_defaults
+    usage = scenario.usage if scenario is not None and scenario.usage is not None else None
+    if usage is None and defaults:
+        usage = UsageSpec()
+    if defaults:
         apps |= {APP, SECOND_APP}
         calls += scenario_calls(DEFAULT_SCENARIO, now=now, seed=seed)
         calls += filler_calls(seed, now)
@@ -217,6 +236,12 @@ def build_world(
         ]
         calls += extra
         apps |= scenario.app_ids()
+    stays = [] if usage is None else background(usage, APP, now=now, seed=seed)
     return World(
-        apps=apps, calls=calls, clock=clock, foreign_apps={FOREIGN_APP} - apps, archive=archive
+        apps=apps | ({APP} if stays else set()),
+        calls=calls,
+        clock=clock,
+        foreign_apps={FOREIGN_APP} - apps,
+        archive=archive,
+        usage=stays,
     )

@@ -1,0 +1,119 @@
+"""`usage` and `idle` through the core, as the console runs them, on the simulator."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from bot.console.personas import PERSONAS
+from bot.core.invocation import Press
+from bot.core.reply import ActionKind, Reply, Severity
+from bot.settings import Settings
+from bot.trtc.usage import beijing_date
+from tests.support.harness import CHANNEL, THREAD, Harness, open_harness
+from tests.usage.conftest import IDLE_ROOM, config
+
+SPIKE_DAYS_AGO = 2  # the default world's spike: room 4242, HD (ledger.py)
+
+
+def _text(reply: Reply) -> str:
+    cells = [" ".join(row) for t in reply.tables for row in t.rows]
+    return "\n".join([reply.headline, *reply.lines, *[" ".join(t.columns) for t in reply.tables],
+                      *cells])  # fmt: skip
+
+
+async def test_usage_for_a_week_names_the_spike_day_and_draws_it(harness: Harness) -> None:
+    """`usage --days 7`: a row per day by type, a verdict naming the spike day and its
+    room, and a PNG chart."""
+    reply = await harness.say("oncall", "usage --days 7")
+    assert reply.severity is Severity.WARNING
+    table = reply.tables[0]
+    assert table.columns[0] == "Day" and "HD" in table.columns and "Recording" in table.columns
+    assert len(table.rows) == 7
+    day = beijing_date(time.time()) - timedelta(days=SPIKE_DAYS_AGO)
+    verdict = reply.lines[0]
+    assert "HD minutes up" in verdict and f"{day:%A} {day.isoformat()}" in verdict
+    assert "room 4242 accounts for" in verdict
+    assert "TRTC_CHATOPS_PRICES" in _text(reply)  # no prices: minutes, and how to add them
+    (png,) = reply.files
+    assert png.mimetype == "image/png" and png.content.startswith(b"\x89PNG")
+
+
+async def test_usage_by_room_names_the_top_rooms(harness: Harness) -> None:
+    """`usage --by room`: DescribeTrtcRoomUsage a day at a time, the top rooms first."""
+    reply = await harness.say("oncall", "usage --days 3 --by room")
+    rows = reply.tables[0].rows
+    assert rows[0][0] == "4242" and rows[1][0] == "8888"
+    asked = [r for r in harness.sim.simulator.requests if r.action == "DescribeTrtcRoomUsage"]
+    assert len(asked) == 3 and all(r.error_code is None for r in asked)
+    assert "Top: 4242, 8888" in _text(reply)
+
+
+async def test_a_bad_window_is_bad_input(harness: Harness) -> None:
+    """--from without --to, --days with --from, an unknown --by: refused before any call."""
+    for text in ("usage --from 2026-01-01", "usage --days 3 --from 2026-01-01 --to 2026-01-02",
+                 "usage --by colour"):  # fmt: skip
+        reply = await harness.say("oncall", text)
+        assert reply.severity is Severity.ERROR, text
+    assert harness.sim.simulator.requests == []
+
+
+async def test_the_viewer_may_read_usage(harness: Harness) -> None:
+    """Reading usage is a read permission: the read-only viewer persona has it."""
+    reply = await harness.say("viewer", "usage --days 2")
+    assert reply.severity is not Severity.ERROR and reply.tables
+
+
+async def test_prices_turn_minutes_into_money(database_url: str, tmp_path: Path) -> None:
+    """With TRTC_CHATOPS_PRICES the table has a cost column and the total is in the currency;
+    a type without a price is named, not guessed."""
+    prices = tmp_path / "prices.yaml"
+    prices.write_text("currency: USD\nper_thousand_minutes:\n  HD: 4.0\n  Audio: 0.99\n")
+    settings = Settings(_env_file=None, trtc_chatops_prices=prices)  # type: ignore[call-arg]
+    async with open_harness(config(), database_url, settings=settings) as harness:
+        reply = await harness.say("oncall", "usage --days 7")
+    table = reply.tables[0]
+    assert table.columns[-1] == "Cost (USD)"
+    hd = table.columns.index("HD")
+    audio = table.columns.index("Audio")
+    for row in table.rows:
+        expected = float(row[hd].replace(",", "")) * 4 / 1000
+        expected += float(row[audio].replace(",", "")) * 0.99 / 1000
+        assert abs(float(row[-1].replace(",", "")) - expected) < 0.02
+    cost = next(line for line in reply.lines if line.startswith("Cost:"))
+    assert "USD" in cost and "no price for SD" in cost
+    assert "TRTC_CHATOPS_PRICES" not in cost
+
+
+async def test_idle_finds_the_ghost_room_and_its_dismiss_asks_first(harness: Harness) -> None:
+    """`idle` lists the room live for hours with one user; its Dismiss button goes through
+    the usual flow (for on-call, an approval request), and nothing is dismissed yet."""
+    reply = await harness.say("oncall", "idle --for 2h --max-users 1")
+    rooms = [row[0] for row in reply.tables[0].rows]
+    assert str(IDLE_ROOM) in rooms
+    row = reply.tables[0].rows[rooms.index(str(IDLE_ROOM))]
+    assert row[2:] == ("1", "ghost")
+    button = next(a for a in reply.actions if a.label == f"Dismiss {IDLE_ROOM}")
+    assert button.kind is ActionKind.RUN and button.danger
+    persona = PERSONAS["oncall"]
+    asked = await harness.core.press(
+        Press(persona.user_id, CHANNEL, button.id, usergroups=persona.groups, thread=THREAD)
+    )
+    assert asked.operation_id is not None
+    assert f"dismiss room 1400000001/{IDLE_ROOM}" in asked.headline
+    assert {a.kind for a in asked.actions} & {ActionKind.CONFIRM, ActionKind.APPROVE}
+    assert "DismissRoom" not in harness.mutations()
+    assert harness.present(IDLE_ROOM) == {"ghost"}
+
+
+async def test_the_viewer_pressing_dismiss_is_refused(harness: Harness) -> None:
+    """A read-only person sees the button; pressing it is denied to them alone."""
+    reply = await harness.say("viewer", "idle")
+    button = next(a for a in reply.actions if a.label == f"Dismiss {IDLE_ROOM}")
+    viewer = PERSONAS["viewer"]
+    refused = await harness.core.press(
+        Press(viewer.user_id, CHANNEL, button.id, usergroups=viewer.groups, thread=THREAD)
+    )
+    assert refused.severity is Severity.ERROR and refused.private
+    assert harness.mutations() == []
