@@ -20,6 +20,8 @@ class SystemActor(StrEnum):
     TIMED_MUTE = "system:timed-mute"
     EXPIRY = "system:expiry"
     RECOVERY = "system:recovery"
+    ELEVATION = "system:elevation"  # a break-glass window ending on time, its warning
+    REMINDER = "system:reminder"  # reminders and escalations of pending approvals
 
 
 def is_system(actor: str) -> bool:
