@@ -39,6 +39,14 @@ CONTEXT_KEYS = frozenset(
 APPROVE_ACTION = "chatops:Approve"
 # Break-glass: for a while, what needs approval runs on one's own confirmation.
 ELEVATE_ACTION = "chatops:Elevate"
+# Every action of trtc-chatops's own (not TRTC's) the bot asks the policy about.
+CHATOPS_ACTIONS = (
+    APPROVE_ACTION,
+    "chatops:ListApprovals",
+    "chatops:ReadAudit",
+    ELEVATE_ACTION,
+    "chatops:ListElevations",
+)
 
 
 class ContextLookup(Protocol):
