@@ -45,7 +45,9 @@ async def test_elevation_needs_the_policy_and_is_capped_by_a_condition(harness: 
     assert not await harness.store.elevations.recent(5)
     why = text(await harness.say("lead", "can U0ONCALL elevate"))
     assert "may run `elevate` in this channel" in why
-    assert "Longest elevation allowed here: 1 h" in why or "Longest elevation allowed here: 1h" in why
+    assert (
+        "Longest elevation allowed here: 1 h" in why or "Longest elevation allowed here: 1h" in why
+    )
     assert "may not run `elevate`" in text(await harness.say("lead", "can U0VIEWER elevate"))
     missing = await harness.say("oncall", "elevate --for 30m")
     assert missing.severity is Severity.ERROR and "say why" in missing.headline
