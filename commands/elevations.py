@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core import Args, CommandSpec, Context, Reply, Table, clock_time, format_duration, person
+from bot.store import ElevationState
 from commands.actions import fixed_action
 
 RECENT = 20
@@ -13,7 +14,7 @@ async def run(ctx: Context, args: Args) -> Reply:
     if not rows:
         return Reply("No break-glass elevations yet.")
     now = ctx.now
-    active = [r for r in rows if r.state == "active" and r.until > now]
+    active = [r for r in rows if r.state == ElevationState.ACTIVE.value and r.until > now]
     table = tuple(
         (
             f"#{r.id}",

@@ -170,13 +170,14 @@ class Core:
             return replies.bad_input(exc)
         spec = parsed.spec
         ctx = Context(services, inv, progress=progress)
-        if spec.weigh is not None:
+        auth = services.authorize(spec, parsed.args, inv)
+        if spec.weigh is not None and auth is not None and auth[1].effect is not Effect.DENY:
             try:  # what it would really do (a kick of everyone is a dismiss), from TRTC
                 parsed = replace(parsed, args=await spec.weigh(ctx, parsed.args))
             except TrtcError as exc:
-                await self._audit(inv, spec, None, outcome=Outcome.FAILED, error=exc)
+                await self._audit(inv, spec, auth, outcome=Outcome.FAILED, error=exc)
                 return replies.trtc_failure(exc, services.history)
-        auth = services.authorize(spec, parsed.args, inv)
+            auth = services.authorize(spec, parsed.args, inv)  # the stricter of both
         if auth is not None:
             request, decision = auth
             if decision.effect is Effect.DENY:

@@ -11,6 +11,7 @@ conditional UPDATE, so with any number of replicas each happens once.
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import replace
 
 from bot.authz.decision import Decision
@@ -25,7 +26,7 @@ from bot.core.markup import code, person
 from bot.core.notice import Notice, Notify
 from bot.core.reply import Action, ActionKind, Reply, Severity
 from bot.core.values import clock_time, format_duration
-from bot.store import Elevation
+from bot.store import Elevation, ElevationState
 
 WARN_S = 300.0  # the warning with Extend / End now comes this long before the end
 BREAK_GLASS = "break-glass:"
@@ -120,13 +121,13 @@ async def press(services: Services, notify: Notify, press: Press, kind: ActionKi
     _, _, rest = press.action_id.partition(":")
     raw_id, _, nonce = rest.partition(":")
     row = await services.store.elevations.get(int(raw_id)) if raw_id.isdigit() else None
-    if row is None or row.nonce != nonce:
+    if row is None or not hmac.compare_digest(row.nonce, nonce):
         return await _refuse(services, press, None, "This button is not valid any more.")
     if press.actor != row.user_id:
         why = f"Only {person(row.user_id)} can extend or end their elevation #{row.id}."
         return await _refuse(services, press, row, why)
     now = services.clock()
-    if row.state != "active" or row.until <= now:
+    if row.state != ElevationState.ACTIVE.value or row.until <= now:
         return await _refuse(services, press, row, f"Elevation #{row.id} is already over.")
     if kind is ActionKind.END:
         if not await services.store.elevations.end(row, at=now, by=press.actor, on_time=False):
