@@ -88,6 +88,10 @@ class Settings(BaseSettings):
 
     trtc_chatops_policy_file: Path | None = None
     trtc_chatops_approvals_channel: str | None = None
+    # A usergroup (S…) mentioned when a pending approval reaches 3/4 of its time unanswered.
+    trtc_chatops_escalation_usergroup: str | None = None
+    # At half an approval's time, at most this many eligible approvers get a DM.
+    trtc_chatops_reminder_max_people: int = Field(default=10, ge=0, le=100)
     # Named applications for `app/room`, as JSON: {"prod": 1400000001, "staging": 1400000002}.
     trtc_chatops_apps: dict[str, int] = Field(default_factory=dict)
     trtc_chatops_approval_ttl_s: int = Field(default=900, ge=60, le=86400)

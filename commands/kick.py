@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core import (
+    AUTHORIZE_AS,
     Args,
     CommandSpec,
     Context,
@@ -37,6 +38,8 @@ async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
         absent = [u for u in users if u not in here]
         if absent:
             lines.append(f"Not in the room now: {_names(absent)}.")
+    if args.get(EVERYONE):
+        lines.append(f"This removes all {args[EVERYONE]} users: treated as dismissing the room.")
     lines.append(
         f"They can rejoin unless your app stops them; use {code('mute')} to silence instead."
     )
@@ -117,6 +120,19 @@ async def verify(ctx: Context, args: Args) -> bool | None:
     return not any(user in here for user in args["users"])
 
 
+EVERYONE = "everyone"  # set by ``weigh``: how many users the kick would remove, all of them
+
+
+async def weigh(ctx: Context, args: Args) -> Args:
+    """A kick of every user in the room is a dismiss in all but name: authorized as one
+    (the stricter of both decisions), so the two-person rule cannot be walked around."""
+    call, present = await present_users(ctx.trtc, args.room, ctx.now)
+    here = {u.user_id for u in present}
+    if call is None or not here or not here <= set(args["users"]):
+        return args
+    return Args({**args, AUTHORIZE_AS: room_action("DismissRoom")(args), EVERYONE: len(here)})
+
+
 SPEC = CommandSpec(
     name="kick",
     summary="Remove users from a room (asks for confirmation)",
@@ -127,4 +143,5 @@ SPEC = CommandSpec(
     params=(Param("room", ParamKind.ROOM), Param("users", ParamKind.USER, variadic=True)),
     options=(Option("reason", ParamKind.TEXT, metavar='"…"'),),
     action=room_action("RemoveUser"),
+    weigh=weigh,
 )

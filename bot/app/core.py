@@ -63,6 +63,9 @@ def create_core(
         confirm_ttl_s=settings.trtc_chatops_confirm_ttl_s,
         approval_ttl_s=settings.trtc_chatops_approval_ttl_s,
         watch_ttl_s=settings.trtc_chatops_watch_ttl_s,
+        approvals_channel=settings.trtc_chatops_approvals_channel,
+        escalation_usergroup=settings.trtc_chatops_escalation_usergroup,
+        reminder_max_people=settings.trtc_chatops_reminder_max_people,
         history=history or history_terms(settings),
         prices=load_prices(settings.trtc_chatops_prices) if settings.trtc_chatops_prices else None,
         digest=DigestPlan.from_settings(

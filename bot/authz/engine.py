@@ -52,6 +52,11 @@ class PolicySet:
         self._identity_memo: dict[tuple[str, frozenset[str], str], Bucket] = {}
         self._guardrail_memo: dict[tuple[str, str], Bucket | None] = {}
 
+    def principals(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The users and usergroups the file attaches policies to: everyone who could
+        be allowed anything (whom to remind of a pending approval)."""
+        return frozenset(self._attach.users), frozenset(self._attach.usergroups)
+
     def resource_for(self, sdkappid: int | str) -> str:
         """The qcs name of one TRTC application of this account."""
         return f"qcs::trtc::uin/{self.account_uin}:sdkappid/{sdkappid}"

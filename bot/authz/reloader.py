@@ -44,6 +44,9 @@ class PolicyReloader:
     def can_approve(self, approver: AuthzRequest, requester_user_id: str) -> Decision:
         return self._current.can_approve(approver, requester_user_id)
 
+    def principals(self) -> tuple[frozenset[str], frozenset[str]]:
+        return self._current.principals()
+
     def reload(self) -> bool:
         """Load the file again; True if the new version is now in force."""
         self._seen = fingerprint(self.path)

@@ -19,6 +19,8 @@ CURRENT_TIME = "qcs:current_time"
 APPROVED = "chatops:approved"
 REQUESTED_ACTION = "chatops:requested_action"
 REQUESTER = "chatops:requester"
+# How long a break-glass elevation asks for, in seconds (numeric conditions cap it).
+ELEVATION_SECONDS = "chatops:elevation_seconds"
 CONTEXT_KEYS = frozenset(
     {
         ROOM_ID,
@@ -30,10 +32,21 @@ CONTEXT_KEYS = frozenset(
         APPROVED,
         REQUESTED_ACTION,
         REQUESTER,
+        ELEVATION_SECONDS,
     }
 )
 
 APPROVE_ACTION = "chatops:Approve"
+# Break-glass: for a while, what needs approval runs on one's own confirmation.
+ELEVATE_ACTION = "chatops:Elevate"
+# Every action of trtc-chatops's own (not TRTC's) the bot asks the policy about.
+CHATOPS_ACTIONS = (
+    APPROVE_ACTION,
+    "chatops:ListApprovals",
+    "chatops:ReadAudit",
+    ELEVATE_ACTION,
+    "chatops:ListElevations",
+)
 
 
 class ContextLookup(Protocol):

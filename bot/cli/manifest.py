@@ -72,8 +72,9 @@ def manifest(
         "features": {
             "app_home": {
                 "home_tab_enabled": True,
-                "messages_tab_enabled": False,
-                "messages_tab_read_only_enabled": False,
+                # Read-only: reminders of pending approvals come as DMs; nothing is read there.
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": True,
             },
             "bot_user": {"display_name": "trtc", "always_online": True},
             "slash_commands": [command],

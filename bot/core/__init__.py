@@ -8,12 +8,13 @@ from bot.core.hints import lag_note
 from bot.core.markup import ask, code, person
 from bot.core.reply import Attachment, Reply, Severity, Table, run_action
 from bot.core.rooms import calls_of, live_call, present_users
-from bot.core.spec import Args, CommandSpec, Option, Param, ParamKind
+from bot.core.spec import AUTHORIZE_AS, Args, CommandSpec, Option, Param, ParamKind
 from bot.core.values import BadValue, clock_time, format_duration
 from bot.trtc.errors import TrtcApiError, TrtcError
 from bot.trtc.rooms import RoomRef
 
 __all__ = [
+    "AUTHORIZE_AS",
     "Args",
     "Attachment",
     "BadValue",

@@ -22,6 +22,8 @@ class SystemActor(StrEnum):
     EXPIRY = "system:expiry"
     RECOVERY = "system:recovery"
     DIGEST = "system:digest"  # the daily usage digest and usage alerts
+    ELEVATION = "system:elevation"  # a break-glass window ending on time, its warning
+    REMINDER = "system:reminder"  # reminders and escalations of pending approvals
 
 
 def is_system(actor: str) -> bool:

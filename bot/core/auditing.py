@@ -38,6 +38,10 @@ class Outcome(StrEnum):
     EXPIRED = "expired"
     RECOVERED_SUCCEEDED = "recovered:succeeded"
     RECOVERED_UNKNOWN = "recovered:unknown"
+    EXTENDED = "extended"  # a break-glass elevation made longer
+    ENDED = "ended"  # a break-glass elevation over (on time, or ended by its owner)
+    REMINDED = "reminded"  # a pending approval's approvers reminded
+    ESCALATED = "escalated"  # a pending approval's escalation usergroup told
 
 
 async def record(
@@ -53,9 +57,11 @@ async def record(
     error: TrtcError | None = None,
     request_ids: tuple[str, ...] | list[str] = (),
     approver: str | None = None,
+    elevation_id: int | None = None,
 ) -> None:
-    """``op``, when the record is about a stored operation, gives its id, its text and
-    (where nothing was authorized now) the action and resource it was asked for."""
+    """``op``, when the record is about a stored operation, gives its id, its text,
+    its break-glass elevation and (where nothing was authorized now) the action and
+    resource it was asked for."""
     request, decision = auth if auth is not None else (None, None)
     COMMANDS.labels(
         command=spec.name if spec else "unknown",
@@ -85,4 +91,5 @@ async def record(
         error_code=error.code if error is not None else None,
         note=note,
         delivery=who.delivery,
+        elevation_id=elevation_id if elevation_id is not None else (op and op.elevation_id),
     )

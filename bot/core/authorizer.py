@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
-from bot.authz.decision import Decision
+from bot.authz.decision import Decision, Effect
 from bot.authz.request import (
     APPROVED,
     CURRENT_TIME,
@@ -14,7 +14,7 @@ from bot.authz.request import (
     SDKAPPID,
     AuthzRequest,
 )
-from bot.core.spec import Args, CommandSpec, ParamKind
+from bot.core.spec import AUTHORIZE_AS, Args, CommandSpec, ParamKind
 from bot.trtc.rooms import RoomRef
 
 if TYPE_CHECKING:
@@ -104,7 +104,8 @@ def authorize(
     default_app: int | None,
     approved: bool = False,
 ) -> tuple[AuthzRequest, Decision] | None:
-    """None when the command needs no authorization (help, whoami)."""
+    """None when the command needs no authorization (help, whoami). Arguments that say
+    the request is also another action (``AUTHORIZE_AS``) get the stricter of both."""
     if spec.action is None:
         return None
     room = room_of(spec, args)
@@ -113,15 +114,27 @@ def authorize(
         (args[o.name] for o in spec.options if o.kind is ParamKind.APP and args.get(o.name)),
         default_app,
     )
-    request = build_request(
-        policies,
-        actor=actor,
-        usergroups=usergroups,
-        channel=channel,
-        action=spec.action(args),
-        room=room,
-        sdkappid=chosen if room is None else None,
-        now=now,
-        approved=approved,
-    )
-    return request, policies.evaluate(request)
+    extra = dict(spec.context(args)) if spec.context is not None else None
+    actions = [spec.action(args)]
+    if isinstance(args.get(AUTHORIZE_AS), str):
+        actions.insert(0, args[AUTHORIZE_AS])
+    decided = []
+    for action in actions:
+        request = build_request(
+            policies,
+            actor=actor,
+            usergroups=usergroups,
+            channel=channel,
+            action=action,
+            room=room,
+            sdkappid=chosen if room is None else None,
+            now=now,
+            approved=approved,
+            extra=extra,
+        )
+        decided.append((request, policies.evaluate(request)))
+    return max(decided, key=lambda auth: _STRICTNESS[auth[1].effect])
+
+
+# Deny beats approval beats allow; of equals, the first (the action it is authorized as).
+_STRICTNESS = {Effect.ALLOW: 0, Effect.NEEDS_APPROVAL: 1, Effect.DENY: 2}

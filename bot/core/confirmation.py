@@ -15,20 +15,35 @@ from bot.core import auditing
 from bot.core.auditing import Outcome
 from bot.core.buttons import action_id
 from bot.core.context import Context
+from bot.core.elevation import break_glass
 from bot.core.grammar import Parsed
 from bot.core.markup import ask, code, person
 from bot.core.replies import reason_fields
 from bot.core.reply import Action, ActionKind, Reply, Severity
 from bot.core.values import format_duration
-from bot.store import Operation, OperationState
+from bot.store import Elevation, Operation, OperationState
 
 
 async def request_confirmation(
-    ctx: Context, parsed: Parsed, request: AuthzRequest, decision: Decision
+    ctx: Context,
+    parsed: Parsed,
+    request: AuthzRequest,
+    decision: Decision,
+    *,
+    elevation: Elevation | None = None,
 ) -> Reply:
-    op, lines = await _stored(ctx, parsed, (request, decision), OperationState.AWAITING_CONFIRM)
+    """``elevation``: the requester's break-glass window, standing in for an approver."""
+    op, lines = await _stored(
+        ctx, parsed, (request, decision), OperationState.AWAITING_CONFIRM, elevation
+    )
     summary = op.summary
     ttl = format_duration(ctx.services.confirm_ttl_s)
+    if elevation is not None:
+        lines.append(
+            f"Break-glass elevation #{elevation.id}: this needs a second person's approval "
+            f"({decision.explain()}); it runs on your confirmation alone, recorded as "
+            f"approved by {break_glass(op.requester)}."
+        )
     return Reply(
         headline=f"Confirm: {summary}?",
         severity=Severity.WARNING,
@@ -73,10 +88,11 @@ async def _stored(
     parsed: Parsed,
     auth: tuple[AuthzRequest, Decision],
     state: OperationState,
+    elevation: Elevation | None = None,
 ) -> tuple[Operation, list[str]]:
     """Preview (TRTC reads), store the operation, put the request on the record."""
     summary, lines = await _preview(ctx, parsed)
-    op = await _create(ctx, parsed, auth[0], state, summary)
+    op = await _create(ctx, parsed, auth[0], state, summary, elevation)
     outcome = (
         Outcome.AWAITING_CONFIRM
         if state is OperationState.AWAITING_CONFIRM
@@ -98,6 +114,7 @@ async def _create(
     request: AuthzRequest,
     state: OperationState,
     summary: str,
+    elevation: Elevation | None,
 ) -> Operation:
     services, inv = ctx.services, ctx.invocation
     now = services.clock()
@@ -124,4 +141,5 @@ async def _create(
         created_at=now,
         expires_at=now + ttl,
         delivery=inv.delivery,
+        elevation_id=elevation.id if elevation is not None else None,
     )

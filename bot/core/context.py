@@ -31,6 +31,8 @@ class Policies(Protocol):
 
     def resource_for(self, sdkappid: int | str) -> str: ...
 
+    def principals(self) -> tuple[frozenset[str], frozenset[str]]: ...
+
     def approval_request(
         self,
         pending: AuthzRequest,
@@ -47,6 +49,8 @@ class Directory(Protocol):
 
     async def groups_of(self, user_id: str) -> frozenset[str]: ...
 
+    async def members(self, group: str) -> frozenset[str]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class StaticDirectory:
@@ -54,6 +58,9 @@ class StaticDirectory:
 
     async def groups_of(self, user_id: str) -> frozenset[str]:
         return self.groups.get(user_id, frozenset())
+
+    async def members(self, group: str) -> frozenset[str]:
+        return frozenset(user for user, groups in self.groups.items() if group in groups)
 
 
 @dataclass
@@ -71,6 +78,12 @@ class Services:
     confirm_ttl_s: float = 120.0
     approval_ttl_s: float = 900.0
     watch_ttl_s: float = 4 * 3600.0
+    # Where approval requests, reminders and break-glass announcements also go.
+    approvals_channel: str | None = None
+    # Mentioned when a pending approval reaches three quarters of its time unanswered.
+    escalation_usergroup: str | None = None
+    # How many eligible approvers a reminder DMs at most.
+    reminder_max_people: int = 10
     # The account's monitoring edition and history lag, as far as the bot knows them.
     history: HistoryTerms = field(default_factory=HistoryTerms)
     # This process among the replicas: it owns what it executes (see recovery).

@@ -12,16 +12,28 @@ from dataclasses import replace
 
 from bot.authz.decision import Decision, Effect
 from bot.authz.request import AuthzRequest
-from bot.core import auditing, confirmation, expiry, lifts, recovery, replies
+from bot.core import (
+    auditing,
+    confirmation,
+    elevation,
+    expiry,
+    lifts,
+    recovery,
+    reminders,
+    replies,
+)
 from bot.core.auditing import Outcome
+from bot.core.authorizer import room_of
 from bot.core.context import Context, Progress, Services
 from bot.core.digest import Scheduler
 from bot.core.execution import Execution
 from bot.core.grammar import Parsed, ParseError
 from bot.core.invocation import Invocation, Press
+from bot.core.markup import code
 from bot.core.notice import Notice, Notify
 from bot.core.presses import Presses
 from bot.core.reply import ActionKind, Reply, Severity
+from bot.core.rooms import live_call
 from bot.core.spec import CommandSpec
 from bot.logs import request_id
 from bot.trtc.errors import TrtcError, TrtcOutcomeUnknown
@@ -91,6 +103,10 @@ class Core:
                 return replace(reply, private=True)
             return reply
         try:
+            if kind in (ActionKind.EXTEND.value, ActionKind.END.value):
+                return self._label(
+                    await elevation.press(self.services, self.notify, press, ActionKind(kind))
+                )
             reply = await self.presses.press(press)
         except Exception:
             log.exception(
@@ -133,12 +149,15 @@ class Core:
         await self.services.store.replicas.beat(self.services.instance, self.services.clock())
 
     async def tick(self) -> None:
-        """Expire what is overdue, recover what a dead replica left, lift timed mutes, post
-        the usage digest when due; the background loop calls this every second (the
+        """Expire what is overdue, recover what a dead replica left, lift timed mutes,
+        warn of and end break-glass elevations, remind and escalate pending approvals,
+        post the usage digest when due; the background loop calls this every second (the
         heartbeat is ``beat``'s)."""
         await expiry.expire_due(self.execution)
         await self.recover()
         await lifts.lift_due(self.execution)
+        await elevation.watch(self.services, self.notify)
+        await reminders.nudge_due(self.services, self.notify)
         await self.scheduler.run_due()
 
     def _label(self, reply: Reply) -> Reply:
@@ -153,26 +172,54 @@ class Core:
         except ParseError as exc:
             await self._audit(inv, exc.spec, None, outcome=Outcome.BAD_INPUT, note=str(exc))
             return replies.bad_input(exc)
-        spec, args = parsed.spec, parsed.args
-        auth = services.authorize(spec, args, inv)
+        spec = parsed.spec
         ctx = Context(services, inv, progress=progress)
+        auth = services.authorize(spec, parsed.args, inv)
+        if spec.weigh is not None and auth is not None and auth[1].effect is not Effect.DENY:
+            try:  # what it would really do (a kick of everyone is a dismiss), from TRTC
+                parsed = replace(parsed, args=await spec.weigh(ctx, parsed.args))
+            except TrtcError as exc:
+                await self._audit(inv, spec, auth, outcome=Outcome.FAILED, error=exc)
+                return replies.trtc_failure(exc, services.history)
+            auth = services.authorize(spec, parsed.args, inv)  # the stricter of both
         if auth is not None:
             request, decision = auth
             if decision.effect is Effect.DENY:
                 await self._audit(inv, spec, (request, decision), outcome=Outcome.DENIED)
                 return replies.denied(spec, request, decision)
-            ask = None
-            if decision.effect is Effect.NEEDS_APPROVAL:
-                ask = confirmation.request_approval
-            elif spec.mutating:
-                ask = confirmation.request_confirmation
-            if ask is not None:
+            if decision.effect is Effect.NEEDS_APPROVAL or spec.mutating:
                 try:  # the preview reads TRTC (who is in the room) before anyone is asked
-                    return await ask(ctx, parsed, request, decision)
+                    return await self._ask(ctx, parsed, request, decision)
                 except TrtcError as exc:
                     await self._audit(inv, spec, auth, outcome=Outcome.FAILED, error=exc)
                     return replies.trtc_failure(exc, services.history)
         return await self._run(ctx, parsed, auth)
+
+    async def _ask(
+        self, ctx: Context, parsed: Parsed, request: AuthzRequest, decision: Decision
+    ) -> Reply:
+        """Confirmation, or a second person's approval where the policy says so: unless
+        the requester holds a break-glass elevation here (confirmation alone, recorded
+        as approved by ``break-glass:<user>``), or the room is not live (refused now,
+        not left pending for anyone to approve nothing)."""
+        if decision.effect is not Effect.NEEDS_APPROVAL:
+            return await confirmation.request_confirmation(ctx, parsed, request, decision)
+        elevated = await elevation.in_force(self.services, ctx.invocation)
+        if elevated is not None:
+            return await confirmation.request_confirmation(
+                ctx, parsed, request, decision, elevation=elevated
+            )
+        room = room_of(parsed.spec, parsed.args)
+        if room is not None and await live_call(ctx.trtc, room, ctx.now) is None:
+            why = f"room {room} is not live: there is nothing to approve"
+            auth = (request, decision)
+            await self._audit(ctx.invocation, parsed.spec, auth, outcome=Outcome.REFUSED, note=why)
+            return Reply(
+                headline=f"Not asked for approval: {why}",
+                severity=Severity.ERROR,
+                lines=(f"Check with {code('rooms')}; ask again once the room is live.",),
+            )
+        return await confirmation.request_approval(ctx, parsed, request, decision)
 
     async def _run(
         self,

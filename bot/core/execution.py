@@ -20,6 +20,7 @@ from bot.core.actor import Chore, SystemActor
 from bot.core.auditing import Outcome
 from bot.core.buttons import action_id
 from bot.core.context import Context, Services
+from bot.core.elevation import break_glass
 from bot.core.invocation import Invocation, Origin, Press
 from bot.core.markup import code, person, plain
 from bot.core.notice import Notice, Notify
@@ -89,11 +90,13 @@ class Execution:
         if isinstance(checked, Refusal):
             return await self._not_run(by, op, checked, approver)
         requester, auth = checked
-        ctx = Context(services, requester, approved_by=approver, operation_id=op.id)
+        glass = break_glass(op.requester) if op.elevation_id is not None else None
+        shown = approver or glass  # on the record: the approver, or the break-glass stand-in
+        ctx = Context(services, requester, approved_by=shown, operation_id=op.id)
         try:
             reply = await spec.run(ctx, args)
         except TrtcOutcomeUnknown as exc:
-            reply = await self._settle(op, by, ctx, exc, auth=auth, approver=approver)
+            reply = await self._settle(op, by, ctx, exc, auth=auth, approver=shown)
             if reply.severity is not Severity.SUCCESS:
                 return reply
         except TrtcError as exc:
@@ -102,7 +105,7 @@ class Execution:
             state = OperationState.UNKNOWN if unknown else OperationState.FAILED
             await store.transition(op.id, [EXECUTING], state, outcome=str(exc), error_code=exc.code)
             outcome = Outcome.UNKNOWN if unknown else Outcome.FAILED
-            await self.record(by, op, outcome, auth=auth, approver=approver, error=exc)
+            await self.record(by, op, outcome, auth=auth, approver=shown, error=exc)
             failure = replies.trtc_failure(exc, ctx.services.history)
             headline = (
                 f"#{op.id} outcome unknown — check before retrying"
@@ -133,7 +136,7 @@ class Execution:
             op,
             outcome,
             auth=auth,
-            approver=approver,
+            approver=shown,
             request_ids=reply.request_ids,
             note=note,
         )
@@ -142,6 +145,11 @@ class Execution:
             if approver
             else f"Confirmed by {person(op.requester)}."
         )
+        if glass is not None:
+            who = (
+                f"Confirmed by {person(op.requester)} under break-glass elevation "
+                f"#{op.elevation_id} (approved as {glass})."
+            )
         actions = reply.actions
         if spec.undo is not None:
             actions = (*actions, Action(ActionKind.UNDO, action_id(ActionKind.UNDO, op), "Undo"))

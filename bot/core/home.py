@@ -14,6 +14,7 @@ from bot.authz.decision import Effect
 from bot.core.approvals import approver_decision, decidable_approvals
 from bot.core.authorizer import Person
 from bot.core.context import Services
+from bot.core.elevation import describe
 from bot.core.reply import Table
 from bot.core.spec import Args
 from bot.core.values import clock_time
@@ -39,6 +40,7 @@ class HomeContent:
     permissions: tuple[ChannelPermissions, ...]
     recent: Table  # this person's last actions (empty rows: nothing yet)
     now: float
+    elevation: str | None = None  # their break-glass elevation in force, described
 
 
 def permission_table(services: Services, who: Person) -> Table:
@@ -86,4 +88,7 @@ async def home_content(
             for r in records
         ),
     )
-    return HomeContent(approvals, permissions, recent, services.clock())
+    now = services.clock()
+    elevated = await services.store.elevations.active_for(user, now)
+    shown = describe(elevated, now) if elevated is not None else None
+    return HomeContent(approvals, permissions, recent, now, shown)

@@ -23,6 +23,9 @@ class ActionKind(StrEnum):
     APPROVE = "approve"
     REJECT = "reject"
     UNDO = "undo"
+    # A break-glass elevation's buttons: the id is "<kind>:<elevation>:<nonce>".
+    EXTEND = "extend"
+    END = "end"
     # Runs a read command as the person who pressed (e.g. one user's breakdown);
     # the id is "run:<command text>".
     RUN = "run"

@@ -75,6 +75,10 @@ class Args(dict[str, Any]):
         return cls({k: (RoomRef.from_json(v) if k in rooms else v) for k, v in data.items()})
 
 
+# An argument a spec's ``weigh`` hook adds: a further CAM action the request is also
+# authorized as (a kick of everyone in a room is a dismiss); the stricter decision wins.
+AUTHORIZE_AS = "authorize_as"
+
 Handler = Callable[["Context", Args], Awaitable["Reply"]]
 Preview = Callable[["Context", Args], Awaitable[tuple[str, list[str]]]]
 
@@ -105,6 +109,12 @@ class CommandSpec:
     # (SetUserBlocked: international only). On a site without one, the grammar refuses
     # the command before any call and help leaves it out (bot/trtc/sites.py).
     requires: tuple[str, ...] = ()
+    # Condition values the arguments give (elevate: ``chatops:elevation_seconds``).
+    context: Callable[[Args], Mapping[str, str]] | None = None
+    # Before authorization, what the command would really do, read from TRTC: returns
+    # the arguments to authorize and store, maybe with ``AUTHORIZE_AS`` (kick: everyone
+    # in the room is a dismiss). Stored with the operation, so a run is judged the same.
+    weigh: Callable[[Context, Args], Awaitable[Args]] | None = None
 
     @property
     def mutating(self) -> bool:

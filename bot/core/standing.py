@@ -15,6 +15,7 @@ from bot.authz.decision import Decision, Effect
 from bot.authz.request import AuthzRequest
 from bot.core.approvals import approver_decision
 from bot.core.context import Services
+from bot.core.elevation import in_force
 from bot.core.invocation import Invocation, Origin
 from bot.core.markup import person
 from bot.core.spec import Args, CommandSpec
@@ -60,6 +61,8 @@ async def standing(
 ) -> tuple[Invocation, Auth | None] | Refusal:
     """Whom ``op`` runs as, with its authorization, if its requester (and ``approver``)
     still have the right with their usergroups and the policy as they are now."""
+    if op.elevation_id is not None:
+        return await _under_elevation(services, op, spec, args)
     groups = await current_groups(services, op.requester)
     approver_groups = await current_groups(services, approver) if approver else frozenset()
     if groups is None or approver_groups is None:
@@ -74,4 +77,26 @@ async def standing(
         if not approval[1].allowed:
             why = f"{approver} may no longer approve it: {approval[1].explain()}"
             return Refusal(why, approval)
+    return requester, auth
+
+
+async def _under_elevation(
+    services: Services, op: Operation, spec: CommandSpec, args: Args
+) -> tuple[Invocation, Auth | None] | Refusal:
+    """Asked under a break-glass elevation: it runs as approved only while that same
+    elevation is still in force for the requester here, and never past a deny."""
+    groups = await current_groups(services, op.requester)
+    if groups is None:
+        return Refusal(f"the usergroups of {op.requester} could not be read", None)
+    requester = replace(requester_of(op), usergroups=groups)
+    row = await in_force(services, requester)
+    if row is None or row.id != op.elevation_id:
+        why = (
+            f"break-glass elevation #{op.elevation_id} is over; "
+            "ask again for a second person's approval"
+        )
+        return Refusal(why, None)
+    auth = services.authorize(spec, args, requester, approved=True)
+    if auth is not None and auth[1].effect is not Effect.ALLOW:
+        return Refusal(f"{person(op.requester)} may no longer do this: {auth[1].explain()}", auth)
     return requester, auth

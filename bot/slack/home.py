@@ -80,6 +80,7 @@ class AppHome:
         blocks = [
             *label_block(self.core.services.label),
             *_banner_blocks(banner),
+            *([section(f"🚨 {content.elevation}")] if content.elevation else []),
             *_approvals(content, names),
             *_permissions(content),
             *_recent(content),

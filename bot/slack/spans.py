@@ -18,6 +18,7 @@ from bot.core.markup import Kind, Token, marked, parse, plain
 from bot.slack.markup import code, escape, fit
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 _FORMATTING = re.compile(r"[*_~`]|(?:^|\n)\s*&gt;")
 
 
@@ -60,6 +61,8 @@ def _token(token: Token) -> str:
         return f"`{code(token.value) or ' '}`"
     if token.kind is Kind.ASK and is_user_id(token.value):
         return f"<@{token.value}>"
+    if token.kind is Kind.ASK and _GROUP_ID.match(token.value):  # a usergroup asked to act
+        return f"<!subteam^{token.value}>"
     name = token.name or token.value
     if token.name is None and is_user_id(token.value):
         return f"`{token.value}`"  # no name to show: the id, which pings no one

@@ -1,6 +1,23 @@
 """Persistence on SQLAlchemy (async): every table the bot keeps, reached from one ``Store``."""
 
 from bot.store.database import Store
-from bot.store.tables import AuditRecord, Mute, MuteState, Operation, OperationState
+from bot.store.tables import (
+    AuditRecord,
+    Elevation,
+    ElevationState,
+    Mute,
+    MuteState,
+    Operation,
+    OperationState,
+)
 
-__all__ = ["AuditRecord", "Mute", "MuteState", "Operation", "OperationState", "Store"]
+__all__ = [
+    "AuditRecord",
+    "Elevation",
+    "ElevationState",
+    "Mute",
+    "MuteState",
+    "Operation",
+    "OperationState",
+    "Store",
+]

@@ -25,8 +25,10 @@ from bot.store import migrate
 from bot.store.audit import AuditLog
 from bot.store.callbacks import Callbacks
 from bot.store.deliveries import Deliveries
+from bot.store.elevations import Elevations
 from bot.store.messages import Messages
 from bot.store.mutes import Mutes
+from bot.store.nudges import Nudges
 from bot.store.operations import Operations
 from bot.store.replicas import Replicas
 from bot.store.schedules import Schedules
@@ -111,6 +113,8 @@ class Store:
     watches: Watches  # threads following a room's callbacks
     callbacks: Callbacks  # TRTC callbacks as received
     schedules: Schedules  # scheduled work (the usage digest), once per slot
+    elevations: Elevations  # break-glass windows
+    nudges: Nudges  # reminders and escalations sent about pending approvals
     file: SqliteFile | None = None  # a SQLite database's file, watched
 
     @classmethod
@@ -135,6 +139,8 @@ class Store:
             watches=Watches(sessions),
             callbacks=Callbacks(sessions, dialect),
             schedules=Schedules(sessions, dialect),
+            elevations=Elevations(sessions),
+            nudges=Nudges(sessions),
             file=file,
         )
 

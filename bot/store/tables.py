@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, String, Text, UniqueConstraint, text, true
+from sqlalchemy import JSON, BigInteger, Index, String, Text, UniqueConstraint, false, text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.trtc.rooms import RoomRef
@@ -78,6 +78,8 @@ class Operation(Base):
     executor: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # The Slack delivery that asked for it: redone after a crash, it finds this one.
     delivery: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # The break-glass elevation it was asked under: confirmed by its requester alone.
+    elevation_id: Mapped[int | None] = mapped_column(nullable=True)
 
     @property
     def status(self) -> OperationState:
@@ -116,6 +118,8 @@ class AuditRecord(Base):
     error_code: Mapped[str | None] = mapped_column(String(96), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     delivery: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # Done under a break-glass elevation (bot/core/elevation.py): which one.
+    elevation_id: Mapped[int | None] = mapped_column(nullable=True, index=True)
 
 
 class Replica(Base):
@@ -266,3 +270,41 @@ class ScheduleRun(Base):
     claimed_at: Mapped[float]
     finished_at: Mapped[float | None] = mapped_column(nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+class ElevationState(StrEnum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class Elevation(Base):
+    """A break-glass window: for it, what would need approval runs on its owner's
+    confirmation alone. Ended by one conditional UPDATE (on time, or "End now")."""
+
+    __tablename__ = "elevations"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    nonce: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(64), index=True)
+    channel: Mapped[str] = mapped_column(String(64))
+    thread: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[float]
+    granted_s: Mapped[float]  # the length asked for; an Extend adds it again
+    until: Mapped[float] = mapped_column(index=True)
+    state: Mapped[str] = mapped_column(String(8))
+    warned: Mapped[bool] = mapped_column(server_default=false())  # the 5-minute warning
+    ended_at: Mapped[float | None] = mapped_column(nullable=True)
+    ended_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class Nudge(Base):
+    """A reminder or escalation sent about a pending approval: the row is the claim,
+    so each is sent once whichever replica gets there first."""
+
+    __tablename__ = "approval_nudges"
+    __table_args__ = (UniqueConstraint("operation_id", "kind", name="uq_approval_nudges"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    operation_id: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))  # "reminder" | "escalation"
+    at: Mapped[float]
+    sender: Mapped[str] = mapped_column(String(32))

@@ -211,3 +211,29 @@ def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str
         main(argv)
     assert caught.value.code == 2
     capsys.readouterr()
+
+
+def test_check_knows_the_break_glass_action_and_condition_key(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """chatops:Elevate capped by chatops:elevation_seconds is a known action and key; a
+    misspelt chatops: action is warned about, naming the real ones."""
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        'account_uin: "1"\n'
+        "policies:\n"
+        "  p:\n"
+        '    version: "2.0"\n'
+        "    statement:\n"
+        "      - effect: allow\n"
+        '        action: ["chatops:Elevate", "chatops:ListElevations"]\n'
+        '        resource: "*"\n'
+        '        condition: {numeric_less_than_equal: {"chatops:elevation_seconds": "3600"}}\n'
+        "      - {effect: allow, action: chatops:Elevation, resource: '*'}\n"
+        "attach: {users: {U1: [p]}}\n"
+    )
+    assert main(["policy", "check", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "elevation_seconds" not in err
+    assert "action 'chatops:elevation' is never asked by trtc-chatops" in err
+    assert "chatops:Elevate, chatops:ListElevations" in err

@@ -112,11 +112,11 @@ async def test_approvals_needs_a_permission_and_lists_only_what_concerns_you(
     from another (say, private) channel that one may not decide is not shown there."""
     denied = await harness.say("viewer", "approvals")
     assert denied.headline.startswith("Not allowed") and "chatops:ListApprovals" in denied.headline
-    await harness.say("lead", "dismiss 4321", channel=PRIVATE)
+    await harness.say("lead", "dismiss standup", channel=PRIVATE)
     elsewhere = await harness.say("oncall", "approvals")
-    assert "4321" not in text(elsewhere) and elsewhere.headline.startswith("No approvals")
+    assert "standup" not in text(elsewhere) and elsewhere.headline.startswith("No approvals")
     there = text(await harness.say("oncall", "approvals", channel=PRIVATE))
-    assert "dismiss room 1400000001/4321" in there and "| no" in there
+    assert "dismiss room 1400000001/standup" in there and "| no" in there
     assert "| yours" in text(await harness.say("lead", "approvals"))
     await harness.say("oncall", "dismiss 1234")
     for_lead = text(await harness.say("lead", "approvals", channel="C0ELSEWHERE"))

@@ -113,3 +113,12 @@ def test_render_respects_block_and_text_limits() -> None:
     first = pages[0].blocks
     assert first[0] == {"type": "context", "elements": [{"type": "mrkdwn", "text": "*SIMULATOR*"}]}
     assert first[-1]["type"] == "actions"
+
+
+def test_a_usergroup_asked_to_act_is_mentioned_and_typed_text_is_not() -> None:
+    """An escalation mentions its usergroup; an S… word someone typed stays text."""
+    from bot.core.markup import ask
+    from bot.slack.spans import mrkdwn_of
+
+    assert mrkdwn_of(f"{ask('S0ESCALATE')}: please look") == "<!subteam^S0ESCALATE>: please look"
+    assert mrkdwn_of(f"{ask('S0ESCALATE')} S0OTHER") == "<!subteam^S0ESCALATE> S0OTHER"

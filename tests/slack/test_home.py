@@ -87,3 +87,16 @@ async def test_new_approval_refreshes_approvers_home_and_can_be_approved_there(
     after = _view(_homes(world, LEAD)[-1])
     assert buttons(after["blocks"]) == []
     assert any("approved by Lee Lead" in t for _, t in text_objects(after["blocks"]))
+
+
+async def test_home_shows_a_break_glass_elevation(world: World) -> None:
+    """Home says when its owner is elevated, until when and why."""
+    await world.slack.slash(ONCALL, 'elevate --for 30m --reason "lead asleep"')
+    await world.fake.wait_for(lambda: world.fake.of("chat.update"), what="the command")
+    view = await _open_home(world, ONCALL)
+    texts = [t for _, t in text_objects(view["blocks"])]
+    assert any(
+        t.startswith("🚨 Break-glass elevation #1 until") and "lead asleep" in t for t in texts
+    )
+    lead = [t for _, t in text_objects((await _open_home(world, LEAD))["blocks"])]
+    assert not any("Break-glass" in t for t in lead)
