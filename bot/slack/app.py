@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.authz.policyfile import Attachments
 from bot.core.dispatcher import Core
+from bot.pacing import Pace
 from bot.settings import Settings
 from bot.slack import listeners
 from bot.slack.adapter import SlackAdapter
@@ -59,7 +60,9 @@ def create_slack_app(
         # Listeners only ack and spawn (see listeners.py): answer when they return.
         process_before_response=True,
     )
-    outbox = Outbox(client, posts_per_second=posts_per_second, burst=burst)
+    # One pace per channel for every replica on the database, as Slack counts it.
+    pace = Pace(posts_per_second, burst)
+    outbox = Outbox(client, pacer=core.services.store.pacer(pace, prefix="slack"))
     if directory is None:  # share one with the core (``can``) to share its cache
         directory = SlackDirectory(
             client, lambda: attachments().usergroups, ttl_s=usergroup_ttl_s, clock=monotonic

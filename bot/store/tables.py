@@ -145,7 +145,7 @@ class Mute(Base):
     __table_args__ = (Index("ix_mutes_state_until", "state", "until"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    sdkappid: Mapped[int]
+    sdkappid: Mapped[int] = mapped_column(BigInteger)
     room: Mapped[str] = mapped_column(String(128))
     room_numeric: Mapped[bool]
     user_id: Mapped[str] = mapped_column(String(128))
@@ -247,3 +247,13 @@ class CallbackRecord(Base):
     terminal: Mapped[int | None] = mapped_column(nullable=True)
     state: Mapped[str] = mapped_column(String(8))
     claim: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+
+
+class PaceRow(Base):
+    """A shared pace: the theoretical arrival time of the next use of ``key`` (GCRA),
+    in the database's own clock so that replicas' clocks need not agree."""
+
+    __tablename__ = "paces"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tat: Mapped[float]
