@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.slack import listeners
 from bot.slack.adapter import SlackAdapter
 from bot.slack.directory import SlackDirectory
-from bot.slack.home import AppHome
+from bot.slack.home import VIEWS_PACE, AppHome
 from bot.slack.names import Names
 from bot.slack.outbox import Outbox, web_client
 
@@ -68,7 +68,8 @@ def create_slack_app(
             client, lambda: attachments().usergroups, ttl_s=usergroup_ttl_s, clock=monotonic
         )
     names = Names(outbox, clock=monotonic)  # one cache of display names for all
-    home = AppHome(core, outbox, directory, attachments, names)
+    views = core.services.store.pacer(VIEWS_PACE, prefix="slack")  # one limit per workspace
+    home = AppHome(core, outbox, directory, attachments, names, pacer=views)
     adapter = SlackAdapter(
         core,
         outbox,
