@@ -9,9 +9,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from bot.editions import HistoryTerms
+from bot.pacing import Pacer
 from bot.settings import Settings, TrtcMode
+from bot.store import Store
 from bot.trtc.client import TrtcClient
 from bot.trtc.simulator import RunningSimulator, SimulatorConfig, serve_simulator
+from bot.trtc.transport import trtc_pace
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,12 @@ class Backend:
         return "SIMULATOR" if self.mode is TrtcMode.SIMULATOR else "TENCENT CLOUD"
 
 
+def trtc_pacer(settings: Settings, store: Store) -> Pacer:
+    """``TRTC_RATE_LIMIT`` for the whole fleet: every replica on this database
+    paces on the same counters (``TRTC_RATE_LIMIT_SCOPE``)."""
+    return store.pacer(trtc_pace(settings.trtc_rate_limit, shared=True), prefix="trtc")
+
+
 @asynccontextmanager
 async def open_backend(
     settings: Settings,
@@ -43,11 +52,12 @@ async def open_backend(
     seed: int = 0,
     callback_url: str | None = None,
     callback_key: str | None = None,
+    pacer: Pacer | None = None,
 ) -> AsyncIterator[Backend]:
     """``callback_url``/``callback_key``: where the embedded simulator sends its event
     callbacks (Tencent Cloud's are configured in the TRTC console instead)."""
     if settings.trtc_mode is TrtcMode.REAL:
-        async with TrtcClient.from_settings(settings) as client:
+        async with TrtcClient.from_settings(settings, pacer=pacer) as client:
             yield Backend(client, TrtcMode.REAL, settings.trtc_endpoint)
         return
     # Fresh throw-away credentials: the embedded simulator still verifies every
@@ -69,7 +79,11 @@ async def open_backend(
     )
     async with serve_simulator(config, host="127.0.0.1", port=0) as running:
         client = TrtcClient.from_settings(
-            settings, endpoint=running.url, secret_id=secret_id, secret_key=secret_key
+            settings,
+            endpoint=running.url,
+            secret_id=secret_id,
+            secret_key=secret_key,
+            pacer=pacer,
         )
         async with client:
             yield Backend(client, TrtcMode.SIMULATOR, running.url, running)

@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.app.backend import Backend, open_backend
+from bot.app.backend import Backend, open_backend, trtc_pacer
 from bot.app.core import background, create_core, history_terms
 from bot.callbacks import CallbackService, callback_key
 from bot.core.context import Directory, Policies, Services
@@ -100,7 +100,12 @@ async def open_bot(
                 if simulated and callback_url is None and key is not None:
                     callback_url = await stack.enter_async_context(callbacks.serve(port=0))
                 backend = await stack.enter_async_context(
-                    open_backend(settings, callback_url=callback_url, callback_key=key)
+                    open_backend(
+                        settings,
+                        callback_url=callback_url,
+                        callback_key=key,
+                        pacer=trtc_pacer(settings, store),
+                    )
                 )
             core = create_core(
                 settings,

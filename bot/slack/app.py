@@ -15,11 +15,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.authz.policyfile import Attachments
 from bot.core.dispatcher import Core
+from bot.pacing import Pace
 from bot.settings import Settings
 from bot.slack import listeners
 from bot.slack.adapter import SlackAdapter
 from bot.slack.directory import SlackDirectory
-from bot.slack.home import AppHome
+from bot.slack.home import VIEWS_PACE, AppHome
 from bot.slack.names import Names
 from bot.slack.outbox import Outbox, web_client
 
@@ -59,13 +60,16 @@ def create_slack_app(
         # Listeners only ack and spawn (see listeners.py): answer when they return.
         process_before_response=True,
     )
-    outbox = Outbox(client, posts_per_second=posts_per_second, burst=burst)
+    # One pace per channel for every replica on the database, as Slack counts it.
+    pace = Pace(posts_per_second, burst)
+    outbox = Outbox(client, pacer=core.services.store.pacer(pace, prefix="slack"))
     if directory is None:  # share one with the core (``can``) to share its cache
         directory = SlackDirectory(
             client, lambda: attachments().usergroups, ttl_s=usergroup_ttl_s, clock=monotonic
         )
     names = Names(outbox, clock=monotonic)  # one cache of display names for all
-    home = AppHome(core, outbox, directory, attachments, names)
+    views = core.services.store.pacer(VIEWS_PACE, prefix="slack")  # one limit per workspace
+    home = AppHome(core, outbox, directory, attachments, names, pacer=views)
     adapter = SlackAdapter(
         core,
         outbox,

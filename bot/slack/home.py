@@ -1,7 +1,10 @@
 """App Home: what you may run and where, approvals waiting for you, your recent actions.
 
 Published with ``views.publish`` when someone opens the tab, and again for
-every possible approver when an approval appears or is settled. Approval
+every possible approver when an approval appears or is settled: coalesced (changes
+arriving while a round of republishing runs join it), skipped when the view a person
+would get is the one they already have, and paced under Slack's ``views.publish``
+limit (Tier 4, about 100 a minute per workspace, shared by the replicas). Approval
 buttons carry the core's own action ids; the block id says which channel the
 request came from, so a press from Home is judged with that channel's
 guardrail, as in the thread.
@@ -9,7 +12,10 @@ guardrail, as in the thread.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -20,6 +26,7 @@ from bot.core.home import HomeContent, home_content, may_decide
 from bot.core.markup import person, with_names
 from bot.core.reply import Action, ActionKind, Reply, Table
 from bot.core.values import format_duration
+from bot.pacing import LocalPacer, Pace, Pacer
 from bot.slack.blocks import (
     Block,
     action_blocks,
@@ -44,6 +51,8 @@ log = logging.getLogger(__name__)
 
 MAX_HOME_BLOCKS = 100
 MAX_CHANNELS = 4
+MAX_REMEMBERED = 5000  # people whose last published view is remembered
+VIEWS_PACE = Pace(100 / 60, burst=20)  # views.publish: Tier 4
 # Where the default guardrail applies: any channel the policy does not name.
 ELSEWHERE = "C0ELSEWHERE"
 
@@ -56,6 +65,7 @@ class AppHome:
         directory: SlackDirectory,
         attachments: Callable[[], Attachments],
         names: Names | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.core = core
         self.outbox = outbox
@@ -63,15 +73,36 @@ class AppHome:
         self.attachments = attachments
         self.visitors: set[str] = set()
         self.names = names if names is not None else Names(outbox)
+        self.pacer = pacer if pacer is not None else LocalPacer(VIEWS_PACE)
+        self._shown: OrderedDict[str, str] = OrderedDict()  # user -> digest of their view
+        self._pending: set[str] = set()
+        self._flushing = False
+        self.published = 0  # views.publish calls made (for the bench)
 
     async def publish(self, user: str, *, banner: Reply | None = None) -> bool:
+        """Publish ``user``'s Home; when nothing would change for them, don't (a banner,
+        the answer to their own press, is always shown)."""
         self.visitors.add(user)
+        view = await self._view_for(user, banner)
+        digest = hashlib.blake2b(json.dumps(view, sort_keys=True).encode()).hexdigest()
+        if banner is None and self._shown.get(user) == digest:
+            return False
+        await self.pacer.wait("views.publish")
+        self.published += 1
+        ok = await self.outbox.publish_home(user, view)
+        self._shown.pop(user, None)
+        if ok:
+            self._shown[user] = digest
+            if len(self._shown) > MAX_REMEMBERED:
+                self._shown.popitem(last=False)
+        return ok
+
+    async def _view_for(self, user: str, banner: Reply | None) -> dict[str, Any]:
         try:
             groups = await self.directory.groups_of(user)
         except DirectoryError as exc:
             log.warning("App Home for %s: %s", user, exc)
-            view = _view([*_banner_blocks(banner), section(f"⚠️ {_UNAVAILABLE}")])
-            return await self.outbox.publish_home(user, view)
+            return _view([*_banner_blocks(banner), section(f"⚠️ {_UNAVAILABLE}")])
         channels = sorted(self.attachments().channels)[:MAX_CHANNELS]
         content = await home_content(
             self.core.services, user, groups, channels, elsewhere=ELSEWHERE
@@ -85,25 +116,35 @@ class AppHome:
             *_permissions(content),
             *_recent(content),
         ]
-        return await self.outbox.publish_home(user, _view(blocks))
+        return _view(blocks)
 
     async def refresh_approvers(self, operation_id: int, *, skip: str | None = None) -> int:
         """Republish Home for everyone who may decide this operation (but ``skip``, whose
-        Home is being published with a banner)."""
+        Home is being published with a banner). A round already running takes these
+        people on instead of a second round starting beside it; returns how many
+        views this call published itself."""
         op = await self.core.services.store.operations.get(operation_id)
         if op is None:
             return 0
         attach = self.attachments()
         candidates = set(self.directory.known_users()) | set(attach.users) | self.visitors
         candidates.discard(skip or "")
-        published = 0
         for user in sorted(candidates)[:200]:
             try:
                 groups = await self.directory.groups_of(user)
             except DirectoryError:
                 continue
             if may_decide(self.core.services, op, user, groups):
-                published += await self.publish(user)
+                self._pending.add(user)
+        if self._flushing:
+            return 0
+        self._flushing = True
+        published = 0
+        try:
+            while self._pending:
+                published += await self.publish(self._pending.pop())
+        finally:
+            self._flushing = False
         return published
 
 

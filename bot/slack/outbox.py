@@ -1,7 +1,8 @@
 """Everything the bot sends to Slack's Web API, paced the way Slack asks.
 
 ``chat.postMessage`` allows about one message per second per channel (short
-bursts pass), so posts wait for their channel's leaky bucket (aiolimiter).
+bursts pass), so posts wait for their channel's pace (``bot.pacing``: shared by
+the replicas through the database when the bot is given one).
 The client retries what Slack asks to be retried (see ``web_client``): a 429
 after its ``Retry-After``, an HTTP 500/503 after a short backoff, a dropped
 connection. A call that still fails is logged and reported with Slack's
@@ -13,11 +14,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from typing import Any
 
 import aiohttp
-from aiolimiter import AsyncLimiter
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -28,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.reply import Attachment
 from bot.metrics import SLACK_CALLS
+from bot.pacing import LocalPacer, Pace, Pacer
 from bot.slack.blocks import Message
 
 log = logging.getLogger(__name__)
@@ -66,22 +66,18 @@ def slack_error(exc: SlackApiError) -> str:
 
 class Outbox:
     def __init__(
-        self, client: AsyncWebClient, *, posts_per_second: float = 1.0, burst: int = 1
+        self,
+        client: AsyncWebClient,
+        *,
+        posts_per_second: float = 1.0,
+        burst: int = 1,
+        pacer: Pacer | None = None,
     ) -> None:
+        """``pacer``: one pace per channel shared by the replicas (``bot.store.paces``);
+        without it this process paces alone at ``posts_per_second``."""
         self.client = client
-        self._rate = posts_per_second
-        self._burst = burst
-        self._buckets: OrderedDict[str, AsyncLimiter] = OrderedDict()
+        self.pacer = pacer or LocalPacer(Pace(posts_per_second, burst), max_keys=_MAX_CHANNELS)
         self._auth: tuple[float, bool] | None = None  # (checked at, accepted)
-
-    def _bucket(self, channel: str) -> AsyncLimiter:
-        bucket = self._buckets.pop(channel, None)
-        if bucket is None:
-            bucket = AsyncLimiter(self._burst, self._burst / self._rate)
-            if len(self._buckets) >= _MAX_CHANNELS:
-                self._buckets.popitem(last=False)
-        self._buckets[channel] = bucket
-        return bucket
 
     async def post(
         self, channel: str, message: Message, *, thread_ts: str | None = None
@@ -94,16 +90,16 @@ class Outbox:
         self, channel: str, message: Message, *, thread_ts: str | None = None
     ) -> tuple[str | None, str | None]:
         """(ts, None) once posted, or (None, Slack's error: ``not_in_channel``…)."""
-        async with self._bucket(channel):
-            data, error = await self._call(
-                "chat.postMessage",
-                channel=channel,
-                text=message.text,
-                blocks=message.blocks,
-                thread_ts=thread_ts,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+        await self.pacer.wait(channel)
+        data, error = await self._call(
+            "chat.postMessage",
+            channel=channel,
+            text=message.text,
+            blocks=message.blocks,
+            thread_ts=thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
         return (str(data["ts"]), None) if data else (None, error)
 
     async def update(self, channel: str, ts: str, message: Message) -> bool:

@@ -21,6 +21,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from bot.pacing import Pace, Pacer
 from bot.store import migrate
 from bot.store.audit import AuditLog
 from bot.store.callbacks import Callbacks
@@ -30,6 +31,7 @@ from bot.store.messages import Messages
 from bot.store.mutes import Mutes
 from bot.store.nudges import Nudges
 from bot.store.operations import Operations
+from bot.store.paces import shared_pacer
 from bot.store.replicas import Replicas
 from bot.store.schedules import Schedules
 from bot.store.watches import Watches
@@ -143,6 +145,10 @@ class Store:
             nudges=Nudges(sessions),
             file=file,
         )
+
+    def pacer(self, pace: Pace, *, prefix: str) -> Pacer:
+        """A pace every replica on this database keeps together (``paces.py``)."""
+        return shared_pacer(self.engine, pace, prefix=prefix)
 
     async def ping(self) -> bool:
         """Can we write to the database right now? (readiness)

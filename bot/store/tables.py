@@ -149,7 +149,7 @@ class Mute(Base):
     __table_args__ = (Index("ix_mutes_state_until", "state", "until"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    sdkappid: Mapped[int]
+    sdkappid: Mapped[int] = mapped_column(BigInteger)
     room: Mapped[str] = mapped_column(String(128))
     room_numeric: Mapped[bool]
     user_id: Mapped[str] = mapped_column(String(128))
@@ -270,6 +270,8 @@ class ScheduleRun(Base):
     claimed_at: Mapped[float]
     finished_at: Mapped[float | None] = mapped_column(nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 class ElevationState(StrEnum):
     ACTIVE = "active"
     ENDED = "ended"
@@ -308,3 +310,13 @@ class Nudge(Base):
     kind: Mapped[str] = mapped_column(String(16))  # "reminder" | "escalation"
     at: Mapped[float]
     sender: Mapped[str] = mapped_column(String(32))
+
+
+class PaceRow(Base):
+    """A shared pace: the theoretical arrival time of the next use of ``key`` (GCRA),
+    in the database's own clock so that replicas' clocks need not agree."""
+
+    __tablename__ = "paces"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tat: Mapped[float]

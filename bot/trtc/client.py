@@ -15,6 +15,7 @@ from typing import Any, Self
 import aiohttp
 from pydantic import SecretStr
 
+from bot.pacing import Pacer
 from bot.settings import RateLimitScope, Settings, Site
 from bot.trtc import limits, sites
 from bot.trtc.errors import TrtcError, TrtcLimitError, TrtcOutcomeUnknown
@@ -71,6 +72,7 @@ class TrtcClient:
         language: str | None = "en-US",
         clock: Callable[[], float] = time.time,
         site: Site | None = None,
+        pacer: Pacer | None = None,
     ) -> TrtcClient:
         def secret(value: str | SecretStr) -> SecretStr:
             return value if isinstance(value, SecretStr) else SecretStr(value)
@@ -91,6 +93,7 @@ class TrtcClient:
                 language=language,
                 clock=clock,
                 session=session,
+                pacer=pacer,
             ),
             site=site,
         )
@@ -105,8 +108,10 @@ class TrtcClient:
         secret_key: str | SecretStr | None = None,
         session: aiohttp.ClientSession | None = None,
         clock: Callable[[], float] = time.time,
+        pacer: Pacer | None = None,
     ) -> TrtcClient:
-        """Real credentials from settings; the simulator passes its own in."""
+        """Real credentials from settings; the simulator passes its own in. ``pacer``:
+        the TRTC rate limit shared by the replicas (else this process paces alone)."""
         sid = secret_id or (
             settings.tencentcloud_secret_id.get_secret_value()
             if settings.tencentcloud_secret_id
@@ -127,6 +132,7 @@ class TrtcClient:
             language=settings.trtc_language,
             clock=clock,
             site=settings.site,
+            pacer=pacer,
         )
 
     async def __aenter__(self) -> Self:

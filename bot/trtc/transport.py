@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import stamina
-from aiolimiter import AsyncLimiter
 from pydantic import SecretStr
 
 from bot.metrics import TRTC_CALLS, TRTC_SECONDS
+from bot.pacing import LocalPacer, Pace, Pacer
 from bot.settings import RateLimitScope
 from bot.trtc.errors import TrtcApiError, TrtcError, TrtcOutcomeUnknown, TrtcTransportError
 from bot.trtc.signing import sign_request
@@ -33,6 +33,10 @@ SERVICE = "trtc"
 # A few percent of headroom so that network jitter bunching our evenly spaced
 # requests never puts 21 in one of the server's one-second windows.
 _LIMITER_HEADROOM = 1.05
+# Shared through the database, a reservation's answer reaches replicas after varying
+# delays (commit, pool, loop), so neighbouring slots may leave closer than planned:
+# more headroom keeps any one-second window under the limit (bench/shared_rate.py).
+_SHARED_HEADROOM = 1.10
 # Bodies above this are decoded in a worker thread: a multi-MB answer then holds
 # the event loop for one C call at a time, not for the whole decode.
 _THREAD_BYTES = 256 * 1024
@@ -84,6 +88,12 @@ def rate_key(scope: RateLimitScope, action: str, sdkappid: object) -> str:
     return action
 
 
+def trtc_pace(rate_limit: float, *, shared: bool = False) -> Pace:
+    """Burst one: requests leave evenly spaced, a little under the limit, instead of
+    in a burst that a sliding one-second window on the server would count twice."""
+    return Pace(rate_limit / (_SHARED_HEADROOM if shared else _LIMITER_HEADROOM))
+
+
 def is_write(action: str) -> bool:
     """TRTC's reads are all Describe…; anything else changes a room."""
     return not action.startswith("Describe")
@@ -124,8 +134,14 @@ class Transport:
     language: str | None = "en-US"
     clock: Callable[[], float] = time.time
     session: aiohttp.ClientSession | None = None
+    # What paces calls per ``rate_key``: this process alone unless one shared by the
+    # replicas is given (``bot.store.paces``); None with ``rate_limit`` None.
+    pacer: Pacer | None = None
     _owns_session: bool = field(default=False, init=False)
-    _limiters: dict[str, AsyncLimiter] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        if self.pacer is None and self.rate_limit is not None:
+            self.pacer = LocalPacer(trtc_pace(self.rate_limit))
 
     def _session(self) -> aiohttp.ClientSession:
         if self.session is None or self.session.closed:
@@ -141,18 +157,6 @@ class Transport:
         if self._owns_session and self.session is not None:
             await self.session.close()
             self.session = None
-
-    def _limiter(self, key: str) -> AsyncLimiter | None:
-        """One pacer per ``rate_key``: the counter TRTC is assumed to keep."""
-        if self.rate_limit is None:
-            return None
-        limiter = self._limiters.get(key)
-        if limiter is None:
-            # Capacity one: requests leave evenly spaced instead of in a burst
-            # that a sliding one-second window on the server would count twice.
-            limiter = AsyncLimiter(1, _LIMITER_HEADROOM / self.rate_limit)
-            self._limiters[key] = limiter
-        return limiter
 
     async def call(
         self, action: str, params: dict[str, Any], *, decode: Decode = json.loads
@@ -205,9 +209,8 @@ class Transport:
         raise AssertionError("unreachable: stamina re-raises the last error")
 
     async def _attempt(self, action: str, key: str, body: bytes, decode: Decode) -> dict[str, Any]:
-        limiter = self._limiter(key)
-        if limiter is not None:
-            await limiter.acquire()
+        if self.pacer is not None:
+            await self.pacer.wait(key)
         creds = self.credentials
         signed = sign_request(
             secret_id=creds.secret_id,

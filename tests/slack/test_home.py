@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+from bot.store import OperationState
 from tests.slack.conftest import CHANNEL, LEAD, ONCALL, VIEWER, World, button
 from tests.support.fake_slack import Call, buttons, text_objects
 
@@ -100,3 +102,26 @@ async def test_home_shows_a_break_glass_elevation(world: World) -> None:
     )
     lead = [t for _, t in text_objects((await _open_home(world, LEAD))["blocks"])]
     assert not any("Break-glass" in t for t in lead)
+
+
+async def test_home_is_republished_only_where_the_view_changed(world: World) -> None:
+    """An approval appearing republishes the approver's Home once, nobody else's; the same
+    refresh again publishes nothing (nothing changed), and rounds that overlap coalesce."""
+    people = (LEAD, ONCALL, VIEWER)
+    for user in people:
+        await _open_home(world, user)
+    before = {user: len(_homes(world, user)) for user in people}
+    await world.slack.slash(ONCALL, "dismiss 1234")
+    await world.fake.wait_for(lambda: len(_homes(world, LEAD)) > before[LEAD], what="refresh")
+    await world.bot.adapter.drain()
+    assert {u: len(_homes(world, u)) - before[u] for u in people} == {
+        LEAD: 1,
+        ONCALL: 0,
+        VIEWER: 0,
+    }
+    home = world.bot.adapter.home
+    (op,) = await home.core.services.store.operations.in_state(OperationState.PENDING_APPROVAL)
+    assert await home.refresh_approvers(op.id) == 0
+    rounds = await asyncio.gather(*(home.refresh_approvers(op.id) for _ in range(5)))
+    assert sum(rounds) == 0
+    assert len(_homes(world, LEAD)) - before[LEAD] == 1
