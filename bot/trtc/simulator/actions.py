@@ -1,4 +1,4 @@
-"""The eleven actions the simulator answers, with the regions each site accepts for each.
+"""The fifteen actions the simulator answers, with the regions each site accepts for each.
 
 Regions are what each site's API pages list (trtc-server-api.md §1); a request for
 another region gets UnsupportedRegion. An empty set: the site does not offer the action
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.settings import Site
-from bot.trtc.simulator import history, management
+from bot.trtc.simulator import history, management, recording
 from bot.trtc.simulator.world import World
 
 VERSION = "2019-07-22"
@@ -32,6 +32,11 @@ _BLOCK_INTL = _BJ_GZ | {"ap-singapore"}
 _HISTORY_MAINLAND = _BJ_GZ
 _HISTORY_INTL = _BJ_GZ | {"ap-mumbai", "ap-singapore", "na-toronto"}
 _NONE: frozenset[str] = frozenset()
+# Recording (trtc-server-api-2.md §1): mainland Modify/Delete pages not retrieved, taken
+# as Create's (UNCONFIRMED); intl Describe/Modify/Delete add ap-mumbai.
+_REC_MAINLAND = _BJ_GZ | {"ap-shanghai"}
+_REC_CREATE_INTL = _REC_MAINLAND | {"ap-singapore"}
+_REC_INTL = _REC_CREATE_INTL | {"ap-mumbai"}
 
 
 @dataclass(frozen=True)
@@ -84,5 +89,16 @@ ACTIONS: dict[str, Action] = {
         ),
         Action("DescribeUserEvent", history.describe_user_event, _HISTORY_MAINLAND, _HISTORY_INTL),
         Action("DescribeScaleInfo", history.describe_scale_info, _HISTORY_MAINLAND, _HISTORY_INTL),
+        Action(
+            "CreateCloudRecording",
+            recording.create_cloud_recording,
+            _REC_MAINLAND,
+            _REC_CREATE_INTL,
+        ),
+        Action(
+            "DescribeCloudRecording", recording.describe_cloud_recording, _REC_MAINLAND, _REC_INTL
+        ),
+        Action("ModifyCloudRecording", recording.modify_cloud_recording, _REC_MAINLAND, _REC_INTL),
+        Action("DeleteCloudRecording", recording.delete_cloud_recording, _REC_MAINLAND, _REC_INTL),
     )
 }

@@ -186,6 +186,14 @@ class LostAnswerRates(_Model):
     internal_error: float = Field(default=0.0, ge=0, le=1)
 
 
+class RecordingFaults(_Model):
+    """``recording: {upload_fails: true}``: every recording upload fails;
+    ``never_starts: true``: tasks are accepted and never record (simulator/recorder.py)."""
+
+    upload_fails: bool = False
+    never_starts: bool = False
+
+
 class Scenario(_Model):
     include_defaults: bool = True
     apps: list[int] = Field(default_factory=list)  # extra SdkAppIds with no rooms
@@ -194,6 +202,7 @@ class Scenario(_Model):
     lost_answers: LostAnswerRates = Field(default_factory=LostAnswerRates)
     edition: str | None = None  # a name from bot.editions.EDITIONS (or an alias)
     history_lag_s: float | None = Field(default=None, ge=0)
+    recording: RecordingFaults = Field(default_factory=RecordingFaults)
 
     @field_validator("edition")
     @classmethod
