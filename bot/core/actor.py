@@ -20,6 +20,7 @@ class SystemActor(StrEnum):
     TIMED_MUTE = "system:timed-mute"
     EXPIRY = "system:expiry"
     RECOVERY = "system:recovery"
+    RECORDING = "system:recording"  # a recording's auto-stop, its custody record
 
 
 def is_system(actor: str) -> bool:

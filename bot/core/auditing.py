@@ -38,6 +38,7 @@ class Outcome(StrEnum):
     EXPIRED = "expired"
     RECOVERED_SUCCEEDED = "recovered:succeeded"
     RECOVERED_UNKNOWN = "recovered:unknown"
+    CUSTODY = "custody"  # a recording's final record: who, why, TaskId, RequestIds, files
 
 
 async def record(

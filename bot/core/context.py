@@ -12,6 +12,7 @@ from bot.core.authorizer import Principal, authorize
 from bot.core.grammar import Grammar
 from bot.core.invocation import Invocation
 from bot.core.notice import Notice, Notify
+from bot.core.recording import RecordingTerms
 from bot.core.spec import Args, CommandSpec
 from bot.editions import HistoryTerms
 from bot.settings import TrtcMode
@@ -28,6 +29,11 @@ class Policies(Protocol):
     def can_approve(self, approver: AuthzRequest, requester: str) -> Decision: ...
 
     def resource_for(self, sdkappid: int | str) -> str: ...
+
+    @property
+    def recording_privacy(self) -> str | None:
+        """The policy file's own privacy line for `record` (None: the default)."""
+        ...
 
     def approval_request(
         self,
@@ -73,6 +79,8 @@ class Services:
     history: HistoryTerms = field(default_factory=HistoryTerms)
     # This process among the replicas: it owns what it executes (see recovery).
     instance: str = field(default_factory=new_instance_id)
+    # What `record` needs (storage, robot id, SDK secret); None: recording not set up.
+    recording: RecordingTerms | None = None
     # The core's notify (set by ``Core``): a command that ends another operation (a
     # mute replaced, an unmute) edits that operation's messages through it.
     notify: Notify | None = field(default=None, repr=False)

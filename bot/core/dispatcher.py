@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from bot.authz.decision import Decision, Effect
 from bot.authz.request import AuthzRequest
-from bot.core import auditing, confirmation, expiry, lifts, recovery, replies
+from bot.core import auditing, confirmation, expiry, lifts, recordings, recovery, replies
 from bot.core.auditing import Outcome
 from bot.core.context import Context, Progress, Services
 from bot.core.execution import Execution
@@ -131,11 +131,13 @@ class Core:
         await self.services.store.replicas.beat(self.services.instance, self.services.clock())
 
     async def tick(self) -> None:
-        """Expire what is overdue, recover what a dead replica left, lift timed mutes;
+        """Expire what is overdue, recover what a dead replica left, lift timed mutes,
+        look after recordings (their callbacks, warnings, auto-stop, custody);
         the background loop calls this every second (the heartbeat is ``beat``'s)."""
         await expiry.expire_due(self.execution)
         await self.recover()
         await lifts.lift_due(self.execution)
+        await recordings.tend(self.execution)
 
     def _label(self, reply: Reply) -> Reply:
         if self.services.label and reply.label is None:

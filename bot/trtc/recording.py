@@ -122,7 +122,11 @@ class Recordings:
         """Replace the task's allow-lists (Modify overwrites, it does not patch)."""
         answer = await self.transport.call(
             "ModifyCloudRecording",
-            {"SdkAppId": sdkappid, "TaskId": task_id, "SubscribeStreamUserIds": subscription(users)},
+            {
+                "SdkAppId": sdkappid,
+                "TaskId": task_id,
+                "SubscribeStreamUserIds": subscription(users),
+            },
         )
         return str(answer.get("RequestId", ""))
 

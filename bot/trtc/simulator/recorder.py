@@ -99,7 +99,9 @@ class Recorder:
         """A task Describe/Modify/Delete can still address."""
         self.scan()
         task = self.tasks.get(task_id)
-        if task is None or (task.ended is not None and self.world.now() - task.ended > EXITED_FOR_S):
+        if task is None or (
+            task.ended is not None and self.world.now() - task.ended > EXITED_FOR_S
+        ):
             return None
         return task
 
@@ -175,14 +177,20 @@ class Recorder:
         fails = self.faults.upload_fails
         if not task.vod:
             if fails:
-                self._send(task, UPLOAD_ERROR, {"Code": "InvalidParameter", "Message": "AccessKey invalid"})
+                self._send(
+                    task, UPLOAD_ERROR, {"Code": "InvalidParameter", "Message": "AccessKey invalid"}
+                )
             self._send(task, UPLOAD_STOP, {"Status": 1 if fails else 0})
             return
         for index, f in enumerate(task.files, 1):
             mp4 = f.name.replace(".m3u8", ".mp4")
             vod: dict[str, Any] = {"UserId": f.user_id, "TrackType": f.track, "CacheFile": mp4}
             if fails:
-                payload: dict[str, Any] = {"Status": 2, "Errmsg": "upload to VOD failed", "TencentVod": vod}
+                payload: dict[str, Any] = {
+                    "Status": 2,
+                    "Errmsg": "upload to VOD failed",
+                    "TencentVod": vod,
+                }
             else:
                 file_id = f"5285890{secrets.randbelow(10**12):012d}"
                 vod |= {

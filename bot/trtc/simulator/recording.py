@@ -49,7 +49,8 @@ def check_subscription(lists: dict[str, Any]) -> None:
             raise ApiError("InvalidParameter", f"SubscribeStreamUserIds.{name} must list strings.")
         if len(value) > MAX_LIST:
             raise ApiError(
-                "InvalidParameter.OutOfRange", f"{name} has {len(value)} entries; at most {MAX_LIST}."
+                "InvalidParameter.OutOfRange",
+                f"{name} has {len(value)} entries; at most {MAX_LIST}.",
             )
     for media in ("Audio", "Video"):
         if lists.get(f"Subscribe{media}UserIds") and lists.get(f"UnSubscribe{media}UserIds"):
@@ -65,7 +66,9 @@ def _storage(p: dict[str, Any]) -> tuple[bool, bool]:
     cos = _object(storage, "CloudStorage")
     vod = _object(storage, "CloudVod")
     if not cos and not vod:
-        raise ApiError("MissingParameter.CloudStorage", "StorageParams needs CloudStorage or CloudVod.")
+        raise ApiError(
+            "MissingParameter.CloudStorage", "StorageParams needs CloudStorage or CloudVod."
+        )
     if cos:
         for name in COS_FIELDS:
             if cos.get(name) in (None, ""):
@@ -138,10 +141,19 @@ def _task(world: World, p: dict[str, Any]) -> Task:
 
 def describe_cloud_recording(world: World, p: dict[str, Any], seed: int) -> dict[str, Any]:
     task = _task(world, p)
-    files = [] if task.vod else [
-        {"UserId": f.user_id, "FileName": f.name, "TrackType": f.track, "BeginTimeStamp": f.begin_ms}
-        for f in task.files
-    ]
+    files = (
+        []
+        if task.vod
+        else [
+            {
+                "UserId": f.user_id,
+                "FileName": f.name,
+                "TrackType": f.track,
+                "BeginTimeStamp": f.begin_ms,
+            }
+            for f in task.files
+        ]
+    )
     return {"TaskId": task.task_id, "Status": task.status(), "StorageFileList": files}
 
 

@@ -119,7 +119,7 @@ async def test_sdk_describe_of_an_unknown_task_is_resource_not_found(
 
 
 async def test_concurrency_limit_is_restricted_concurrency() -> None:
-    """Beyond the account's concurrent-task ceiling, Create is FailedOperation.RestrictedConcurrency."""
+    """Beyond the concurrent-task ceiling: FailedOperation.RestrictedConcurrency."""
     config = SimulatorConfig(
         secret_id=SECRET_ID,
         secret_key=SECRET_KEY,
