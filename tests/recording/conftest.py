@@ -79,7 +79,11 @@ def recording_bot(database_url: str) -> Opener:
                 ):
                     backend = Backend(client, TrtcMode.SIMULATOR, sim.url, sim)
                     harness = Harness(
-                        sim, clock, [], database_url, bots(settings, backend, clock, callbacks=service)
+                        sim,
+                        clock,
+                        [],
+                        database_url,
+                        bots(settings, backend, clock, callbacks=service),
                     )
                     await harness.start()
                     try:
