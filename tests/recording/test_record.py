@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.console.personas import PERSONAS
 from bot.core.actor import SystemActor
 from bot.core.invocation import Press
 from bot.core.reply import ActionKind, Severity
-from bot.console.personas import PERSONAS
 from bot.store import OperationState
 from bot.store.tables import RecordingState
 from tests.recording.conftest import Opener, Rec

@@ -37,8 +37,7 @@ from bot.trtc.simulator.legacy import COMMON, is_legacy, verify_legacy
 from bot.trtc.simulator.lost import LostAnswer, LostAnswers
 from bot.trtc.simulator.params import BODY_ERROR, read_params, unflatten
 from bot.trtc.simulator.ratelimit import SlidingWindow
-from bot.trtc.simulator.recorder import Faults, Recorder
-from bot.trtc.simulator.recording import KEY as RECORDING
+from bot.trtc.simulator.recording import install_recorder
 from bot.trtc.simulator.site import check_action, check_params
 from bot.trtc.simulator.verify import SERVICE, Credential, verify_signature
 from bot.trtc.simulator.world import World, build_world
@@ -109,17 +108,7 @@ class Simulator:
         if config.callback_url:
             sender = CallbackSender(config.callback_url, config.callback_key, clock=config.clock)
             self.announcer = Announcer(self.world, sender)
-        faults = config.scenario.recording if config.scenario else None
-        self.recorder = Recorder(
-            self.world,
-            self.announcer.sender.emit if self.announcer else None,
-            Faults(faults.upload_fails, faults.never_starts) if faults else Faults(),
-            limit=config.recording_limit,
-            secret=config.sdk_secret,
-        )
-        self.world.extensions[RECORDING] = self.recorder
-        if self.announcer is not None:
-            self.announcer.hooks.append(self.recorder.scan)
+        self.recorder = install_recorder(self.world, self.announcer, config)
         self.app = web.Application(client_max_size=MAX_BODY)
         self.app.router.add_route("*", "/", self._handle)
 

@@ -37,8 +37,12 @@ def _b64(text: str) -> str:
 
 
 def new_task_id() -> str:
-    """Opaque, URL-safe Base64 ending in '.', like TRTC's examples."""
-    return base64.urlsafe_b64encode(secrets.token_bytes(33)).decode() + "."
+    """Opaque, URL-safe Base64 ending in '.', like TRTC's examples (never starting with
+    '-': a chat line would read it as an option)."""
+    while True:
+        task_id = base64.urlsafe_b64encode(secrets.token_bytes(33)).decode() + "."
+        if not task_id.startswith("-"):
+            return task_id
 
 
 @dataclass

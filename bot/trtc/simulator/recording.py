@@ -11,16 +11,37 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from bot.trtc.simulator.callbacks import Announcer
+from bot.trtc.simulator.config import SimulatorConfig
 from bot.trtc.simulator.envelope import ApiError
 from bot.trtc.simulator.management import check_app
 from bot.trtc.simulator.params import MAX_ROOM_ID, check_string_room
-from bot.trtc.simulator.recorder import NORMAL, Recorder, Task, new_task_id
+from bot.trtc.simulator.recorder import NORMAL, Faults, Recorder, Task, new_task_id
 from bot.trtc.simulator.world import World
 from bot.trtc.usersig import BadSig, verify
 
 KEY = "recording"
 MAX_LIST = 32
 COS_FIELDS = ("Vendor", "Region", "Bucket", "AccessKey", "SecretKey")
+
+
+def install_recorder(
+    world: World, announcer: Announcer | None, config: SimulatorConfig
+) -> Recorder:
+    """The simulator's recorder: it verifies robots' UserSig with the SDK secret, sends
+    its callbacks through the announcer's sender and moves on with each scan."""
+    faults = config.scenario.recording if config.scenario else None
+    recorder = Recorder(
+        world,
+        announcer.sender.emit if announcer else None,
+        Faults(faults.upload_fails, faults.never_starts) if faults else Faults(),
+        limit=config.recording_limit,
+        secret=config.sdk_secret,
+    )
+    world.extensions[KEY] = recorder
+    if announcer is not None:
+        announcer.hooks.append(recorder.scan)
+    return recorder
 
 
 def recorder_of(world: World) -> Recorder:
