@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.console.personas import PERSONAS
 from bot.core.actor import SystemActor
 from bot.core.invocation import Press
@@ -30,6 +32,7 @@ async def _press(rec: Rec, persona: str, action_id: str) -> object:
     )
 
 
+@pytest.mark.storage
 async def test_record_confirm_list_stop_files_and_custody(recording_bot: Opener) -> None:
     """record 1234 --for 1m, confirmed: recordings shows it in progress with its TaskId;
     record stop; the file list comes from the simulator's callbacks; the audit's custody
@@ -83,6 +86,7 @@ async def test_recorder_user_sig_is_verified_by_the_simulator(recording_bot: Ope
         assert sent.params["RoomIdType"] == 1 and sent.params["RoomId"] == "1234"
 
 
+@pytest.mark.storage
 async def test_auto_stop_after_for_with_warning_and_extend(recording_bot: Opener) -> None:
     """A minute's recording is announced before its end with an Extend button; pressing it
     moves the stop 30 minutes; without it, system:recording stops the task at --for."""
