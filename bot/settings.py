@@ -15,6 +15,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.editions import edition
+from bot.storage_params import parse_storage
 
 DEFAULT_ENDPOINT = "trtc.tencentcloudapi.com"
 INTL_ENDPOINT = "trtc.intl.tencentcloudapi.com"
@@ -70,6 +71,13 @@ class Settings(BaseSettings):
     # The application's SDK secret (console: application info), not the API key: it signs
     # the UserSig of robots the bot sends into rooms (recording, stream ingest).
     trtc_sdk_secret_key: SecretStr | None = None
+    # Where `record` stores files: the API's StorageParams as JSON (bot/storage_params.py).
+    # A secret: a COS configuration carries the bucket's SecretKey.
+    trtc_chatops_recording_storage: SecretStr | None = None
+    # The user id the recording robot joins rooms as (it must not be a real user's).
+    trtc_chatops_recorder_user: str = Field(
+        default="bot_recorder", min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$"
+    )
 
     # Client behaviour (ours; not in the Tencent SDK's vocabulary).
     trtc_timeout_s: float = Field(default=10.0, gt=0, le=120)
@@ -141,6 +149,20 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         return edition(value).name  # a ValueError names the editions there are
+
+    @field_validator("trtc_chatops_recording_storage")
+    @classmethod
+    def _storage(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        parse_storage(value.get_secret_value())  # a ValueError says what, never the value
+        return value
+
+    @property
+    def recording_storage(self) -> dict[str, Any] | None:
+        """The checked StorageParams, or None when recording is not configured."""
+        raw = self.trtc_chatops_recording_storage
+        return parse_storage(raw.get_secret_value()) if raw is not None else None
 
     @field_validator("trtc_chatops_apps")
     @classmethod

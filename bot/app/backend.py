@@ -24,6 +24,15 @@ class Backend:
     endpoint: str
     # The embedded simulator, when it stands in for TRTC (its callbacks can be awaited).
     simulator: RunningSimulator | None = None
+    # The application's SDK secret (robots' UserSig); the simulator's own when None.
+    sdk_secret: str | None = None
+
+    @property
+    def robot_secret(self) -> str | None:
+        """The SDK secret recording robots sign with: configured, or the simulator's."""
+        if self.sdk_secret is not None:
+            return self.sdk_secret
+        return self.simulator.simulator.config.sdk_secret if self.simulator else None
 
     @property
     def history(self) -> HistoryTerms | None:
@@ -57,12 +66,16 @@ async def open_backend(
     """``callback_url``/``callback_key``: where the embedded simulator sends its event
     callbacks (Tencent Cloud's are configured in the TRTC console instead)."""
     if settings.trtc_mode is TrtcMode.REAL:
+        configured = settings.trtc_sdk_secret_key
+        secret = configured.get_secret_value() if configured else None
         async with TrtcClient.from_settings(settings, pacer=pacer) as client:
-            yield Backend(client, TrtcMode.REAL, settings.trtc_endpoint)
+            yield Backend(client, TrtcMode.REAL, settings.trtc_endpoint, sdk_secret=secret)
         return
     # Fresh throw-away credentials: the embedded simulator still verifies every
     # signature, so the same code path runs as against Tencent Cloud.
     secret_id, secret_key = "AKIDsim" + secrets.token_hex(12), secrets.token_hex(16)
+    # The SDK secret too: the bot signs its recorder's UserSig, the simulator verifies it.
+    sdk_secret = secrets.token_hex(16)
     config = SimulatorConfig(
         secret_id=secret_id,
         secret_key=secret_key,
@@ -76,6 +89,7 @@ async def open_backend(
         # The rehearsal matches what the bot is told of the account's history.
         edition=settings.trtc_chatops_monitoring_edition,
         history_lag_s=settings.trtc_chatops_history_lag_s,
+        sdk_secret=sdk_secret,
     )
     async with serve_simulator(config, host="127.0.0.1", port=0) as running:
         client = TrtcClient.from_settings(
@@ -86,4 +100,4 @@ async def open_backend(
             pacer=pacer,
         )
         async with client:
-            yield Backend(client, TrtcMode.SIMULATOR, running.url, running)
+            yield Backend(client, TrtcMode.SIMULATOR, running.url, running, sdk_secret)

@@ -10,10 +10,12 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from bot.core.context import Directory, Policies, Services
 from bot.core.dispatcher import Core
 from bot.core.grammar import Grammar
+from bot.core.recording import RecordingTerms
 from bot.core.spec import CommandSpec
 from bot.core.timetable import DigestPlan
 from bot.editions import HistoryTerms, edition
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 # The simulator's default application, used when none is configured.
 SIMULATOR_APP = 1400000001
 TICK_S = 1.0
+SIMULATED_STORAGE: dict[str, Any] = {"CloudVod": {"TencentVod": {}}}
 
 
 def create_core(
@@ -43,6 +46,7 @@ def create_core(
     clock: Callable[[], float] = time.time,
     registry: Sequence[CommandSpec] = REGISTRY,
     history: HistoryTerms | None = None,
+    sdk_secret: str | None = None,
 ) -> Core:
     """``history``: the monitoring edition and lag the bot should assume (default: what
     the settings say)."""
@@ -74,8 +78,24 @@ def create_core(
             settings.trtc_chatops_digest_tz,
             settings.trtc_chatops_usage_alert,
         ),
+        recording=recording_terms(settings, mode, sdk_secret),
     )
     return Core(services)
+
+
+def recording_terms(
+    settings: Settings, mode: TrtcMode, sdk_secret: str | None
+) -> RecordingTerms | None:
+    """What `record` needs; None (it says what to set) without storage or SDK secret. The
+    simulator without TRTC_CHATOPS_RECORDING_STORAGE rehearses with VOD storage."""
+    storage = settings.recording_storage
+    simulated = storage is None and mode is TrtcMode.SIMULATOR
+    if simulated:
+        storage = dict(SIMULATED_STORAGE)
+    if storage is None or not sdk_secret:
+        return None
+    robot = settings.trtc_chatops_recorder_user
+    return RecordingTerms(storage, robot, sdk_secret, simulated_default=simulated)
 
 
 def history_terms(settings: Settings, simulated: HistoryTerms | None = None) -> HistoryTerms:

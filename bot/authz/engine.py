@@ -45,6 +45,7 @@ class PolicySet:
         self.policy_file = policy_file
         self.account_uin = policy_file.account_uin
         self.warnings = policy_file.warnings
+        self.recording_privacy = policy_file.recording_privacy
         self._attach = policy_file.attach
         self._indexes = {name: PolicyIndex(doc) for name, doc in policy_file.policies.items()}
         self._owner = f"uin/{self.account_uin}"

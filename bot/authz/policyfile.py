@@ -7,6 +7,10 @@
       usergroups: {<Slack usergroup id>: [...]}
       channels:   {<Slack channel id>: [...]}       # the channel guardrail
       default_channel_guardrail: [...]              # channels not listed above
+    recording_privacy: "…"                           # optional: the line `record` states
+
+``recording_privacy`` replaces the default privacy line of the `record` confirmation
+(that participants are being recorded): a company's own wording, or its legal notice.
 
 Guardrail rule: a channel listed under `channels` is limited by its policies; any
 other channel by `default_channel_guardrail`. When the default is absent (or
@@ -26,7 +30,8 @@ from bot.authz.document import PolicyDocument, elements, parse_document
 from bot.authz.errors import PolicyError, shown
 from bot.authz.presets import PRESETS
 
-_TOP = ("account_uin", "policies", "attach")
+_TOP = ("account_uin", "policies", "attach", "recording_privacy")
+MAX_PRIVACY = 500
 _ATTACH = ("users", "usergroups", "channels", "default_channel_guardrail")
 _NAME = re.compile(r"[A-Za-z0-9_+=,.@-]{1,128}")
 _UIN = re.compile(r"[0-9]{1,20}")
@@ -46,6 +51,7 @@ class PolicyFile:
     policies: Mapping[str, PolicyDocument]  # the file's own policies and the presets
     attach: Attachments
     warnings: tuple[str, ...] = ()
+    recording_privacy: str | None = None
 
 
 def parse_policy_file(data: object, *, file: str | None = None) -> PolicyFile:
@@ -88,7 +94,17 @@ def _parse(data: object) -> PolicyFile:
         warnings.extend(policies[name].warnings)
     attach = _attachments(data.get("attach"), policies)
     warnings.extend(_unattached(raw_policies, attach))
-    return PolicyFile(account_uin, policies, attach, tuple(warnings))
+    privacy = data.get("recording_privacy")
+    if privacy is not None and (
+        not isinstance(privacy, str) or not privacy.strip() or len(privacy) > MAX_PRIVACY
+    ):
+        raise PolicyError(
+            f"must be a non-empty string of at most {MAX_PRIVACY} characters",
+            field="recording_privacy",
+        )
+    return PolicyFile(
+        account_uin, policies, attach, tuple(warnings), privacy.strip() if privacy else None
+    )
 
 
 def _account_uin(value: object) -> str:

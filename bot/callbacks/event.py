@@ -158,6 +158,10 @@ def _event_ms(info: dict[str, Any]) -> int | None:
     ms = _int(info, "EventMsTs")
     if ms is not None:
         return ms
+    raw = info.get("EventTs")
+    # Recording callbacks' official examples send EventTs as a string ("1622186354").
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit():
+        return int(raw) * 1000
     seconds = _int(info, "EventTs")
     return None if seconds is None else seconds * 1000
 

@@ -27,6 +27,7 @@ from aiohttp import web
 
 from bot.callbacks.event import MalformedCallback, parse_event
 from bot.callbacks.intake import Intake, Overloaded
+from bot.callbacks.recording import RECORDING_GROUP, RecordingSink
 from bot.callbacks.signature import verify
 from bot.metrics import CALLBACKS
 
@@ -58,12 +59,15 @@ class Receiver:
         max_body: int = MAX_BODY,
         horizon_s: float = REPLAY_HORIZON_S,
         future_s: float = FUTURE_SKEW_S,
+        recordings: RecordingSink | None = None,
     ) -> None:
         if not key:
             # What TRTC sends without a key is undocumented; unsigned is refused.
             raise ValueError("the callback receiver needs TRTC_CALLBACK_KEY")
         self._key = key
         self.intake = intake
+        # Recording callbacks go to the chain of custody, not the room feed.
+        self.recordings = recordings
         self._clock = clock
         self._max_body = max_body
         self._horizon_ms = horizon_s * 1000
@@ -93,7 +97,12 @@ class Receiver:
             log.info("callback refused: CallbackTs is %.0f s off", age_ms / 1000)
             return _answer(401, "CallbackTs is outside the accepted window (a replay?)")
         try:
-            await self.intake.accept(event)
+            if event.group == RECORDING_GROUP and self.recordings is not None:
+                await self.recordings.accept(event, body)
+            else:
+                await self.intake.accept(event)
+        except MalformedCallback as exc:
+            return _answer(400, str(exc))
         except Overloaded:
             return _answer(503, "busy; retry")
         except Exception:

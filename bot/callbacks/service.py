@@ -29,6 +29,7 @@ from bot.callbacks.receiver import (
     add_routes,
     serve_receiver,
 )
+from bot.callbacks.recording import RecordingSink
 from bot.callbacks.relay import Relay
 from bot.core.notice import Notify
 from bot.settings import Settings, TrtcMode
@@ -61,7 +62,15 @@ class CallbackService:
         # No key, no receiver: unsigned callbacks are never trusted. The relay still
         # runs (a standalone receiver may share the database) and watches still expire.
         self.receiver = (
-            Receiver(key, self.intake, clock=clock, horizon_s=horizon_s) if key else None
+            Receiver(
+                key,
+                self.intake,
+                clock=clock,
+                horizon_s=horizon_s,
+                recordings=RecordingSink(store.recordings.custody, clock=clock),
+            )
+            if key
+            else None
         )
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -139,7 +148,7 @@ async def receiver_only(
 ) -> AsyncIterator[tuple[str, Intake]]:
     """Just the receiver: verify and store. A relay elsewhere (the bot) posts."""
     intake = Intake(store.callbacks)
-    receiver = Receiver(key, intake)
+    receiver = Receiver(key, intake, recordings=RecordingSink(store.recordings.custody))
     try:
         async with serve_receiver(receiver, host=host, port=port) as url:
             yield url, intake

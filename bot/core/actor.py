@@ -24,6 +24,7 @@ class SystemActor(StrEnum):
     DIGEST = "system:digest"  # the daily usage digest and usage alerts
     ELEVATION = "system:elevation"  # a break-glass window ending on time, its warning
     REMINDER = "system:reminder"  # reminders and escalations of pending approvals
+    RECORDING = "system:recording"  # a recording's auto-stop, its custody record
 
 
 def is_system(actor: str) -> bool:

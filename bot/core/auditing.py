@@ -42,6 +42,7 @@ class Outcome(StrEnum):
     ENDED = "ended"  # a break-glass elevation over (on time, or ended by its owner)
     REMINDED = "reminded"  # a pending approval's approvers reminded
     ESCALATED = "escalated"  # a pending approval's escalation usergroup told
+    CUSTODY = "custody"  # a recording's final record: who, why, TaskId, RequestIds, files
 
 
 async def record(

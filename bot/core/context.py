@@ -12,6 +12,7 @@ from bot.core.authorizer import Principal, authorize
 from bot.core.grammar import Grammar
 from bot.core.invocation import Invocation
 from bot.core.notice import Notice, Notify
+from bot.core.recording import RecordingTerms
 from bot.core.spec import Args, CommandSpec
 from bot.core.timetable import DigestPlan
 from bot.editions import HistoryTerms
@@ -32,6 +33,10 @@ class Policies(Protocol):
     def resource_for(self, sdkappid: int | str) -> str: ...
 
     def principals(self) -> tuple[frozenset[str], frozenset[str]]: ...
+    @property
+    def recording_privacy(self) -> str | None:
+        """The policy file's own privacy line for `record` (None: the default)."""
+        ...
 
     def approval_request(
         self,
@@ -92,6 +97,8 @@ class Services:
     prices: Prices | None = None
     # The daily usage digest and spike alerts (TRTC_CHATOPS_DIGEST_*); None: off.
     digest: DigestPlan | None = None
+    # What `record` needs (storage, robot id, SDK secret); None: recording not set up.
+    recording: RecordingTerms | None = None
     # The core's notify (set by ``Core``): a command that ends another operation (a
     # mute replaced, an unmute) edits that operation's messages through it.
     notify: Notify | None = field(default=None, repr=False)

@@ -18,6 +18,7 @@ from bot.core import (
     elevation,
     expiry,
     lifts,
+    recordings,
     recovery,
     reminders,
     replies,
@@ -151,13 +152,15 @@ class Core:
     async def tick(self) -> None:
         """Expire what is overdue, recover what a dead replica left, lift timed mutes,
         warn of and end break-glass elevations, remind and escalate pending approvals,
-        post the usage digest when due; the background loop calls this every second (the
+        look after recordings (their callbacks, warnings, auto-stop, custody), post the
+        usage digest when due; the background loop calls this every second (the
         heartbeat is ``beat``'s)."""
         await expiry.expire_due(self.execution)
         await self.recover()
         await lifts.lift_due(self.execution)
         await elevation.watch(self.services, self.notify)
         await reminders.nudge_due(self.services, self.notify)
+        await recordings.tend(self.execution)
         await self.scheduler.run_due()
 
     def _label(self, reply: Reply) -> Reply:

@@ -152,7 +152,8 @@ class Execution:
             )
         actions = reply.actions
         if spec.undo is not None:
-            actions = (*actions, Action(ActionKind.UNDO, action_id(ActionKind.UNDO, op), "Undo"))
+            undo = Action(ActionKind.UNDO, action_id(ActionKind.UNDO, op), spec.undo_label)
+            actions = (*actions, undo)
         return replace(reply, lines=(*reply.lines, who), operation_id=op.id, actions=actions)
 
     async def _not_run(

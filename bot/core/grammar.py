@@ -75,6 +75,9 @@ class Grammar:
         if not tokens:
             raise ParseError("say what to do, e.g. `help`")
         name = tokens[0].lower()
+        # A two-word command (`record stop`) before the one-word one it extends.
+        if len(tokens) > 1 and self.spec(f"{name} {tokens[1].lower()}") is not None:
+            name = f"{name} {tokens.pop(1).lower()}"
         spec = self.spec(name)
         if spec is None:
             raise ParseError(self._unknown(name))

@@ -98,6 +98,8 @@ class CommandSpec:
     preview: Preview | None = None
     # Reverses a successful run (mute → unmute); offered as an Undo button.
     undo: Handler | None = None
+    # The Undo button's words (a recording's is "Stop recording").
+    undo_label: str = "Undo"
     # After a crash mid-run: did it take effect? True / False, None when TRTC
     # offers no way to tell. Never re-runs anything.
     verify: Callable[[Context, Args], Awaitable[bool | None]] | None = None

@@ -32,6 +32,7 @@ from bot.store.mutes import Mutes
 from bot.store.nudges import Nudges
 from bot.store.operations import Operations
 from bot.store.paces import shared_pacer
+from bot.store.recordings import Recordings
 from bot.store.replicas import Replicas
 from bot.store.schedules import Schedules
 from bot.store.watches import Watches
@@ -117,6 +118,7 @@ class Store:
     schedules: Schedules  # scheduled work (the usage digest), once per slot
     elevations: Elevations  # break-glass windows
     nudges: Nudges  # reminders and escalations sent about pending approvals
+    recordings: Recordings  # recording tasks, their files and callbacks
     file: SqliteFile | None = None  # a SQLite database's file, watched
 
     @classmethod
@@ -143,6 +145,7 @@ class Store:
             schedules=Schedules(sessions, dialect),
             elevations=Elevations(sessions),
             nudges=Nudges(sessions),
+            recordings=Recordings(sessions),
             file=file,
         )
 

@@ -31,6 +31,7 @@ from bot.trtc.models import (
     UserInformation,
     load_call_detail,
 )
+from bot.trtc.recording import Recordings
 from bot.trtc.transport import Credentials, Endpoint, Transport
 from bot.trtc.usage import UsageApi
 
@@ -146,6 +147,11 @@ class TrtcClient:
 
     def _now(self) -> float:
         return self.transport.clock()
+
+    @property
+    def recordings(self) -> Recordings:
+        """On-cloud recording (bot/trtc/recording.py)."""
+        return Recordings(self.transport)
 
     async def call(self, action: str, params: dict[str, Any]) -> dict[str, Any]:
         """Any action, untyped: for `trtc-chatops call` and for what has no method yet."""

@@ -1,4 +1,4 @@
-"""The sixteen actions the simulator answers, with the regions each site accepts for each.
+"""The twenty actions the simulator answers, with the regions each site accepts for each.
 
 Regions are what each site's API pages list (trtc-server-api.md §1); a request for
 another region gets UnsupportedRegion. An empty set: the site does not offer the action
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.settings import Site
-from bot.trtc.simulator import history, management, usage
+from bot.trtc.simulator import history, management, recording, usage
 from bot.trtc.simulator.world import World
 
 VERSION = "2019-07-22"
@@ -35,6 +35,11 @@ _NONE: frozenset[str] = frozenset()
 # The usage pages list no regions of their own: assumed as the history APIs (UNCONFIRMED).
 _USAGE_MAINLAND = _HISTORY_MAINLAND
 _USAGE_INTL = _HISTORY_INTL
+# Recording (trtc-server-api-2.md §1): mainland Modify/Delete pages not retrieved, taken
+# as Create's (UNCONFIRMED); intl Describe/Modify/Delete add ap-mumbai.
+_REC_MAINLAND = _BJ_GZ | {"ap-shanghai"}
+_REC_CREATE_INTL = _REC_MAINLAND | {"ap-singapore"}
+_REC_INTL = _REC_CREATE_INTL | {"ap-mumbai"}
 
 
 @dataclass(frozen=True)
@@ -101,5 +106,16 @@ ACTIONS: dict[str, Action] = {
         Action(
             "DescribeTrtcRoomUsage", usage.describe_trtc_room_usage, _USAGE_MAINLAND, _USAGE_INTL
         ),
+        Action(
+            "CreateCloudRecording",
+            recording.create_cloud_recording,
+            _REC_MAINLAND,
+            _REC_CREATE_INTL,
+        ),
+        Action(
+            "DescribeCloudRecording", recording.describe_cloud_recording, _REC_MAINLAND, _REC_INTL
+        ),
+        Action("ModifyCloudRecording", recording.modify_cloud_recording, _REC_MAINLAND, _REC_INTL),
+        Action("DeleteCloudRecording", recording.delete_cloud_recording, _REC_MAINLAND, _REC_INTL),
     )
 }

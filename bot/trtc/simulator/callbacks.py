@@ -205,6 +205,8 @@ class Announcer:
         self._last = world.now()
         self._dismissed: set[str] = set()  # comm ids whose 102 was sent by an API call
         self._ticker: asyncio.Task[None] | None = None
+        # Other timelines moved on each scan (recording tasks: recorder.py).
+        self.hooks: list[Callable[[], None]] = []
 
     async def start(self) -> None:
         await self.sender.start()
@@ -258,6 +260,8 @@ class Announcer:
 
     def scan(self) -> None:
         """Report what the scenario's timeline did since the last scan."""
+        for hook in self.hooks:
+            hook()
         now = self.world.now()
         last, self._last = self._last, max(self._last, now)
         if now <= last:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,6 +53,10 @@ class SimulatorConfig:
     lost_answer_hold_s: float = 30.0
     edition: str | None = None
     history_lag_s: float | None = None
+    # The application's SDK secret: a recording robot's UserSig must verify against it.
+    sdk_secret: str = field(default_factory=lambda: secrets.token_hex(16), repr=False)
+    # Concurrent recording tasks per account (trtc-server-api-2.md §4.6: 100 by default).
+    recording_limit: int = 100
 
     def __post_init__(self) -> None:
         if not self.secret_id or not self.secret_key:

@@ -30,6 +30,7 @@ class WireType(Enum):
     INT = "Integer"
     STR = "String"
     STR_LIST = "Array of String"
+    OBJ = "Object"  # a structure (recording's RecordParams…), checked by its handler
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,12 @@ def _p(name: str, kind: WireType, missing: str | None = None) -> Param:
     return Param(name, kind, missing)
 
 
-_I, _S, _L = WireType.INT, WireType.STR, WireType.STR_LIST
+_I, _S, _L, _O = WireType.INT, WireType.STR, WireType.STR_LIST, WireType.OBJ
 _APP = _p("SdkAppId", _I, "MissingParameter.SdkAppId")
 _START = _p("StartTime", _I, "MissingParameter.StartTs")
 _END = _p("EndTime", _I, "MissingParameter.EndTs")
 _COMM = _p("CommId", _S, "MissingParameter.CommId")
+_TASK = _p("TaskId", _S, "MissingParameter.TaskId")
 _PAGES = (_p("PageNumber", _I), _p("PageSize", _I))
 _USAGE = (
     _p("StartTime", _S, "MissingParameter"),
@@ -111,12 +113,34 @@ SPECS: dict[str, tuple[Param, ...]] = {
         _p("StartTime", _S, "MissingParameter"),
         _p("EndTime", _S, "MissingParameter"),
     ),
+    # On-cloud recording (trtc-server-api-2.md §4); structures are checked in recording.py.
+    "CreateCloudRecording": (
+        _APP,
+        _p("RoomId", _S, "MissingParameter.RoomId"),
+        _p("UserId", _S, "MissingParameter.UserId"),
+        _p("UserSig", _S, "MissingParameter.UserSig"),
+        _p("RecordParams", _O, "MissingParameter.RecordParams"),
+        _p("StorageParams", _O, "MissingParameter.StorageParams"),
+        _p("RoomIdType", _I),
+        _p("MixTranscodeParams", _O),
+        _p("MixLayoutParams", _O),
+        _p("ResourceExpiredHour", _I),
+        _p("PrivateMapKey", _S),
+    ),
+    "DescribeCloudRecording": (_APP, _TASK, _p("RecorderKey", _S)),
+    "ModifyCloudRecording": (
+        _APP,
+        _TASK,
+        _p("MixLayoutParams", _O),
+        _p("SubscribeStreamUserIds", _O),
+    ),
+    "DeleteCloudRecording": (_APP, _TASK),
 }
 
 # The history APIs list InvalidParameter.BodyParamsError; the others only InvalidParameter.
 BODY_ERROR: dict[str, str] = {
     name: "InvalidParameter.BodyParamsError"
-    if name.startswith("Describe") and "Usage" not in name
+    if name.startswith("Describe") and "Usage" not in name and "Recording" not in name
     else "InvalidParameter"
     for name in SPECS
 }
@@ -135,6 +159,10 @@ def _read(param: Param, value: object, *, form: bool) -> object:
         if form and isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
             return int(value.strip())
         if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise _type_error(param.name, param.kind, value)
+    if param.kind is WireType.OBJ:
+        if isinstance(value, dict):
             return value
         raise _type_error(param.name, param.kind, value)
     if param.kind is WireType.STR:

@@ -208,6 +208,14 @@ class UsageSpec(_Model):
     spike: SpikeSpec | None = Field(default_factory=SpikeSpec)
 
 
+class RecordingFaults(_Model):
+    """``recording: {upload_fails: true}``: every recording upload fails;
+    ``never_starts: true``: tasks are accepted and never record (simulator/recorder.py)."""
+
+    upload_fails: bool = False
+    never_starts: bool = False
+
+
 class Scenario(_Model):
     include_defaults: bool = True
     apps: list[int] = Field(default_factory=list)  # extra SdkAppIds with no rooms
@@ -217,6 +225,7 @@ class Scenario(_Model):
     edition: str | None = None  # a name from bot.editions.EDITIONS (or an alias)
     history_lag_s: float | None = Field(default=None, ge=0)
     usage: UsageSpec | None = None  # None: the default world's (if included), else none
+    recording: RecordingFaults = Field(default_factory=RecordingFaults)
 
     @field_validator("edition")
     @classmethod

@@ -98,6 +98,8 @@ class World:
         self.foreign_apps = frozenset(foreign_apps)
         self.clock = clock
         self.log: list[Change] = []
+        # State of features kept in their own modules (recording tasks: recording.py).
+        self.extensions: dict[str, object] = {}
         self._calls: list[Call] = []
         self._by_comm: dict[str, Call] = {}
         for call in calls:
