@@ -27,6 +27,7 @@ class ParamKind(StrEnum):
     SLACK_USER = "slack-user"
     COMMAND = "command"
     CLOCK = "clock"  # HH:MM, UTC: minutes after midnight
+    FLAG = "flag"  # an option that takes no value: ``--audio`` (True when given)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,8 @@ class Option:
 
     @property
     def usage(self) -> str:
+        if self.kind is ParamKind.FLAG:
+            return f"[--{self.name}]"
         return f"[--{self.name} {self.metavar or self.name}]"
 
 
