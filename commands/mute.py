@@ -90,7 +90,7 @@ def _standing(mute: Mute) -> str:
 async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
     room, user, length = args.room, args["user"], args["for"]
     mode = mode_of(args)
-    call, present = await present_users(ctx.trtc, room, ctx.now)
+    now = await present_users(ctx, room)
     lines = [f"Application {room.sdkappid}, room {room.room}: block {user}'s {KINDS[mode]}."]
     standing = await ctx.services.store.mutes.in_force(room.sdkappid, room.room, user)
     if standing:
@@ -100,8 +100,8 @@ async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
             allowed = _allowed_again(old.mode, mode)
             if allowed:
                 lines.append(f"{user}'s {allowed} is allowed again: a user has one mute state.")
-    if call is None or user not in {u.user_id for u in present}:
-        lines.append(f"{user} does not look present in the room right now.")
+    if not now.live or user not in now.user_ids:
+        lines.append(f"{user} does not look present in the room right now. {now.note}")
     lines.append(
         f"Lifted automatically after {format_duration(length)}."
         if length

@@ -29,6 +29,7 @@ from bot.store.messages import Messages
 from bot.store.mutes import Mutes
 from bot.store.operations import Operations
 from bot.store.replicas import Replicas
+from bot.store.roster import Roster
 from bot.store.watches import Watches
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ class Store:
     messages: Messages  # the Slack messages that show an operation
     watches: Watches  # threads following a room's callbacks
     callbacks: Callbacks  # TRTC callbacks as received
+    roster: Roster  # who is in each room, from TRTC's room events
     file: SqliteFile | None = None  # a SQLite database's file, watched
 
     @classmethod
@@ -132,6 +134,7 @@ class Store:
             messages=Messages(sessions),
             watches=Watches(sessions),
             callbacks=Callbacks(sessions, dialect),
+            roster=Roster(sessions, dialect),
             file=file,
         )
 
