@@ -10,12 +10,14 @@ from commands import (
     help,
     kick,
     mute,
+    mutes,
     quality,
     rooms,
     scale,
     unmute,
     users,
     watch,
+    watches,
     whoami,
 )
 
@@ -28,6 +30,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
     kick.SPEC,
     mute.SPEC,
     unmute.SPEC,
+    mutes.SPEC,
     dismiss.SPEC,
     scale.SPEC,
     whoami.SPEC,
@@ -36,6 +39,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
     audit.SPEC,
     watch.SPEC,
     watch.UNWATCH_SPEC,
+    watches.SPEC,
 )
 
 __all__ = ["REGISTRY"]
