@@ -16,9 +16,11 @@ import logging
 import time
 from collections.abc import Callable
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.callbacks.event import CallbackEvent
 from bot.callbacks.moves import moves
-from bot.store.callbacks import Callbacks
+from bot.store.callbacks import Also, Callbacks
 from bot.store.roster import Roster
 
 log = logging.getLogger(__name__)
@@ -81,16 +83,24 @@ class Intake:
             while self._queue:
                 await self._write_batch()
 
+    def _roster(self, events: list[CallbackEvent], now: float) -> Also | None:
+        """The roster's share of the batch, written in the records' transaction: every
+        event, repeats too (the roster ignores what it has)."""
+        roster, found = self.roster, moves(events)
+        if roster is None or not found:
+            return None
+
+        async def apply(session: AsyncSession) -> None:
+            await roster.apply(found, now, session=session)
+
+        return apply
+
     async def _write_batch(self) -> None:
         batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
         events = [event for event, _ in batch]
         try:
             now = self._clock()
-            added = await self.records.add(events, now)
-            if self.roster is not None:
-                # Every event of the batch, repeats too: the roster ignores what it has,
-                # and a retry after a failure here (no 200 yet) still reaches it.
-                await self.roster.apply(moves(events), now)
+            added = await self.records.add(events, now, also=self._roster(events, now))
         except Exception as exc:
             log.exception("storing %d callbacks failed", len(batch))
             for _, future in batch:

@@ -15,17 +15,20 @@ lays them over TRTC's history). Ended rooms and absent users are pruned after
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, case, delete, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.store.tables import RosterRoom, RosterUser
+from bot.store.tables import Base, RosterRoom, RosterUser
 
+_ROOMS = Base.metadata.tables[RosterRoom.__tablename__]
+_USERS = Base.metadata.tables[RosterUser.__tablename__]
 KEEP_S = 24 * 3600.0
 KEEP_ENDED_S = 3600.0
 
@@ -88,8 +91,12 @@ class Roster:
         self._sessions = sessions
         self._insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
 
-    async def apply(self, moves: Sequence[Move], now: float) -> None:
-        """Take the moves in (one transaction); an older event never undoes a newer one."""
+    async def apply(
+        self, moves: Sequence[Move], now: float, *, session: AsyncSession | None = None
+    ) -> None:
+        """Take the moves in (one transaction: ``session``'s, when given, so the callback
+        records and the roster are written together); an older event never undoes a
+        newer one."""
         if not moves:
             return
         rooms: dict[tuple[int, str, bool], dict[str, Any]] = {}
@@ -109,30 +116,41 @@ class Roster:
                 who = (*move.key, move.user_id)
                 if who not in users or users[who].at_ms <= move.at_ms:
                     users[who] = move
-        async with self._sessions.begin() as session:
-            for key, row in rooms.items():
-                await session.execute(self._room_upsert(key, row, now))
+        room_rows = [
+            {
+                "sdkappid": key[0],
+                "room": key[1],
+                "numeric": key[2],
+                "created_ms": row["created"],
+                "ended_ms": row["ended"],
+                "first_ms": row["first_ms"],
+                "last_ms": row["last_ms"],
+                "seen_at": now,
+            }
+            for key, row in rooms.items()
+        ]
+        async with contextlib.AsyncExitStack() as stack:
+            if session is None:
+                session = await stack.enter_async_context(self._sessions.begin())
+            # Core statements run over all rows (executemany): three statements a batch,
+            # however many rooms and users it touches.
+            conn = await session.connection()
+            await conn.execute(self._room_upsert(), room_rows)
             if users:
-                await session.execute(
-                    self._user_upsert(), [_user_row(m, now) for m in users.values()]
-                )
-            for key, row in rooms.items():
-                for at_ms in {row["created"], row["ended"]} - {None}:
-                    # A new call, or the end of one: whoever we still had in it has left.
-                    await session.execute(_everyone_out(key, at_ms, now))
+                await conn.execute(self._user_upsert(), [_user_row(m, now) for m in users.values()])
+            emptied = [
+                {"k_app": key[0], "k_room": key[1], "k_numeric": key[2], "k_at": at, "k_now": now}
+                for key, row in rooms.items()
+                for at in (row["created"], row["ended"])
+                if at is not None
+            ]
+            if emptied:
+                # A new call, or the end of one: whoever we still had in it has left.
+                await conn.execute(_EVERYONE_OUT, emptied)
 
-    def _room_upsert(self, key: tuple[int, str, bool], row: dict[str, Any], now: float) -> Any:
-        t = RosterRoom.__table__.c
-        stmt = self._insert(RosterRoom).values(
-            sdkappid=key[0],
-            room=key[1],
-            numeric=key[2],
-            created_ms=row["created"],
-            ended_ms=row["ended"],
-            first_ms=row["first_ms"],
-            last_ms=row["last_ms"],
-            seen_at=now,
-        )
+    def _room_upsert(self) -> Any:
+        t = _ROOMS.c
+        stmt = self._insert(_ROOMS)
         new = stmt.excluded
         return stmt.on_conflict_do_update(
             index_elements=["sdkappid", "room", "numeric"],
@@ -146,8 +164,8 @@ class Roster:
         )
 
     def _user_upsert(self) -> Any:
-        t = RosterUser.__table__.c
-        stmt = self._insert(RosterUser)
+        t = _USERS.c
+        stmt = self._insert(_USERS)
         new = stmt.excluded
         return stmt.on_conflict_do_update(
             index_elements=["sdkappid", "room", "numeric", "user_id"],
@@ -228,15 +246,14 @@ def _user_row(move: Move, now: float) -> dict[str, Any]:
     }
 
 
-def _everyone_out(key: tuple[int, str, bool], at_ms: int, now: float) -> Any:
-    return (
-        update(RosterUser)
-        .where(
-            RosterUser.sdkappid == key[0],
-            RosterUser.room == key[1],
-            RosterUser.numeric == key[2],
-            RosterUser.present.is_(True),
-            RosterUser.at_ms < at_ms,
-        )
-        .values(present=False, at_ms=at_ms, seen_at=now)
+_EVERYONE_OUT = (
+    update(_USERS)
+    .where(
+        _USERS.c.sdkappid == bindparam("k_app"),
+        _USERS.c.room == bindparam("k_room"),
+        _USERS.c.numeric == bindparam("k_numeric"),
+        _USERS.c.present.is_(True),
+        _USERS.c.at_ms < bindparam("k_at"),
     )
+    .values(present=False, at_ms=bindparam("k_at"), seen_at=bindparam("k_now"))
+)
