@@ -13,6 +13,7 @@ from commands import (
     idle,
     kick,
     mute,
+    mutes,
     quality,
     record,
     recordings,
@@ -22,6 +23,7 @@ from commands import (
     usage,
     users,
     watch,
+    watches,
     whoami,
 )
 
@@ -34,6 +36,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
     kick.SPEC,
     mute.SPEC,
     unmute.SPEC,
+    mutes.SPEC,
     dismiss.SPEC,
     record.SPEC,
     record.STOP_SPEC,
@@ -50,6 +53,7 @@ REGISTRY: tuple[CommandSpec, ...] = (
     audit.SPEC,
     watch.SPEC,
     watch.UNWATCH_SPEC,
+    watches.SPEC,
 )
 
 __all__ = ["REGISTRY"]

@@ -11,7 +11,6 @@ from bot.core import (
     ParamKind,
     Reply,
     Severity,
-    live_call,
     present_users,
 )
 from commands.actions import room_action
@@ -21,18 +20,21 @@ SHOWN = 10
 
 async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
     room = args.room
-    call, present = await present_users(ctx.trtc, room, ctx.now)
-    if call is None:
+    now = await present_users(ctx, room)
+    if not now.live:
         return f"dismiss room {room}", [
-            "The room does not look live right now; TRTC may answer RoomNotExist."
+            "The room does not look live right now; TRTC may answer RoomNotExist.",
+            now.note,
         ]
-    names = sorted(u.user_id for u in present)
+    names = sorted(now.user_ids)
+    call = f", call {now.call.comm_id}" if now.call is not None else ""
     shown = ", ".join(names[:SHOWN]) + (
         f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
     )
     return f"dismiss room {room}, disconnecting {len(names)} users", [
         f"Blast radius: {len(names)} users are in the room now{': ' + shown if names else ''}.",
-        f"Application {room.sdkappid}, call {call.comm_id}: everyone is removed, the room closes.",
+        f"Application {room.sdkappid}{call}: everyone is removed, the room closes.",
+        now.note,
     ]
 
 
@@ -49,7 +51,7 @@ async def run(ctx: Context, args: Args) -> Reply:
 
 async def verify(ctx: Context, args: Args) -> bool | None:
     """After a crash: the dismiss took effect if the room is no longer live."""
-    return await live_call(ctx.trtc, args.room, ctx.now) is None
+    return not (await present_users(ctx, args.room)).live
 
 
 SPEC = CommandSpec(

@@ -14,6 +14,7 @@ from bot.core import (
     Severity,
     TrtcError,
     code,
+    live_presence,
     present_users,
 )
 from bot.trtc.models import Removal
@@ -26,20 +27,20 @@ def _names(users: list[str]) -> str:
 
 async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
     room, users = args.room, args["users"]
-    call, present = await present_users(ctx.trtc, room, ctx.now)
+    now = await present_users(ctx, room)
     lines = [
         f"Application {room.sdkappid}, room {room.room} "
         f"({'numeric' if room.numeric else 'string'} id)."
     ]
-    if call is None:
+    if not now.live:
         lines.append("The room does not look live right now; TRTC may answer RoomNotExist.")
     else:
-        here = {u.user_id for u in present}
-        absent = [u for u in users if u not in here]
+        absent = [u for u in users if u not in now.user_ids]
         if absent:
             lines.append(f"Not in the room now: {_names(absent)}.")
     if args.get(EVERYONE):
         lines.append(f"This removes all {args[EVERYONE]} users: treated as dismissing the room.")
+    lines.append(now.note)
     lines.append(
         f"They can rejoin unless your app stops them; use {code('mute')} to silence instead."
     )
@@ -48,11 +49,22 @@ async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
 
 async def run(ctx: Context, args: Args) -> Reply:
     room, users = args.room, args["users"]
+    before = await live_presence(ctx, room)  # the live roster only: no extra TRTC call
     removal = await ctx.trtc.remove_users(room.sdkappid, room.api_room, users)
     if removal.complete:
+        # TRTC answers success for a user who was not there; the live roster knows.
+        absent = [u for u in users if before is not None and u not in before.user_ids]
+        removed = [u for u in users if u not in absent]
+        lines: tuple[str, ...] = ()
+        if absent and before is not None:
+            were = "was" if len(absent) == 1 else "were"
+            lines = (f"{_names(absent)} {were} not in the room. {before.note}",)
         return Reply(
-            headline=f"Removed {_names(users)} from room {room}",
+            headline=f"Removed {_names(removed)} from room {room}"
+            if removed
+            else f"Nobody to remove from room {room}",
             severity=Severity.SUCCESS,
+            lines=lines,
             fields=(("RequestId", ", ".join(removal.request_ids)),),
             request_ids=removal.request_ids,
         )
@@ -69,11 +81,10 @@ async def _partial(ctx: Context, args: Args, removal: Removal) -> Reply:
     unknown = list(removal.unknown)
     if unknown:
         try:
-            _, present = await present_users(ctx.trtc, room, ctx.now)
+            here: set[str] | None = (await present_users(ctx, room)).user_ids
         except TrtcError:
-            present = None
-        if present is not None:
-            here = {u.user_id for u in present}
+            here = None
+        if here is not None:
             for user in unknown:
                 if user in here:
                     failed[user] = f"{removal.unknown[user].code}; still in the room"
@@ -115,8 +126,7 @@ async def _partial(ctx: Context, args: Args, removal: Removal) -> Reply:
 
 async def verify(ctx: Context, args: Args) -> bool | None:
     """After a crash: the kick took effect if none of the users is in the room."""
-    _, present = await present_users(ctx.trtc, args.room, ctx.now)
-    here = {u.user_id for u in present}
+    here = (await present_users(ctx, args.room)).user_ids
     return not any(user in here for user in args["users"])
 
 
@@ -126,9 +136,9 @@ EVERYONE = "everyone"  # set by ``weigh``: how many users the kick would remove,
 async def weigh(ctx: Context, args: Args) -> Args:
     """A kick of every user in the room is a dismiss in all but name: authorized as one
     (the stricter of both decisions), so the two-person rule cannot be walked around."""
-    call, present = await present_users(ctx.trtc, args.room, ctx.now)
-    here = {u.user_id for u in present}
-    if call is None or not here or not here <= set(args["users"]):
+    now = await present_users(ctx, args.room)
+    here = now.user_ids
+    if not now.live or not here or not here <= set(args["users"]):
         return args
     return Args({**args, AUTHORIZE_AS: room_action("DismissRoom")(args), EVERYONE: len(here)})
 

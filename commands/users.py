@@ -1,4 +1,8 @@
-"""`users <room>`: who is in the room now."""
+"""`users <room>`: who is in the room now.
+
+The answer comes from ``present_users``: the live roster (TRTC's room events)
+when it covers the call, else TRTC's history; the reply says which, and how fresh.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from bot.core import (
     ParamKind,
     Reply,
     Severity,
+    Source,
     Table,
     clock_time,
     code,
@@ -23,17 +28,20 @@ MAX_ROWS = 50
 
 async def run(ctx: Context, args: Args) -> Reply:
     room = args.room
-    call, users = await present_users(ctx.trtc, room, ctx.now)
-    if call is None:
+    now = await present_users(ctx, room)
+    lag = lag_note(ctx.services.history.lag_s) if now.source is Source.HISTORY else ()
+    if not now.live:
+        why = "" if now.source is Source.LIVE else " (no running call in the last 24 h)"
         return Reply(
-            f"Room {room} is not live (no running call in the last 24 h).",
+            f"Room {room} is not live{why}.",
             Severity.WARNING,
             lines=(
                 f'Check the id with {code("rooms")}; numeric 1234 and string "1234" are different.',
-                *lag_note(ctx.services.history.lag_s),
+                now.note,
+                *lag,
             ),
         )
-    users.sort(key=lambda u: u.join_ts)
+    users = sorted(now.users, key=lambda u: u.join_ts)
     rows = tuple(
         (u.user_id, clock_time(u.join_ts), u.device_type or "?", u.sdk_version or "?")
         for u in users[:MAX_ROWS]
@@ -41,12 +49,15 @@ async def run(ctx: Context, args: Args) -> Reply:
     more: tuple[str, ...] = (
         (f"…and {len(users) - MAX_ROWS} more.",) if len(users) > MAX_ROWS else ()
     )
-    more += lag_note(ctx.services.history.lag_s)
+    call = now.call
+    if call is not None:
+        about = f" (call {call.comm_id}, since {clock_time(call.create_time)})"
+    else:
+        about = f" (since {clock_time(now.since)})" if now.since else ""
     return Reply(
-        headline=f"{len(users)} in room {room} (call {call.comm_id}, "
-        f"since {clock_time(call.create_time)})",
+        headline=f"{len(users)} in room {room}{about}",
         tables=(Table(("User", "Joined", "Device", "SDK"), rows),) if rows else (),
-        lines=more,
+        lines=(*more, now.note, *lag),
     )
 
 

@@ -11,6 +11,7 @@ from bot.core import (
     Args,
     CommandSpec,
     Context,
+    Option,
     Param,
     ParamKind,
     Reply,
@@ -71,8 +72,27 @@ async def run_watch(ctx: Context, args: Args) -> Reply:
 
 
 async def run_unwatch(ctx: Context, args: Args) -> Reply:
-    room = args.room
-    stopped = await ctx.services.store.watches.stop(
+    room, watch_id = args.room, args.get("watch")
+    watches = ctx.services.store.watches
+    if watch_id is not None:  # `watches`' button: that watch, from any thread of the channel
+        stopped = await watches.stop_one(
+            watch_id,
+            sdkappid=room.sdkappid,
+            room=room.room,
+            numeric=room.numeric,
+            channel=ctx.invocation.channel,
+            now=ctx.now,
+        )
+        if not stopped:
+            return Reply(
+                headline=f"Watch #{watch_id} of room {room} is not in force in this channel; "
+                "nothing changed.",
+                severity=Severity.WARNING,
+            )
+        return Reply(
+            headline=f"Stopped watch #{watch_id} of room {room}.", severity=Severity.SUCCESS
+        )
+    stopped = await watches.stop(
         sdkappid=room.sdkappid,
         room=room.room,
         numeric=room.numeric,
@@ -99,9 +119,10 @@ SPEC = CommandSpec(
 
 UNWATCH_SPEC = CommandSpec(
     name="unwatch",
-    summary="Stop posting a room's events in this thread",
+    summary="Stop posting a room's events in this thread (--watch N: that watch of the channel)",
     example="unwatch 1234",
     run=run_unwatch,
     params=(Param("room", ParamKind.ROOM),),
+    options=(Option("watch", ParamKind.COUNT, minimum=1, maximum=2**31 - 1, metavar="N"),),
     action=fixed_action(ACTION),
 )

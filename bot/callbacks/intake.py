@@ -4,7 +4,8 @@ Each request waits for the one transaction that stores it together with every
 other request that arrived meanwhile (no artificial delay: while one batch is
 being written, the next one gathers). So the 200 goes out once the event is
 durably recorded — a crash after the answer loses nothing — and thousands of
-callbacks a second cost tens of transactions, not thousands.
+callbacks a second cost tens of transactions, not thousands. Room events also
+move the live roster (``bot.store.roster``) before the 200 goes out.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ import logging
 import time
 from collections.abc import Callable
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.callbacks.event import CallbackEvent
-from bot.store.callbacks import Callbacks
+from bot.callbacks.moves import moves
+from bot.store.callbacks import Also, Callbacks
+from bot.store.roster import Roster
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +41,10 @@ class Intake:
         clock: Callable[[], float] = time.time,
         on_stored: Callable[[], None] | None = None,
         max_pending: int = MAX_PENDING,
+        roster: Roster | None = None,
     ) -> None:
         self.records = records
+        self.roster = roster
         self._clock = clock
         self._on_stored = on_stored
         self._max_pending = max_pending
@@ -76,10 +83,24 @@ class Intake:
             while self._queue:
                 await self._write_batch()
 
+    def _roster(self, events: list[CallbackEvent], now: float) -> Also | None:
+        """The roster's share of the batch, written in the records' transaction: every
+        event, repeats too (the roster ignores what it has)."""
+        roster, found = self.roster, moves(events)
+        if roster is None or not found:
+            return None
+
+        async def apply(session: AsyncSession) -> None:
+            await roster.apply(found, now, session=session)
+
+        return apply
+
     async def _write_batch(self) -> None:
         batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+        events = [event for event, _ in batch]
         try:
-            added = await self.records.add([event for event, _ in batch], self._clock())
+            now = self._clock()
+            added = await self.records.add(events, now, also=self._roster(events, now))
         except Exception as exc:
             log.exception("storing %d callbacks failed", len(batch))
             for _, future in batch:

@@ -23,6 +23,7 @@ from bot.core.notice import Notice
 from bot.core.reply import Reply
 from bot.core.values import format_duration
 from bot.store.callbacks import KEEP_S, Callbacks
+from bot.store.roster import Roster
 from bot.store.tables import Watch
 from bot.store.watches import Place, Watches
 
@@ -42,7 +43,9 @@ class Relay:
         poll_s: float = 1.0,
         gap_s: float = 0.05,
         housekeeping_s: float = 10.0,
+        roster: Roster | None = None,
     ) -> None:
+        self.roster = roster
         self.records = records
         self.watches = watches
         self.feed = feed
@@ -69,13 +72,16 @@ class Relay:
         return taken
 
     async def housekeeping(self) -> None:
-        """End watches whose time is up (saying so in their thread); prune old records."""
+        """End watches whose time is up (saying so in their thread); prune old records and
+        the roster's ended rooms."""
         now = self.clock()
         due = await self.watches.due(now)
         for watch_id in await self.watches.end([w.id for w in due], "expired", now):
             watch = next(w for w in due if w.id == watch_id)
             await self.feed.note(_expired(watch))
         await self.records.prune(now - KEEP_S)
+        if self.roster is not None:
+            await self.roster.prune(now)
         self._last_housekeeping = now
 
     async def run(self) -> None:

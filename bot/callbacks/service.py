@@ -57,8 +57,17 @@ class CallbackService:
         horizon_s: float = REPLAY_HORIZON_S,
     ) -> None:
         self.feed = Feed(notify, pacing=pacing, monotonic=monotonic, wall=clock)
-        self.relay = Relay(store.callbacks, store.watches, self.feed, clock=clock, poll_s=poll_s)
-        self.intake = Intake(store.callbacks, clock=clock, on_stored=self.relay.wake)
+        self.relay = Relay(
+            store.callbacks,
+            store.watches,
+            self.feed,
+            clock=clock,
+            poll_s=poll_s,
+            roster=store.roster,
+        )
+        self.intake = Intake(
+            store.callbacks, clock=clock, on_stored=self.relay.wake, roster=store.roster
+        )
         # No key, no receiver: unsigned callbacks are never trusted. The relay still
         # runs (a standalone receiver may share the database) and watches still expire.
         self.receiver = (
@@ -147,7 +156,7 @@ async def receiver_only(
     store: Store, key: str, *, host: str, port: int
 ) -> AsyncIterator[tuple[str, Intake]]:
     """Just the receiver: verify and store. A relay elsewhere (the bot) posts."""
-    intake = Intake(store.callbacks)
+    intake = Intake(store.callbacks, roster=store.roster)
     receiver = Receiver(key, intake, recordings=RecordingSink(store.recordings.custody))
     try:
         async with serve_receiver(receiver, host=host, port=port) as url:

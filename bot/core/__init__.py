@@ -7,7 +7,14 @@ from bot.core.context import Context
 from bot.core.hints import lag_note
 from bot.core.markup import ask, code, person
 from bot.core.reply import Attachment, Reply, Severity, Table, run_action
-from bot.core.rooms import calls_of, live_call, present_users
+from bot.core.rooms import (
+    Presence,
+    Source,
+    calls_of,
+    live_call,
+    live_presence,
+    present_users,
+)
 from bot.core.spec import AUTHORIZE_AS, Args, CommandSpec, Option, Param, ParamKind
 from bot.core.values import BadValue, clock_time, format_duration
 from bot.trtc.errors import TrtcApiError, TrtcError
@@ -24,9 +31,11 @@ __all__ = [
     "Param",
     "ParamKind",
     "Person",
+    "Presence",
     "Reply",
     "RoomRef",
     "Severity",
+    "Source",
     "Table",
     "TrtcApiError",
     "TrtcError",
@@ -37,6 +46,7 @@ __all__ = [
     "format_duration",
     "lag_note",
     "live_call",
+    "live_presence",
     "person",
     "present_users",
     "run_action",

@@ -105,6 +105,9 @@ class Grammar:
         args = Args()
         for option in spec.options:
             raw = raw_options.get(option.name)
+            if option.kind is ParamKind.FLAG:
+                args[option.name] = raw is not None
+                continue
             args[option.name] = (
                 option.default if raw is None else self._value(option.kind, raw, option)
             )
@@ -145,6 +148,8 @@ class Grammar:
                 return values.parse_clock(raw)
             case ParamKind.APP:
                 return values.resolve_app(raw.strip(), self.apps, self.default_app)[0]
+            case ParamKind.FLAG:
+                return True
             case ParamKind.COMMAND:
                 name = raw.lower()
                 if self.spec(name) is None:
@@ -163,6 +168,7 @@ class Grammar:
 
 def _split_options(spec: CommandSpec, tokens: list[str]) -> tuple[list[str], dict[str, str]]:
     known = {o.name for o in spec.options}
+    flags = {o.name for o in spec.options if o.kind is ParamKind.FLAG}
     positional: list[str] = []
     options: dict[str, str] = {}
     i = 0
@@ -175,7 +181,11 @@ def _split_options(spec: CommandSpec, tokens: list[str]) -> tuple[list[str], dic
                 raise BadValue(f"unknown option --{name} (this command takes: {offered})")
             if name in options:
                 raise BadValue(f"--{name} is given twice")
-            if not eq:
+            if name in flags:
+                if eq:
+                    raise BadValue(f"--{name} takes no value")
+                value = ""
+            elif not eq:
                 i += 1
                 if i >= len(tokens):
                     raise BadValue(f"--{name} needs a value")

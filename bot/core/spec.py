@@ -28,6 +28,7 @@ class ParamKind(StrEnum):
     COMMAND = "command"
     CLOCK = "clock"  # HH:MM, UTC: minutes after midnight
     APP = "app"  # an application: a configured name or an SdkAppId → int
+    FLAG = "flag"  # an option that takes no value: ``--audio`` (True when given)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,8 @@ class Option:
 
     @property
     def usage(self) -> str:
+        if self.kind is ParamKind.FLAG:
+            return f"[--{self.name}]"
         return f"[--{self.name} {self.metavar or self.name}]"
 
 

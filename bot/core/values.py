@@ -145,7 +145,8 @@ def parse_count(text: str, *, minimum: int, maximum: int) -> int:
     return value
 
 
-def clock_time(timestamp: float, *, with_date: bool = False) -> str:
+def clock_time(timestamp: float, *, with_date: bool = False, seconds: bool = False) -> str:
     """Times in replies are UTC and say so: an incident spans time zones."""
     moment = datetime.fromtimestamp(timestamp, tz=UTC)
-    return moment.strftime("%Y-%m-%d %H:%M UTC" if with_date else "%H:%M UTC")
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    return moment.strftime(f"%Y-%m-%d {clock} UTC" if with_date else f"{clock} UTC")

@@ -13,7 +13,7 @@ it hands in anything with the fields below and gets back what it builds.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -48,6 +48,8 @@ EVENT_COLUMNS = (
 )
 
 T = TypeVar("T")
+# Written in the same transaction as the records (``add``'s ``also``).
+Also = Callable[[AsyncSession], Awaitable[None]]
 
 
 class StoredEvent(Protocol):
@@ -99,14 +101,21 @@ class Callbacks:
         self._sessions = sessions
         self._dialect = dialect
 
-    async def add(self, events: Sequence[StoredEvent], now: float) -> set[str]:
-        """Store the events not seen before; return their keys (one transaction)."""
+    async def add(
+        self, events: Sequence[StoredEvent], now: float, *, also: Also | None = None
+    ) -> set[str]:
+        """Store the events not seen before; return their keys (one transaction, in which
+        ``also`` writes what goes with them: the live roster)."""
         unique = list({e.key: e for e in events}.values())
         if not unique:
             return set()
         rows = [_row(e, now) for e in unique]
         if self._dialect not in ("sqlite", "postgresql"):
-            return await self._add_one_by_one(rows)
+            added = await self._add_one_by_one(rows)
+            if also is not None:
+                async with self._sessions.begin() as session:
+                    await also(session)
+            return added
         # One cached statement run over all rows (SQLAlchemy batches them into
         # multi-row INSERTs); ON CONFLICT skips repeats, RETURNING names the new.
         dialect_insert = sqlite.insert if self._dialect == "sqlite" else postgresql.insert
@@ -117,7 +126,10 @@ class Callbacks:
         )
         async with self._sessions.begin() as session:
             conn = await session.connection()
-            return set((await conn.execute(stmt, rows)).scalars().all())
+            added = set((await conn.execute(stmt, rows)).scalars().all())
+            if also is not None:
+                await also(session)
+            return added
 
     async def _add_one_by_one(self, rows: list[dict[str, Any]]) -> set[str]:
         """Other databases: a unique-key violation means "seen before"."""

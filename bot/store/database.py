@@ -34,6 +34,7 @@ from bot.store.operations import Operations
 from bot.store.paces import shared_pacer
 from bot.store.recordings import Recordings
 from bot.store.replicas import Replicas
+from bot.store.roster import Roster
 from bot.store.schedules import Schedules
 from bot.store.watches import Watches
 
@@ -119,6 +120,7 @@ class Store:
     elevations: Elevations  # break-glass windows
     nudges: Nudges  # reminders and escalations sent about pending approvals
     recordings: Recordings  # recording tasks, their files and callbacks
+    roster: Roster  # who is in each room, from TRTC's room events
     file: SqliteFile | None = None  # a SQLite database's file, watched
 
     @classmethod
@@ -146,6 +148,7 @@ class Store:
             elevations=Elevations(sessions),
             nudges=Nudges(sessions),
             recordings=Recordings(sessions),
+            roster=Roster(sessions, dialect),
             file=file,
         )
 

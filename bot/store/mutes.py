@@ -108,6 +108,17 @@ class Mutes:
         async with self._sessions() as session:
             return (await session.scalars(stmt.order_by(Mute.id))).all()
 
+    async def in_force_where(self, sdkappid: int, room: str | None = None) -> Sequence[Mute]:
+        """Every mute in force in the application (or one room of it), oldest first."""
+        stmt = select(Mute).where(
+            Mute.sdkappid == sdkappid,
+            Mute.state.in_([MuteState.ACTIVE.value, MuteState.LIFTING.value]),
+        )
+        if room is not None:
+            stmt = stmt.where(Mute.room == room)
+        async with self._sessions() as session:
+            return (await session.scalars(stmt.order_by(Mute.id))).all()
+
     async def transition(self, mute_id: int, from_state: MuteState, to_state: MuteState) -> bool:
         """Claim or finish a mute; only one caller's update touches the row."""
         stmt = (

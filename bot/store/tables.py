@@ -419,3 +419,41 @@ class RecordingEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     received_at: Mapped[float]
     told: Mapped[bool] = mapped_column(server_default=text("false"), index=True)
+
+
+class RosterRoom(Base):
+    """A room as TRTC's room events tell it (101 create, 102 dismiss, 103/104 enter and
+    exit): what the live roster knows of it, and since when (see roster.py)."""
+
+    __tablename__ = "trtc_roster_rooms"
+
+    sdkappid: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    room: Mapped[str] = mapped_column(String(128), primary_key=True)
+    numeric: Mapped[bool] = mapped_column(primary_key=True)
+    # Event times (Unix ms): the latest 101 and 102, the earliest and latest event seen.
+    created_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    ended_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    first_ms: Mapped[int] = mapped_column(BigInteger)
+    last_ms: Mapped[int] = mapped_column(BigInteger)
+    seen_at: Mapped[float] = mapped_column(index=True)  # when its latest event arrived
+
+    @property
+    def room_ref(self) -> RoomRef:
+        return RoomRef(self.sdkappid, self.room, self.numeric)
+
+
+class RosterUser(Base):
+    """One user of a roster room: in it or not, as its latest enter/exit event says."""
+
+    __tablename__ = "trtc_roster_users"
+
+    sdkappid: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    room: Mapped[str] = mapped_column(String(128), primary_key=True)
+    numeric: Mapped[bool] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    present: Mapped[bool]
+    at_ms: Mapped[int] = mapped_column(BigInteger)  # the event that decided ``present``
+    joined_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    terminal: Mapped[int | None] = mapped_column(nullable=True)
+    reason: Mapped[int | None] = mapped_column(nullable=True)  # 104's Reason
+    seen_at: Mapped[float] = mapped_column(index=True)

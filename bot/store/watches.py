@@ -111,6 +111,34 @@ class Watches:
             result = await session.execute(stmt)
         return int(getattr(result, "rowcount", 0))
 
+    async def active_in(self, channel: str, now: float) -> Sequence[Watch]:
+        """The watches in force in one channel (any thread), oldest first."""
+        stmt = select(Watch).where(
+            Watch.state == ACTIVE, Watch.expires_at > now, Watch.channel == channel
+        )
+        async with self._sessions() as session:
+            return (await session.scalars(stmt.order_by(Watch.id))).all()
+
+    async def stop_one(
+        self, watch_id: int, *, sdkappid: int, room: str, numeric: bool, channel: str, now: float
+    ) -> int:
+        """End one watch of this room in this channel (from a list's Unwatch button)."""
+        stmt = (
+            update(Watch)
+            .where(
+                Watch.id == watch_id,
+                Watch.state == ACTIVE,
+                Watch.sdkappid == sdkappid,
+                Watch.room == room,
+                Watch.numeric == numeric,
+                Watch.channel == channel,
+            )
+            .values(state=ENDED, ended_at=now, ended_why="unwatch")
+        )
+        async with self._sessions.begin() as session:
+            result = await session.execute(stmt)
+        return int(getattr(result, "rowcount", 0))
+
     async def active(self, now: float, sdkappids: Iterable[int] | None = None) -> Sequence[Watch]:
         stmt = select(Watch).where(Watch.state == ACTIVE, Watch.expires_at > now)
         if sdkappids is not None:

@@ -17,6 +17,7 @@ from bot.store.messages import Messages, Shown, Style
 from bot.store.mutes import Mutes
 from bot.store.operations import Operations
 from bot.store.replicas import Replicas
+from bot.store.roster import Roster
 from bot.store.watches import Place, Watches
 
 REPOSITORIES = {
@@ -28,6 +29,7 @@ REPOSITORIES = {
     "messages": Messages,
     "watches": Watches,
     "callbacks": Callbacks,
+    "roster": Roster,
 }
 
 pytestmark = pytest.mark.storage
