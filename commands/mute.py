@@ -21,11 +21,11 @@ from bot.core import (
     ParamKind,
     Reply,
     Severity,
-    clock_time,
     code,
     format_duration,
     person,
     present_users,
+    when,
 )
 from bot.core.notice import Notice
 from bot.store import Mute, MuteState, OperationState
@@ -38,8 +38,9 @@ def _length(length: int | None) -> str:
 
 
 def _standing(mute: Mute) -> str:
-    until = f"until {clock_time(mute.until)}" if mute.until else "until someone unmutes"
-    return f"{mute.user_id} is already muted {until} by {mute.muted_by} (#{mute.operation_id})"
+    until = f"until {when(mute.until)}" if mute.until else "until someone unmutes"
+    by = person(mute.muted_by)
+    return f"{mute.user_id} is already muted {until} by {by} (#{mute.operation_id})"
 
 
 async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
@@ -87,7 +88,7 @@ async def run(ctx: Context, args: Args) -> Reply:
         until=now + length if length else None,
         operation_id=ctx.operation_id,
     )
-    until = f" until {clock_time(now + length)}" if length else ""
+    until = f" until {when(now + length)}" if length else ""
     return Reply(
         headline=f"Muted {user} in room {room}{until}",
         severity=Severity.SUCCESS,

@@ -374,5 +374,5 @@ def not_undoable(op: Operation) -> str:
             "when its time ran out); nothing changed."
         )
     if op.status is OperationState.UNDONE and op.decided_by:
-        return f"#{op.id} cannot be undone: it was already undone by {op.decided_by}."
+        return f"#{op.id} cannot be undone: it was already undone by {person(op.decided_by)}."
     return f"#{op.id} cannot be undone (it is {op.status.value})."

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core import values
+from bot.core.markup import code
 from bot.core.spec import Args, CommandSpec, Option, Param, ParamKind
 from bot.core.values import BadValue
 from bot.settings import Site
@@ -73,7 +74,7 @@ class Grammar:
         except ValueError:
             raise ParseError('a quote is not closed: write --reason "like this"') from None
         if not tokens:
-            raise ParseError("say what to do, e.g. `help`")
+            raise ParseError(f"say what to do, e.g. {code('help')}")
         name = tokens[0].lower()
         spec = self.spec(name)
         if spec is None:
@@ -91,11 +92,11 @@ class Grammar:
 
     def _unknown(self, name: str) -> str:
         if name in RESERVED:
-            return f"`{name}` is not available yet"
+            return f"{code(name)} is not available yet"
         names = [s.name for s in self.registry]
         close = difflib.get_close_matches(name, names, n=1)
-        hint = f" Did you mean `{close[0]}`?" if close else ""
-        return f"unknown command `{name}`.{hint} Try `help`."
+        hint = f" Did you mean {code(close[0])}?" if close else ""
+        return f"unknown command {code(name)}.{hint} Try {code('help')}."
 
     def _args(self, spec: CommandSpec, tokens: list[str]) -> Args:
         positional, raw_options = _split_options(spec, tokens)

@@ -133,7 +133,7 @@ class SlackAdapter:
         inv = Invocation(
             user, channel, text, Origin.SLASH, groups, thread=parent, delivery=delivery
         )
-        reply = await self.names.settle(await self.core.handle(inv, progress=status.report))
+        reply = await self.names.settle(await self.core.handle(inv, progress=status.report), user)
         await status.close()
         ts = await self.deliver(
             reply, channel=channel, thread=parent, actor=user, who=inv, respond=respond
@@ -158,7 +158,7 @@ class SlackAdapter:
             return
         status = self._status(channel, thread, lambda s: progress_message(self.label, s))
         inv = replace(inv, usergroups=groups)
-        reply = await self.names.settle(await self.core.handle(inv, progress=status.report))
+        reply = await self.names.settle(await self.core.handle(inv, progress=status.report), user)
         await status.close()
         await self.deliver(
             reply, channel=channel, thread=thread, actor=user, reuse=status.ts, who=inv
@@ -182,7 +182,7 @@ class SlackAdapter:
             await self.core.not_run(press, "no usergroups")
             reply = NO_GROUPS
         else:
-            reply = await self.names.settle(await self.core.press(press))
+            reply = await self.names.settle(await self.core.press(press), user)
         if reply.private:
             if from_home:
                 await self.home.publish(user, banner=reply)

@@ -58,6 +58,8 @@ def named(user: str, name: str | None) -> str:
 def _token(token: Token) -> str:
     if token.kind is Kind.CODE:
         return f"`{code(token.value) or ' '}`"
+    if token.kind is Kind.TIME:  # no reader's zone was applied: UTC, labelled
+        return escape(plain(str(token)))
     if token.kind is Kind.ASK and is_user_id(token.value):
         return f"<@{token.value}>"
     name = token.name or token.value
