@@ -31,7 +31,10 @@ async def run_console(
     directory = StaticDirectory({p.user_id: p.groups for p in PERSONAS.values()})
     # Live feed: the embedded simulator posts its event callbacks to a loopback
     # receiver, so `watch 1234` then `kick 1234 alice` shows the callback here.
-    async with open_bot(settings, policies=lambda: reloader.current, directory=directory) as bot:
+    people = {p.name: p.user_id for p in PERSONAS.values()}  # `can lead kick 1234`
+    async with open_bot(
+        settings, policies=lambda: reloader.current, directory=directory, people=people
+    ) as bot:
         console = Console(bot.core, Identity.of(who, groups), channel)
         print(
             f"trtc-chatops console · TRTC: {bot.backend.label} · policy: {path}"

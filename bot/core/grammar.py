@@ -12,7 +12,7 @@ import difflib
 import shlex
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core import values
@@ -47,6 +47,8 @@ class Grammar:
     default_app: int | None
     # The TRTC site the bot talks to; None: not pinned (a simulator answering as both).
     site: Site | None = None
+    # Names that stand for a person where Slack does not link them (the console's personas).
+    people: Mapping[str, str] = field(default_factory=dict)
 
     def spec(self, name: str) -> CommandSpec | None:
         return next((s for s in self.registry if s.name == name), None)
@@ -132,7 +134,7 @@ class Grammar:
             case ParamKind.USER:
                 return values.parse_user(raw)
             case ParamKind.SLACK_USER:
-                return values.parse_slack_user(raw)
+                return values.parse_slack_user(raw, self.people)
             case ParamKind.DURATION:
                 assert isinstance(where, Option)
                 return values.parse_duration(raw, minimum=where.minimum, maximum=where.maximum)

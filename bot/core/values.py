@@ -24,7 +24,7 @@ _STR_ROOM = re.compile(r"^[A-Za-z0-9 !#$%&()+\-:;<=.>?@\[\]^_{}|~,]{1,64}$")
 _USER = re.compile(r"^[A-Za-z0-9_\-.@]{1,32}$")
 _DURATION = re.compile(r"^(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$")
 _CLOCK = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
-_SLACK_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
+_SLACK_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$")
 
 
 def _digits(text: str) -> bool:
@@ -128,12 +128,25 @@ def parse_clock(text: str) -> int:
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
-def parse_slack_user(text: str) -> str:
-    """``<@U123ABC>``, ``<@U123ABC|name>`` or ``U123ABC`` → ``U123ABC``."""
-    match = _SLACK_USER.match(text.strip())
-    if match is None:
-        raise BadValue(f"{text!r} is not a Slack user: mention them (@name) or give their U… id")
-    return match.group(1) or match.group(2)
+def parse_slack_user(text: str, people: Mapping[str, str] | None = None) -> str:
+    """``<@U123ABC>``, ``<@U123ABC|name>``, ``@U123ABC`` or ``U123ABC`` → ``U123ABC``;
+    ``people``: names this place knows (the console's personas), with or without ``@``."""
+    people = people or {}
+    text = text.strip()
+    match = _SLACK_USER.match(text)
+    if match is not None:
+        return match.group(1) or match.group(2)
+    known = {name.lower(): user for name, user in people.items()}
+    found = known.get(text.removeprefix("@").lower())
+    if found is not None:
+        return found
+    if people:
+        names = ", ".join(sorted(people))
+        raise BadValue(f"{text!r} is not someone I know here: name a persona ({names}) or a U… id")
+    raise BadValue(
+        f"{text!r} is not a Slack user: pick them from Slack's @ list (so Slack links the "
+        "name) or give their U… id"
+    )
 
 
 def parse_count(text: str, *, minimum: int, maximum: int) -> int:
