@@ -14,12 +14,12 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def console(script: str, tmp_path: Path, **env: str) -> str:
+def console(script: str, tmp_path: Path, *args: str, **env: str) -> str:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "SLACK_"))}
     for name in ("DATABASE_URL", "TRTC_CHATOPS_POLICY_FILE", "PORT"):
         clean.pop(name, None)
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console"],
+        [sys.executable, "-m", "bot.cli", "console", *args],
         input=script,
         capture_output=True,
         text=True,
@@ -36,3 +36,23 @@ def test_times_are_local_and_labelled(tmp_path: Path) -> None:
     out = console("mute 1234 bob --for 10m\n1\nas lead\naudit\nquit\n", tmp_path, TZ="Asia/Tokyo")
     assert re.search(r"Muted bob in room 1400000001/1234 until \d\d:\d\d JST", out), out
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d JST", out.split("> audit", 1)[1]), out
+
+
+def test_1_can_names_a_person_every_way(tmp_path: Path) -> None:
+    """The README's and the error's examples work: @U…, <@U…>, U…, a persona, @persona."""
+    lines = ["can @U0VIEWER kick 1234", "can <@U0VIEWER> kick 1234", "can U0VIEWER kick 1234"]
+    lines += ["can viewer kick 1234", "can @Lead kick 1234", "can @alice kick 1234"]
+    out = console("\n".join(lines) + "\n", tmp_path)
+    assert out.count("viewer may not run `kick` on room 1400000001/1234") == 4, out
+    assert "lead may run `kick` on room 1400000001/1234" in out
+    assert "'@alice' is not someone I know here: name a persona (lead, oncall, viewer)" in out
+
+
+def test_2_a_guardrail_that_decides_is_named(tmp_path: Path) -> None:
+    """dismiss as lead in the read-only channel: the guardrail, not "no policy allows it"."""
+    script = "dismiss 1234\nwhoami\n"
+    out = console(script, tmp_path, "--as", "lead", "--channel", "C0STATUS")
+    assert "Denied because this channel's guardrail does not allow it" in out, out
+    assert "deny (guardrail)" in out and "implicit_deny" not in out
+    whoami = out.split("> whoami", 1)[1]
+    assert re.search(r"dismiss\s+no\s+deny \(guardrail\)", whoami), whoami
