@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core import (
     Args,
+    BadValue,
     CommandSpec,
     Context,
     Option,
@@ -24,36 +27,60 @@ def _names(users: list[str]) -> str:
 
 
 async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
+    """Refuses when the room is live and none of the users is in it: nothing to do."""
     room, users = args.room, args["users"]
     call, present = await present_users(ctx.trtc, room, ctx.now)
     lines = [
         f"Application {room.sdkappid}, room {room.room} "
         f"({'numeric' if room.numeric else 'string'} id)."
     ]
+    targets = users
     if call is None:
         lines.append("The room does not look live right now; TRTC may answer RoomNotExist.")
     else:
         here = {u.user_id for u in present}
+        targets = [u for u in users if u in here]
         absent = [u for u in users if u not in here]
+        if not targets:
+            raise BadValue(
+                f"{_names(absent)} {'is' if len(absent) == 1 else 'are'} not in room {room} "
+                f"now: nobody to remove. Check with {code(f'users {room}')}."
+            )
         if absent:
-            lines.append(f"Not in the room now: {_names(absent)}.")
+            lines.append(f"Not in the room now, so left alone: {_names(absent)}.")
     lines.append(
         f"They can rejoin unless your app stops them; use {code('mute')} to silence instead."
     )
-    return f"remove {_names(users)} from room {room}", lines
+    return f"remove {_names(targets)} from room {room}", lines
 
 
 async def run(ctx: Context, args: Args) -> Reply:
+    """Removes only those in the room when it runs (a live room: they may have left
+    since the confirmation); says who was not there."""
     room, users = args.room, args["users"]
-    removal = await ctx.trtc.remove_users(room.sdkappid, room.api_room, users)
+    call, present = await present_users(ctx.trtc, room, ctx.now)
+    here = {u.user_id for u in present}
+    absent = [u for u in users if u not in here] if call is not None else []
+    targets = [u for u in users if u not in absent]
+    gone = (f"Not in the room, so not removed: {_names(absent)}.",) if absent else ()
+    if not targets:
+        return Reply(
+            headline=f"Nobody removed: {_names(absent)} left room {room} before it ran",
+            severity=Severity.WARNING,
+            lines=(f"Check with {code(f'users {room}')}.",),
+            partial=True,  # it ran and changed nothing: not "succeeded"
+        )
+    removal = await ctx.trtc.remove_users(room.sdkappid, room.api_room, targets)
     if removal.complete:
         return Reply(
-            headline=f"Removed {_names(users)} from room {room}",
+            headline=f"Removed {_names(targets)} from room {room}",
             severity=Severity.SUCCESS,
+            lines=gone,
             fields=(("RequestId", ", ".join(removal.request_ids)),),
             request_ids=removal.request_ids,
         )
-    return await _partial(ctx, args, removal)
+    partial = await _partial(ctx, Args({**args, "users": targets}), removal)
+    return replace(partial, lines=(*partial.lines, *gone))
 
 
 async def _partial(ctx: Context, args: Args, removal: Removal) -> Reply:

@@ -22,6 +22,7 @@ from bot.core.notice import Notice, Notify
 from bot.core.presses import Presses
 from bot.core.reply import ActionKind, Reply, Severity
 from bot.core.spec import CommandSpec
+from bot.core.values import BadValue
 from bot.logs import request_id
 from bot.trtc.errors import TrtcError, TrtcOutcomeUnknown
 
@@ -165,6 +166,9 @@ class Core:
             if ask is not None:
                 try:  # the preview reads TRTC (who is in the room) before anyone is asked
                     return await ask(ctx, parsed, request, decision)
+                except BadValue as exc:  # the preview found nothing to do (nobody to kick)
+                    await self._audit(inv, spec, auth, outcome=Outcome.BAD_INPUT, note=str(exc))
+                    return replies.bad_input(ParseError(str(exc)))
                 except TrtcError as exc:
                     await self._audit(inv, spec, auth, outcome=Outcome.FAILED, error=exc)
                     return replies.trtc_failure(exc, services.history)

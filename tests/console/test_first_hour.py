@@ -56,3 +56,13 @@ def test_2_a_guardrail_that_decides_is_named(tmp_path: Path) -> None:
     assert "deny (guardrail)" in out and "implicit_deny" not in out
     whoami = out.split("> whoami", 1)[1]
     assert re.search(r"dismiss\s+no\s+deny \(guardrail\)", whoami), whoami
+
+
+def test_3_kicking_someone_not_there_says_who(tmp_path: Path) -> None:
+    """Nobody named is there: refused, naming them. Some are: only those are removed."""
+    out = console("kick 1234 zed\nkick 1234 alice zed\n1\n", tmp_path)
+    assert "✖ [SIMULATOR] zed is not in room 1400000001/1234 now: nobody to remove." in out
+    assert "Confirm: remove alice from room 1400000001/1234?" in out
+    assert "Not in the room now, so left alone: zed." in out
+    assert "✔ [SIMULATOR] Removed alice from room 1400000001/1234" in out
+    assert "Removed nobody" not in out and "Removed zed" not in out
