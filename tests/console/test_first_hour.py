@@ -66,3 +66,11 @@ def test_3_kicking_someone_not_there_says_who(tmp_path: Path) -> None:
     assert "Not in the room now, so left alone: zed." in out
     assert "✔ [SIMULATOR] Removed alice from room 1400000001/1234" in out
     assert "Removed nobody" not in out and "Removed zed" not in out
+
+
+def test_4_users_of_a_call_that_just_ended_says_when_and_how(tmp_path: Path) -> None:
+    out = console("dismiss standup\nas lead\n1\nusers standup\n", tmp_path)
+    shown = out.split("> users standup", 1)[1]
+    assert "no running call" not in shown and "not live: its last call" in shown, shown
+    assert re.search(r"ended at \d\d:\d\d \w+, \d+s ago, after 12m", shown), shown
+    assert "dismissed through the bot (#1, asked by oncall)" in shown
