@@ -26,6 +26,10 @@ def run(args: argparse.Namespace) -> int:
     settings = configured()
     if settings is None:
         return 2
+    incomplete = settings.slack_incomplete()
+    if incomplete is not None:
+        print(f"trtc-chatops: not starting: {incomplete}", file=sys.stderr)
+        return 2
     print(f"trtc-chatops: TRTC is {settings.trtc_mode.value}; Slack: {settings.slack_mode.value}")
     if settings.slack_mode is not SlackMode.CONSOLE:
         return run_slack(settings)

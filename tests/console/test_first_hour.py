@@ -74,3 +74,43 @@ def test_4_users_of_a_call_that_just_ended_says_when_and_how(tmp_path: Path) -> 
     assert "no running call" not in shown and "not live: its last call" in shown, shown
     assert re.search(r"ended at \d\d:\d\d \w+, \d+s ago, after 12m", shown), shown
     assert "dismissed through the bot (#1, asked by oncall)" in shown
+
+
+def _start(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "SLACK_"))}
+    for name in ("DATABASE_URL", "TRTC_CHATOPS_POLICY_FILE", "PORT", "TRTC_CHATOPS_APPS"):
+        clean.pop(name, None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**clean, **env},
+        cwd=tmp_path,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "missing: SLACK_APP_TOKEN, SLACK_SIGNING_SECRET, PORT"),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"},
+            "missing: SLACK_APP_TOKEN, PORT",
+        ),
+        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_SIGNING_SECRET set but SLACK_BOT_TOKEN is missing"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"}, "must be an app-level token"),
+        ({"TRTC_CHATOPS_APPS": "{bad"}, 'TRTC_CHATOPS_APPS: not valid JSON (write e.g. {"prod"'),
+    ],
+)
+def test_5_half_configured_starts_are_refused_in_one_line(
+    tmp_path: Path, env: dict[str, str], said: str
+) -> None:
+    """Slack settings that cannot start Slack never fall through to the console."""
+    done = _start(tmp_path, **env)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert said in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 2
+    assert "console" not in done.stdout
