@@ -114,3 +114,19 @@ def test_5_half_configured_starts_are_refused_in_one_line(
     assert said in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 2
     assert "console" not in done.stdout
+
+
+def test_12_manifest_url_is_checked_and_never_doubled(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.cli import main
+
+    assert main(["manifest", "--url", "https://h.example/slack/events"]) == 0
+    shown = capsys.readouterr().out
+    assert "url: https://h.example/slack/events\n" in shown and "events/slack" not in shown
+    assert main(["manifest", "--url", "https://h.example/"]) == 0
+    assert "request_url: https://h.example/slack/events\n" in capsys.readouterr().out
+    assert main(["manifest", "--url", "h.example"]) == 2
+    assert "is not a URL" in capsys.readouterr().err
+    assert main(["manifest", "--url", "https://h.example", "--socket"]) == 2
+    assert "--url and --socket exclude each other" in capsys.readouterr().err
