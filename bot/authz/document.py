@@ -16,6 +16,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.authz.actions import unknown_action
 from bot.authz.conditions import Condition, compile_condition
 from bot.authz.decision import Decision, Effect, Reason
 from bot.authz.errors import PolicyError, shown
@@ -179,6 +180,10 @@ def _strings(value: object, *, field: str) -> list[str]:
 def _warnings(statement: Statement) -> list[str]:
     where = f"policy {statement.policy!r} statement[{statement.index}]"
     out = []
+    actions = statement.actions
+    unknown = [unknown_action(k) for k in sorted(actions.exact)]
+    unknown += [unknown_action(k, p) for k, p in actions.globs]
+    out += [f"{where}: {why}" for why in unknown if why is not None]
     for c in statement.conditions:
         if c.operator.qualifier == "all" and not statement.deny:
             out.append(

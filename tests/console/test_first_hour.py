@@ -130,3 +130,43 @@ def test_12_manifest_url_is_checked_and_never_doubled(
     assert "is not a URL" in capsys.readouterr().err
     assert main(["manifest", "--url", "https://h.example", "--socket"]) == 2
     assert "--url and --socket exclude each other" in capsys.readouterr().err
+
+
+POLICY = """\
+account_uin: "100000000001"
+policies:
+  p:
+    version: "2.0"
+    statement:
+      - effect: allow
+        action: [trtc:RemoveUsr, trtc:Descibe*, trtc:Describe*, chatops:Aprove, cos:GetObject]
+        resource: "*"
+attach:
+  users: {U1: [p]}
+"""
+
+
+def test_13_policy_check_warns_about_actions_that_match_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    (tmp_path / "p.yaml").write_text(POLICY)
+    assert main(["policy", "check", str(tmp_path / "p.yaml")]) == 0
+    err = capsys.readouterr().err
+    assert "'trtc:removeusr' matches no known trtc: action (did you mean trtc:RemoveUser?)" in err
+    assert "pattern 'trtc:descibe*' matches no known trtc: action" in err
+    assert "chatops:aprove' matches no known chatops: action (did you mean chatops:Approve?)" in err
+    assert "describe*" not in err and "cos:" not in err  # a real pattern; another service
+    assert err.count("warning:") == 3
+
+
+def test_13_every_action_a_command_asks_for_is_known() -> None:
+    from bot.authz.actions import KNOWN
+    from bot.core.spec import Args
+    from bot.trtc.rooms import RoomRef
+    from commands import REGISTRY
+
+    rooms = (RoomRef(1400000001, "1234", numeric=True), RoomRef(1400000001, "a", numeric=False))
+    asked = {s.action(Args(room=r)) for s in REGISTRY if s.action is not None for r in rooms}
+    assert asked and asked <= set(KNOWN), asked - set(KNOWN)
