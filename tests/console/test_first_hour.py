@@ -170,3 +170,25 @@ def test_13_every_action_a_command_asks_for_is_known() -> None:
     rooms = (RoomRef(1400000001, "1234", numeric=True), RoomRef(1400000001, "a", numeric=False))
     asked = {s.action(Args(room=r)) for s in REGISTRY if s.action is not None for r in rooms}
     assert asked and asked <= set(KNOWN), asked - set(KNOWN)
+
+
+def test_14_one_room_id_rule(tmp_path: Path) -> None:
+    """A number is a numeric room (1 … 4294967294, no leading zeros); anything else a
+    string room of TRTC's characters, spaces included; the same rule in every command."""
+    lines = ["users 0", 'users "room with spaces"', "users café", "kick 007 alice", "watch 0"]
+    out = console("\n".join(lines) + "\n", tmp_path)
+    assert out.count("room 0 is not a numeric room: numeric rooms are 1 to 4294967294") == 2
+    assert "room 007 is not a numeric room" in out
+    assert "Room 1400000001/room with spaces is not live" in out
+    assert "'café' is not a TRTC room id: a number, or letters, digits, spaces and" in out
+
+
+def test_14_the_simulator_keeps_the_same_rule() -> None:
+    from bot.trtc.rooms import room_problem
+    from bot.trtc.simulator.params import STR_ROOM
+
+    for good in ("1234", "standup", "room with spaces", "a:b@c.d"):
+        assert room_problem(good) is None
+    for bad in ("0", "0123", "4294967295", "café", "x" * 65):
+        assert room_problem(bad) is not None
+    assert STR_ROOM.fullmatch("room with spaces") and not STR_ROOM.fullmatch("café")
