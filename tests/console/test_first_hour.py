@@ -192,3 +192,36 @@ def test_14_the_simulator_keeps_the_same_rule() -> None:
     for bad in ("0", "0123", "4294967295", "café", "x" * 65):
         assert room_problem(bad) is not None
     assert STR_ROOM.fullmatch("room with spaces") and not STR_ROOM.fullmatch("café")
+
+
+# Every EventId of the documented mapping (reference §10), with a documented ParamOne/Two.
+DOCUMENTED_EVENTS = {
+    **{i: (1, -1) for i in (1001, 1002, 1003, 2001, 2002, 2003, 3001, 3002, 3004, 4001, 4002)},
+    **{i: (1, -1) for i in (4004, 4005, 4006, 4010, 4014, 4015, 5002, 5003, 5008, 7000, 7001)},
+    **{i: (-1, -1) for i in (4011, 4012, 5001, 5004, 5005, 5006, 5007, 5009)},
+    3003: (11, -1),
+    4003: (1280, 720),
+    4007: (640, 360),
+    4008: (15, -1),
+    4009: (800, -1),
+    4013: (3, 1),
+    6001: (1, 0),
+    **{i: (-1, -1) for i in (36864, *range(32768, 32794))},
+}
+
+
+def test_15_every_documented_event_is_described(tmp_path: Path) -> None:
+    from bot.trtc.events import describe
+    from bot.trtc.models import EventMessage
+
+    for event_id, (one, two) in DOCUMENTED_EVENTS.items():
+        shown = describe(EventMessage(event_id=event_id, param_one=one, param_two=two))
+        assert not shown.startswith("event "), (event_id, shown)
+        assert "value " not in shown, (event_id, shown)
+    assert describe(EventMessage(event_id=6001, param_one=1, param_two=0)) == (
+        "QoS preference: local, smoothness (video call)"
+    )
+    out = console("events 1234 alice\nwatch 1234\nkick 1234 alice\n1\n", tmp_path)
+    assert not re.search(r"event \d+ \(", out), out
+    notices = [line for line in out.splitlines() if line[:1] in "·✔⚠✖"]
+    assert notices and all("[SIMULATOR]" in line for line in notices), notices
