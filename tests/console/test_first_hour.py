@@ -225,3 +225,17 @@ def test_15_every_documented_event_is_described(tmp_path: Path) -> None:
     assert not re.search(r"event \d+ \(", out), out
     notices = [line for line in out.splitlines() if line[:1] in "·✔⚠✖"]
     assert notices and all("[SIMULATOR]" in line for line in notices), notices
+
+
+def test_10_buttons_as_words_never_collide_with_request_numbers(tmp_path: Path) -> None:
+    """``approve 1`` decides request #1 whatever its button number; ``cancel``/``undo``
+    press the latest shown; a listing of requests says how to decide them."""
+    script = "kick 1234 alice\ndismiss standup\nas lead\napprovals\napprove 2\n"
+    script += "as oncall\ncancel 1\nmute 1234 bob\nconfirm\nundo\nreject\napprove x\n"
+    out = console(script, tmp_path)
+    assert "Decide one with `approve N` or `reject N` (N: its #)" in out
+    assert "Dismissed room 1400000001/standup" in out and "approved by lead" in out
+    assert "#1 cancelled by oncall" in out
+    assert "Muted bob in room 1400000001/1234" in out and "Undone by oncall." in out
+    assert "✖ say which request: reject N (N: its #)" in out
+    assert "✖ write approve N, where N is the request's number (#N)" in out
