@@ -68,7 +68,6 @@ async def refuse(services: Services, press: Press, op: Operation | None, why: st
         None,
         outcome=Outcome.REFUSED,
         op=op,
-        text=None if op is not None else press.action_id.partition(":")[0],
         note=why,
     )
     return replies.private(why)

@@ -239,3 +239,10 @@ def test_10_buttons_as_words_never_collide_with_request_numbers(tmp_path: Path) 
     assert "Muted bob in room 1400000001/1234" in out and "Undone by oncall." in out
     assert "✖ say which request: reject N (N: its #)" in out
     assert "✖ write approve N, where N is the request's number (#N)" in out
+
+
+def test_11_the_audit_records_a_press_as_a_press(tmp_path: Path) -> None:
+    out = console("dismiss 1234\nas lead\n3\naudit\n", tmp_path)
+    audit = out.split("> audit", 1)[1]
+    assert re.search(r"lead\s+pressed Cancel on #1: dismiss 1234\s+—\s+refused", audit), audit
+    assert not re.search(r"lead\s+dismiss 1234", audit), audit
