@@ -284,13 +284,15 @@ def _command(name: str, args: Args, user: str) -> str:
 
 SPEC = CommandSpec(
     name="quality",
-    summary="Call quality in a room: who had problems, when and why, with a chart",
+    summary="Call quality in a room: who had problems, when and why, with a chart "
+    f"(a window of at most {MAX_WINDOW_S // 3600} h: --since, or --from/--to in UTC)",
     example="quality 1234 --since 1h",
     run=run,
     check=check,
     params=(Param("room", ParamKind.ROOM),),
     options=(
-        Option("since", ParamKind.DURATION, minimum=60, maximum=30 * 86400, metavar="30m"),
+        # One truth: the widest window quality reads (MAX_WINDOW_S), said in the summary.
+        Option("since", ParamKind.DURATION, minimum=60, maximum=MAX_WINDOW_S, metavar="30m"),
         Option("from", ParamKind.CLOCK, metavar="HH:MM"),
         Option("to", ParamKind.CLOCK, metavar="HH:MM"),
         Option("user", ParamKind.USER, metavar="U"),

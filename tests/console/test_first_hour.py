@@ -246,3 +246,11 @@ def test_11_the_audit_records_a_press_as_a_press(tmp_path: Path) -> None:
     audit = out.split("> audit", 1)[1]
     assert re.search(r"lead\s+pressed Cancel on #1: dismiss 1234\s+—\s+refused", audit), audit
     assert not re.search(r"lead\s+dismiss 1234", audit), audit
+
+
+def test_7_quality_states_one_window_limit(tmp_path: Path) -> None:
+    out = console("help\nquality 1234 --since 5h\nquality 1234 --since 30d\n", tmp_path)
+    assert "a window of at most 4 h" in out.split("> quality", 1)[0]
+    refusals = out.split("> quality", 1)[1]
+    assert refusals.count("is out of range: between 1m and 4h") == 2, refusals
+    assert "30 d" not in out and "30d and" not in out
