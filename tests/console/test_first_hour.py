@@ -254,3 +254,12 @@ def test_7_quality_states_one_window_limit(tmp_path: Path) -> None:
     refusals = out.split("> quality", 1)[1]
     assert refusals.count("is out of range: between 1m and 4h") == 2, refusals
     assert "30 d" not in out and "30d and" not in out
+
+
+def test_9_the_sample_app_names_work_and_staging_is_readable(tmp_path: Path) -> None:
+    script = "users prod/1234\nusers staging/1234\nkick staging/1234 zoe\nas viewer\n"
+    out = console(script + "users staging/1234\n", tmp_path)
+    assert "in room prod/1234 (call 1400000001_1234_" in out
+    assert out.count("in room staging/1234 (call 1400000002_1234_") == 2, out
+    assert "unknown application" not in out
+    assert "Not allowed: `kick` needs trtc:RemoveUser on" in out  # staging: read only

@@ -29,7 +29,8 @@ MATRIX = [
     ("lead", "audit", STATUS, "deny", "guardrail"),
     ("oncall", "users 1234", STATUS, "allow", None),
     ("oncall", "audit", INCIDENT, "deny", "implicit_deny"),
-    ("oncall", "users staging/1234", INCIDENT, "deny", "implicit_deny"),
+    ("oncall", "users staging/1234", INCIDENT, "allow", None),  # staging: read only
+    ("oncall", "kick staging/1234 zoe", INCIDENT, "deny", "implicit_deny"),
     ("lead", "audit", INCIDENT, "allow", None),
     ("lead", "dismiss standup", INCIDENT, "approval", None),
     ("lead", "kick staging/1234 zoe", INCIDENT, "deny", "implicit_deny"),
