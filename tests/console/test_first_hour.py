@@ -263,3 +263,30 @@ def test_9_the_sample_app_names_work_and_staging_is_readable(tmp_path: Path) -> 
     assert out.count("in room staging/1234 (call 1400000002_1234_") == 2, out
     assert "unknown application" not in out
     assert "Not allowed: `kick` needs trtc:RemoveUser on" in out  # staging: read only
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_8_readme_points_at_files_that_exist_and_its_call_example_runs(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "DESIGN.md" not in readme and (ROOT / "docs" / "design.md").is_file()
+    for path in re.findall(r"`((?:bot|docs|commands|tests|bench|scripts)/[\w./-]+)`", readme):
+        assert (ROOT / path).exists(), path
+    lines = readme.splitlines()
+    start = next(i for i, line in enumerate(lines) if "trtc-chatops call " in line)
+    example = lines[start] + "\n" + lines[start + 1]
+    assert "1700000000" not in example and "$((now - 3600))" in example
+    command = example.replace(".venv/bin/trtc-chatops", f"{sys.executable} -m bot.cli")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "SLACK_"))}
+    done = subprocess.run(
+        ["/bin/bash", "-c", command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**clean, "PYTHONPATH": str(ROOT)},
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"RoomList"' in done.stdout
