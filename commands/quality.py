@@ -49,7 +49,7 @@ from bot.trtc import limits
 from commands.actions import fixed_action
 
 DEFAULT_SINCE_S = 30 * 60
-MAX_WINDOW_S = limits.USER_INFO_WINDOW_S  # one DescribeUserInfo query: 4 h
+MAX_WINDOW_S = limits.USER_INFO_WINDOW_S  # one DescribeUserInfo query: 4 h; --since's maximum
 MAX_BUTTONS = 5
 EDITION = "InvalidParameter.StartTimeOversize"
 
@@ -291,7 +291,6 @@ SPEC = CommandSpec(
     check=check,
     params=(Param("room", ParamKind.ROOM),),
     options=(
-        # One truth: the widest window quality reads (MAX_WINDOW_S), said in the summary.
         Option("since", ParamKind.DURATION, minimum=60, maximum=MAX_WINDOW_S, metavar="30m"),
         Option("from", ParamKind.CLOCK, metavar="HH:MM"),
         Option("to", ParamKind.CLOCK, metavar="HH:MM"),
