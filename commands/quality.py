@@ -284,8 +284,7 @@ def _command(name: str, args: Args, user: str) -> str:
 
 SPEC = CommandSpec(
     name="quality",
-    summary="Call quality in a room: who had problems, when and why, with a chart "
-    f"(a window of at most {MAX_WINDOW_S // 3600} h: --since, or --from/--to in UTC)",
+    summary=f"Call quality in a room (a window of at most {MAX_WINDOW_S // 3600} h): who, when, why",
     example="quality 1234 --since 1h",
     run=run,
     check=check,
