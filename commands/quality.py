@@ -284,7 +284,7 @@ def _command(name: str, args: Args, user: str) -> str:
 
 SPEC = CommandSpec(
     name="quality",
-    summary=f"Call quality in a room (a window of at most {MAX_WINDOW_S // 3600} h): who, when, why",
+    summary=f"Call quality (a window of at most {MAX_WINDOW_S // 3600} h): who, when, why, a chart",
     example="quality 1234 --since 1h",
     run=run,
     check=check,
