@@ -6,6 +6,7 @@ setup works unchanged. Secrets are ``SecretStr``: their repr is masked.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as PydanticSettingsError
 
 from bot.editions import edition
 from bot.storage_params import parse_storage
@@ -199,6 +201,30 @@ class Settings(BaseSettings):
             return Site.INTL
         return Site.MAINLAND
 
+    def slack_incomplete(self) -> str | None:
+        """Why Slack settings cannot start Slack (then nothing starts), or None: a bot
+        token alone would otherwise fall through to the console, silently."""
+        app = self.slack_app_token.get_secret_value() if self.slack_app_token else ""
+        if app and not app.startswith("xapp-"):
+            return (
+                "SLACK_APP_TOKEN must be an app-level token (xapp-…, with connections:write); "
+                "an xoxb- bot token belongs in SLACK_BOT_TOKEN"
+            )
+        given = [n for n in _SLACK_VARS if getattr(self, n.lower())]
+        if not given or self.slack_mode is not SlackMode.CONSOLE:
+            return None
+        if not self.slack_bot_token:
+            return f"{', '.join(given)} set but SLACK_BOT_TOKEN is missing"
+        missing = [
+            n
+            for n in ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "PORT")
+            if not getattr(self, n.lower())
+        ]
+        return (
+            "SLACK_BOT_TOKEN is set, but Socket Mode needs SLACK_APP_TOKEN and HTTP needs "
+            f"SLACK_SIGNING_SECRET and PORT; missing: {', '.join(missing)}"
+        )
+
     @property
     def slack_mode(self) -> SlackMode:
         if self.slack_app_token and self.slack_bot_token:
@@ -208,6 +234,12 @@ class Settings(BaseSettings):
         return SlackMode.CONSOLE
 
 
+_JSON_EXAMPLES = {"TRTC_CHATOPS_APPS": ' (write e.g. {"prod": 1400000001})'}
+
+
+_SLACK_VARS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Build Settings once, turning pydantic's report into one message per bad variable.
 
@@ -215,6 +247,11 @@ def load_settings(**overrides: Any) -> Settings:
     """
     try:
         return Settings(**overrides)
+    except PydanticSettingsError as exc:  # a JSON setting that is not JSON
+        field = re.search(r'field "(\w+)"', str(exc))
+        name = field.group(1).upper() if field else "a JSON setting"
+        example = _JSON_EXAMPLES.get(name, "")
+        raise SettingsError(f"invalid configuration:\n  {name}: not valid JSON{example}") from None
     except ValidationError as exc:
         lines = []
         for err in exc.errors(include_input=False, include_url=False):

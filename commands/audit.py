@@ -10,8 +10,8 @@ from bot.core import (
     ParamKind,
     Reply,
     Table,
-    clock_time,
     person,
+    when,
 )
 from commands.actions import fixed_action
 
@@ -27,7 +27,7 @@ async def run(ctx: Context, args: Args) -> Reply:
     records = await ctx.services.store.audit.recent(count)
     rows = tuple(
         (
-            clock_time(r.at, with_date=True),
+            when(r.at, with_date=True),
             person(r.actor),
             _short(r.text),
             r.decision or "—",

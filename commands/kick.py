@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core import (
     AUTHORIZE_AS,
     Args,
+    BadValue,
     CommandSpec,
     Context,
     Option,
@@ -14,7 +17,6 @@ from bot.core import (
     Severity,
     TrtcError,
     code,
-    live_presence,
     present_users,
 )
 from bot.trtc.models import Removal
@@ -26,49 +28,62 @@ def _names(users: list[str]) -> str:
 
 
 async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
+    """Refuses when the room is live and none of the users is in it: nothing to do."""
     room, users = args.room, args["users"]
     now = await present_users(ctx, room)
     lines = [
         f"Application {room.sdkappid}, room {room.room} "
         f"({'numeric' if room.numeric else 'string'} id)."
     ]
+    targets = users
     if not now.live:
         lines.append("The room does not look live right now; TRTC may answer RoomNotExist.")
     else:
+        targets = [u for u in users if u in now.user_ids]
         absent = [u for u in users if u not in now.user_ids]
+        if not targets:
+            raise BadValue(
+                f"{_names(absent)} {'is' if len(absent) == 1 else 'are'} not in room {room} "
+                f"now: nobody to remove. Check with {code(f'users {room}')}."
+            )
         if absent:
-            lines.append(f"Not in the room now: {_names(absent)}.")
+            lines.append(f"Not in the room now, so left alone: {_names(absent)}.")
     if args.get(EVERYONE):
         lines.append(f"This removes all {args[EVERYONE]} users: treated as dismissing the room.")
     lines.append(now.note)
     lines.append(
         f"They can rejoin unless your app stops them; use {code('mute')} to silence instead."
     )
-    return f"remove {_names(users)} from room {room}", lines
+    return f"remove {_names(targets)} from room {room}", lines
 
 
 async def run(ctx: Context, args: Args) -> Reply:
+    """Removes only those in the room when it runs (a live room: they may have left
+    since the confirmation); says who was not there."""
     room, users = args.room, args["users"]
-    before = await live_presence(ctx, room)  # the live roster only: no extra TRTC call
-    removal = await ctx.trtc.remove_users(room.sdkappid, room.api_room, users)
-    if removal.complete:
-        # TRTC answers success for a user who was not there; the live roster knows.
-        absent = [u for u in users if before is not None and u not in before.user_ids]
-        removed = [u for u in users if u not in absent]
-        lines: tuple[str, ...] = ()
-        if absent and before is not None:
-            were = "was" if len(absent) == 1 else "were"
-            lines = (f"{_names(absent)} {were} not in the room. {before.note}",)
+    now = await present_users(ctx, room)
+    absent = [u for u in users if u not in now.user_ids] if now.live else []
+    targets = [u for u in users if u not in absent]
+    were = "was" if len(absent) == 1 else "were"
+    gone = (f"{_names(absent)} {were} not in the room. {now.note}",) if absent else ()
+    if not targets:
         return Reply(
-            headline=f"Removed {_names(removed)} from room {room}"
-            if removed
-            else f"Nobody to remove from room {room}",
+            headline=f"Nobody removed: {_names(absent)} left room {room} before it ran",
+            severity=Severity.WARNING,
+            lines=(f"Check with {code(f'users {room}')}.", now.note),
+            partial=True,  # it ran and changed nothing: not "succeeded"
+        )
+    removal = await ctx.trtc.remove_users(room.sdkappid, room.api_room, targets)
+    if removal.complete:
+        return Reply(
+            headline=f"Removed {_names(targets)} from room {room}",
             severity=Severity.SUCCESS,
-            lines=lines,
+            lines=gone,
             fields=(("RequestId", ", ".join(removal.request_ids)),),
             request_ids=removal.request_ids,
         )
-    return await _partial(ctx, args, removal)
+    partial = await _partial(ctx, Args({**args, "users": targets}), removal)
+    return replace(partial, lines=(*partial.lines, *gone))
 
 
 async def _partial(ctx: Context, args: Args, removal: Removal) -> Reply:

@@ -25,11 +25,11 @@ from bot.core import (
     ParamKind,
     Reply,
     Severity,
-    clock_time,
     code,
     format_duration,
     person,
     present_users,
+    when,
 )
 from bot.core.notice import Notice
 from bot.store import Mute, MuteState, OperationState
@@ -82,9 +82,9 @@ def _whose(user: str, mode: MuteMode) -> str:
 
 
 def _standing(mute: Mute) -> str:
-    until = f"until {clock_time(mute.until)}" if mute.until else "until someone unmutes"
+    until = f"until {when(mute.until)}" if mute.until else "until someone unmutes"
     whose = _whose(mute.user_id, stored_mode(mute.mode))
-    return f"{whose} is already muted {until} by {mute.muted_by} (#{mute.operation_id})"
+    return f"{whose} is already muted {until} by {person(mute.muted_by)} (#{mute.operation_id})"
 
 
 async def preview(ctx: Context, args: Args) -> tuple[str, list[str]]:
@@ -144,7 +144,7 @@ async def run(ctx: Context, args: Args) -> Reply:
         until=now + length if length else None,
         operation_id=ctx.operation_id,
     )
-    until = f" until {clock_time(now + length)}" if length else ""
+    until = f" until {when(now + length)}" if length else ""
     return Reply(
         headline=f"Muted {_whose(user, mode)} in room {room}{until}",
         severity=Severity.SUCCESS,

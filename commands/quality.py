@@ -49,7 +49,7 @@ from bot.trtc import limits
 from commands.actions import fixed_action
 
 DEFAULT_SINCE_S = 30 * 60
-MAX_WINDOW_S = limits.USER_INFO_WINDOW_S  # one DescribeUserInfo query: 4 h
+MAX_WINDOW_S = limits.USER_INFO_WINDOW_S  # one DescribeUserInfo query: 4 h; --since's maximum
 MAX_BUTTONS = 5
 EDITION = "InvalidParameter.StartTimeOversize"
 
@@ -284,13 +284,13 @@ def _command(name: str, args: Args, user: str) -> str:
 
 SPEC = CommandSpec(
     name="quality",
-    summary="Call quality in a room: who had problems, when and why, with a chart",
+    summary=f"Call quality (a window of at most {MAX_WINDOW_S // 3600} h): who, when, why, a chart",
     example="quality 1234 --since 1h",
     run=run,
     check=check,
     params=(Param("room", ParamKind.ROOM),),
     options=(
-        Option("since", ParamKind.DURATION, minimum=60, maximum=30 * 86400, metavar="30m"),
+        Option("since", ParamKind.DURATION, minimum=60, maximum=MAX_WINDOW_S, metavar="30m"),
         Option("from", ParamKind.CLOCK, metavar="HH:MM"),
         Option("to", ParamKind.CLOCK, metavar="HH:MM"),
         Option("user", ParamKind.USER, metavar="U"),

@@ -9,13 +9,24 @@ from bot.authz import PolicyReloader
 from bot.console.personas import PERSONAS, sample_policy_path
 from bot.console.repl import Console, Identity
 from bot.core.context import StaticDirectory
-from bot.settings import Settings
+from bot.settings import Settings, TrtcMode
 
 
 def policy_path(settings: Settings, given: Path | None) -> tuple[Path, bool]:
     """(path, is_sample): --policy, then TRTC_CHATOPS_POLICY_FILE, then the sample."""
     chosen = given or settings.trtc_chatops_policy_file
     return (chosen, False) if chosen else (sample_policy_path(), True)
+
+
+# The names README and help use (prod/1234, staging/1234), for the simulator's two
+# applications, unless TRTC_CHATOPS_APPS names applications itself.
+SAMPLE_APPS = {"prod": 1400000001, "staging": 1400000002}
+
+
+def with_sample_apps(settings: Settings) -> Settings:
+    if settings.trtc_chatops_apps or settings.trtc_mode is not TrtcMode.SIMULATOR:
+        return settings
+    return settings.model_copy(update={"trtc_chatops_apps": dict(SAMPLE_APPS)})
 
 
 async def run_console(
@@ -27,11 +38,15 @@ async def run_console(
     policy: Path | None,
 ) -> None:
     path, is_sample = policy_path(settings, policy)
+    settings = with_sample_apps(settings)
     reloader = PolicyReloader(path)  # a broken file raises here: fail closed
     directory = StaticDirectory({p.user_id: p.groups for p in PERSONAS.values()})
     # Live feed: the embedded simulator posts its event callbacks to a loopback
     # receiver, so `watch 1234` then `kick 1234 alice` shows the callback here.
-    async with open_bot(settings, policies=lambda: reloader.current, directory=directory) as bot:
+    people = {p.name: p.user_id for p in PERSONAS.values()}  # `can lead kick 1234`
+    async with open_bot(
+        settings, policies=lambda: reloader.current, directory=directory, people=people
+    ) as bot:
         console = Console(bot.core, Identity.of(who, groups), channel)
         print(
             f"trtc-chatops console · TRTC: {bot.backend.label} · policy: {path}"

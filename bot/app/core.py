@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -47,9 +47,10 @@ def create_core(
     registry: Sequence[CommandSpec] = REGISTRY,
     history: HistoryTerms | None = None,
     sdk_secret: str | None = None,
+    people: Mapping[str, str] | None = None,
 ) -> Core:
     """``history``: the monitoring edition and lag the bot should assume (default: what
-    the settings say)."""
+    the settings say); ``people``: names the grammar reads as a person (personas)."""
     default_app = settings.trtc_sdk_app_id
     if default_app is None and mode is TrtcMode.SIMULATOR:
         default_app = SIMULATOR_APP
@@ -59,7 +60,11 @@ def create_core(
         policies=policies,
         directory=directory,
         grammar=Grammar(
-            registry, apps=settings.trtc_chatops_apps, default_app=default_app, site=settings.site
+            registry,
+            apps=settings.trtc_chatops_apps,
+            default_app=default_app,
+            site=settings.site,
+            people=dict(people or {}),
         ),
         registry=registry,
         clock=clock,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +81,7 @@ async def open_bot(
     callback_url: str | None = None,
     clock: Callable[[], float] = time.time,
     registry: Sequence[CommandSpec] = REGISTRY,
+    people: Mapping[str, str] | None = None,
 ) -> AsyncIterator[Bot]:
     """The bot, open for the block. ``callback_url``: where the embedded simulator
     posts its event callbacks (the HTTP server's own ``/trtc/callback``); without
@@ -118,6 +119,7 @@ async def open_bot(
                 registry=registry,
                 history=history_terms(settings, backend.history),
                 sdk_secret=backend.robot_secret,
+                people=people,
             )
             callbacks.deliver_to(core)
             yield Bot(settings, core, store, backend, callbacks)

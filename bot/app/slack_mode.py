@@ -105,7 +105,21 @@ async def _serve(settings: Settings, bot: SlackBot, callbacks: CallbackService) 
     stop = _stop_on_signals()
     if settings.slack_mode is SlackMode.SOCKET:
         assert settings.slack_app_token is not None
-        async with socket_mode(bot, settings.slack_app_token.get_secret_value()):
+        async with contextlib.AsyncExitStack() as stack:
+            if settings.port is not None:  # the platform's health checks and scrapes
+                url = await stack.enter_async_context(
+                    serve_http(
+                        bot,
+                        host=HTTP_HOST,
+                        port=settings.port,
+                        mount=callbacks.add_routes,
+                        slack_events=False,
+                    )
+                )
+                print(f"Health on {url}/healthz, readiness /readyz, metrics /metrics.")
+            await stack.enter_async_context(
+                socket_mode(bot, settings.slack_app_token.get_secret_value())
+            )
             print("Connected to Slack over Socket Mode.")
             await stop.wait()
     else:

@@ -16,6 +16,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.authz.actions import unknown_action
 from bot.authz.conditions import Condition, compile_condition
 from bot.authz.decision import Decision, Effect, Reason
 from bot.authz.errors import PolicyError, shown
@@ -25,7 +26,7 @@ from bot.authz.matching import (
     compile_actions,
     compile_resources,
 )
-from bot.authz.request import APPROVED, CHATOPS_ACTIONS, CONTEXT_KEYS, ContextLookup
+from bot.authz.request import APPROVED, CONTEXT_KEYS, ContextLookup
 
 MAX_POLICY_CHARS = 6144
 VERSION = "2.0"
@@ -179,13 +180,10 @@ def _strings(value: object, *, field: str) -> list[str]:
 def _warnings(statement: Statement) -> list[str]:
     where = f"policy {statement.policy!r} statement[{statement.index}]"
     out = []
-    known = {a.lower(): a for a in CHATOPS_ACTIONS}
-    for action in sorted(statement.actions.exact):
-        if action.startswith("chatops:") and action not in known:
-            out.append(
-                f"{where}: action {action!r} is never asked by trtc-chatops "
-                f"(its own actions: {', '.join(CHATOPS_ACTIONS)})"
-            )
+    actions = statement.actions
+    unknown = [unknown_action(k) for k in sorted(actions.exact)]
+    unknown += [unknown_action(k, p) for k, p in actions.globs]
+    out += [f"{where}: {why}" for why in unknown if why is not None]
     for c in statement.conditions:
         if c.operator.qualifier == "all" and not statement.deny:
             out.append(

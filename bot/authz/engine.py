@@ -11,7 +11,9 @@ Evaluation (CAM's, plus DESIGN.md's channel guardrail as an intersection):
 5. otherwise allow, naming the identity statement.
 
 A denied request that would be allowed with `chatops:approved` = "true" is
-`needs_approval`, naming the statement that would allow it.
+`needs_approval`, naming the statement that would allow it; one that approval would
+let through the person's own policies but not the channel's guardrail is `guardrail`
+(the guardrail decides, and approval cannot help).
 """
 
 from __future__ import annotations
@@ -78,6 +80,8 @@ class PolicySet:
         retry = self._decide(
             request.resource, identity, guardrail, ctx.with_overrides(_APPROVED_TRUE)
         )
+        if retry.reason is Reason.GUARDRAIL:
+            return retry  # the person's own policy would allow it approved: the guardrail decides
         if retry.effect is not Effect.ALLOW:
             return decision
         return Decision(Effect.NEEDS_APPROVAL, Reason.NEEDS_APPROVAL, retry.policy, retry.statement)

@@ -83,6 +83,8 @@ class ActionMatcher:
     any: bool
     exact: frozenset[str]
     pattern: re.Pattern[str] | None
+    # Each glob as written (normalised) with its regex: for the unknown-action warnings.
+    globs: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     def matches(self, action_key: str) -> bool:
         """`action_key` is already normalised (see `request.normalize_action`)."""
@@ -95,6 +97,7 @@ def compile_actions(values: Sequence[str]) -> ActionMatcher:
     everything = False
     exact: set[str] = set()
     globs: list[str] = []
+    written: list[tuple[str, re.Pattern[str]]] = []
     for index, value in enumerate(values):
         text = value.strip()
         lowered = text.lower()
@@ -116,12 +119,13 @@ def compile_actions(values: Sequence[str]) -> ActionMatcher:
             )
         if "*" in key or "?" in key:
             globs.append(glob_regex(key))
+            written.append((key, re.compile(globs[-1], re.DOTALL)))
         else:
             exact.add(key)
     if everything:
         return ActionMatcher(True, frozenset(), None)
     pattern = re.compile("|".join(f"(?:{g})" for g in globs), re.DOTALL) if globs else None
-    return ActionMatcher(False, frozenset(exact), pattern)
+    return ActionMatcher(False, frozenset(exact), pattern, tuple(written))
 
 
 @dataclass(frozen=True, slots=True)

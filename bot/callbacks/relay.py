@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 
 from bot.callbacks.event import CallbackEvent, EventType, matches
 from bot.callbacks.feed import Feed
+from bot.core.markup import code
 from bot.core.notice import Notice
 from bot.core.reply import Reply
 from bot.core.values import format_duration
@@ -133,6 +134,6 @@ def _expired(watch: Watch) -> Notice:
     lasted = format_duration(watch.expires_at - watch.created_at)
     reply = Reply(
         headline=f"Stopped watching room {watch.room_ref}: a watch lasts {lasted}.",
-        lines=(f"Run `watch {watch.room_ref}` again to keep following it here.",),
+        lines=(f"Run {code(f'watch {watch.room_ref}')} again to keep following it here.",),
     )
     return Notice(watch.channel, watch.thread, reply)

@@ -10,7 +10,9 @@ usergroups) and ``files:write`` (charts and exports in the thread).
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
@@ -28,8 +30,8 @@ def register(sub: Any) -> None:
     )
     parser.add_argument(
         "--url",
-        default=PLACEHOLDER_URL,
-        help="the bot's public base URL for HTTP mode (…/slack/events is appended)",
+        default=None,
+        help="the bot's public https URL for HTTP mode (…/slack/events is appended unless given)",
     )
     parser.add_argument(
         "--socket", action="store_true", help="Socket Mode: no request URLs (needs SLACK_APP_TOKEN)"
@@ -38,10 +40,30 @@ def register(sub: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+class ManifestError(ValueError):
+    """Options that cannot make a manifest: said in one line, exit 2."""
+
+
+EVENTS_PATH = "/slack/events"
+
+
+def events_url(url: str) -> str:
+    """``https://host`` or ``https://host/slack/events`` → the events URL (never doubled)."""
+    parsed = urlsplit(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ManifestError(f"--url {url!r} is not a URL: write https://your-host")
+    if parsed.query or parsed.fragment:
+        raise ManifestError(f"--url {url!r}: give the base URL, without ?query or #fragment")
+    path = parsed.path.rstrip("/")
+    if not path.endswith(EVENTS_PATH):
+        path += EVENTS_PATH
+    return urlunsplit((parsed.scheme, parsed.netloc, path, "", ""))
+
+
 def manifest(
     *, url: str = PLACEHOLDER_URL, socket: bool = False, name: str = "TRTC ChatOps"
 ) -> dict[str, Any]:
-    events_url = url.rstrip("/") + "/slack/events"
+    url_for_events = events_url(url)
     command: dict[str, Any] = {
         "command": "/trtc",
         "description": "Run TRTC operations (rooms, users, kick, mute, dismiss…) behind policy",
@@ -52,9 +74,9 @@ def manifest(
     events: dict[str, Any] = {"bot_events": EVENTS}
     interactivity: dict[str, Any] = {"is_enabled": True}
     if not socket:
-        command["url"] = events_url
-        events["request_url"] = events_url
-        interactivity["request_url"] = events_url
+        command["url"] = url_for_events
+        events["request_url"] = url_for_events
+        interactivity["request_url"] = url_for_events
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {
@@ -103,5 +125,16 @@ def render(**options: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    print(render(url=args.url, socket=args.socket, name=args.name), end="")
+    if args.url is not None and args.socket:
+        print(
+            "manifest: --url and --socket exclude each other (Socket Mode has no request URLs)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        text = render(url=args.url or PLACEHOLDER_URL, socket=args.socket, name=args.name)
+    except ManifestError as exc:
+        print(f"manifest: {exc}", file=sys.stderr)
+        return 2
+    print(text, end="")
     return 0

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from bot.console.personas import PERSONAS
-from bot.core.markup import plain, with_names
+from bot.core.markup import plain, with_names, with_zone
 from bot.core.reply import Action, Reply, Severity, Table
 
 _ICON = {Severity.INFO: "·", Severity.SUCCESS: "✔", Severity.WARNING: "⚠", Severity.ERROR: "✖"}
@@ -24,8 +25,10 @@ def clean(text: str) -> str:
 
 
 def shown(text: str) -> str:
-    """Core text for the terminal: people by persona name or id, code in backticks."""
-    return clean(plain(with_names(text, _PEOPLE), quote="`"))
+    """Core text for the terminal: people by persona name or id, code in backticks,
+    moments in this machine's time zone, labelled."""
+    local = datetime.now().astimezone().tzinfo or UTC
+    return clean(plain(with_zone(with_names(text, _PEOPLE), local), quote="`"))
 
 
 def render(reply: Reply, number: Callable[[Action], int]) -> str:

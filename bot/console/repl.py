@@ -2,7 +2,9 @@
 
 Besides the chat grammar it understands a few console words: `as PERSONA`
 (or `as USERID [GROUP…]`) to switch identity, `personas`, a number to press
-that action, and `quit`.
+that action (`[3]`), the buttons as words — `approve 3`, `reject 3` (3: the
+request `#3`), `confirm`, `cancel`, `undo` (the latest shown, or `cancel 3`) —
+and `quit`.
 """
 
 from __future__ import annotations
@@ -18,10 +20,15 @@ from pathlib import Path
 from bot.console.files import UnsafeFolder, private_folder, save_attachments
 from bot.console.personas import PERSONAS
 from bot.console.render import clean, render
+from bot.core.buttons import action_id, parse_action_id
 from bot.core.dispatcher import Core
 from bot.core.invocation import Invocation, Origin, Press
 from bot.core.notice import Notice
-from bot.core.reply import Action, Reply
+from bot.core.reply import Action, ActionKind, Reply
+
+# Button words: a request number is needed where several requests are usually open.
+WORDS = {k.value: k for k in ActionKind if k is not ActionKind.RUN}
+NEEDS_NUMBER = {ActionKind.APPROVE, ActionKind.REJECT}
 
 
 @dataclass
@@ -70,6 +77,8 @@ class Console:
 
     def show(self, reply: Reply) -> None:
         self.write(render(reply, self._number))
+        if any(t.columns[:1] == ("Id",) for t in reply.tables):
+            self.write("  Decide one with `approve N` or `reject N` (N: its #); [N] is a button.")
         try:
             saved = save_attachments(reply, self.files)
         except UnsafeFolder as error:
@@ -99,6 +108,9 @@ class Console:
         if text.isdigit():
             await self._press(int(text))
             return True
+        if word in WORDS:
+            await self._press_word(WORDS[word], text.split()[1:])
+            return True
         reply = await self.core.handle(
             Invocation(
                 actor=self.identity.user_id,
@@ -125,11 +137,32 @@ class Console:
         groups = ", ".join(sorted(self.identity.groups)) or "no usergroups"
         self.write(f"· you are now {clean(self.identity.user_id)} ({clean(groups)})")
 
+    async def _press_word(self, kind: ActionKind, words: list[str]) -> None:
+        """``approve 3``: that button of request #3; ``cancel``: the latest Cancel shown."""
+        if len(words) > 1 or (words and not words[0].lstrip("#").isdigit()):
+            self.write(f"✖ write {kind.value} N, where N is the request's number (#N)")
+            return
+        if words:
+            op = await self.core.services.store.operations.get(int(words[0].lstrip("#")))
+            if op is None:
+                self.write(f"✖ there is no request #{words[0].lstrip('#')}")
+                return
+            await self._press_id(action_id(kind, op))
+            return
+        shown = [a for a in reversed(self._actions.values()) if _kind(a) is kind]
+        if kind in NEEDS_NUMBER or not shown:
+            self.write(f"✖ say which request: {kind.value} N (N: its #)")
+            return
+        await self._press_id(shown[0])
+
     async def _press(self, number: int) -> None:
         action_id = self._actions.get(number)
         if action_id is None:
             self.write(f"✖ there is no action [{number}]")
             return
+        await self._press_id(action_id)
+
+    async def _press_id(self, action_id: str) -> None:
         reply = await self.core.press(
             Press(
                 actor=self.identity.user_id,
@@ -159,3 +192,8 @@ class Console:
                 self.write(f"{self.prompt}{text.rstrip()}")
             if not await self.line(text):
                 return
+
+
+def _kind(action: str) -> ActionKind | None:
+    parsed = parse_action_id(action)
+    return parsed[0] if parsed is not None else None

@@ -5,7 +5,7 @@ module imports ``from bot.core import …`` and nothing deeper from the core."""
 from bot.core.authorizer import Person
 from bot.core.context import Context
 from bot.core.hints import lag_note
-from bot.core.markup import ask, code, person
+from bot.core.markup import ask, code, person, when
 from bot.core.reply import Attachment, Reply, Severity, Table, run_action
 from bot.core.rooms import (
     Presence,
@@ -50,4 +50,5 @@ __all__ = [
     "person",
     "present_users",
     "run_action",
+    "when",
 ]

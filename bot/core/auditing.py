@@ -6,7 +6,8 @@ from enum import StrEnum
 
 from bot.authz.decision import Decision
 from bot.authz.request import AuthzRequest
-from bot.core.actor import Chore
+from bot.core.actor import Chore, SystemActor
+from bot.core.buttons import parse_action_id
 from bot.core.context import Services
 from bot.core.invocation import Invocation, Press
 from bot.core.spec import CommandSpec
@@ -70,7 +71,7 @@ async def record(
         outcome=outcome.value,
     ).inc()
     if text is None:
-        text = op.text if op is not None else ("" if isinstance(who, Press) else who.text)
+        text = _what(who, op)
     await services.store.audit.record(
         at=services.clock(),
         actor=str(who.actor),
@@ -94,3 +95,15 @@ async def record(
         delivery=who.delivery,
         elevation_id=elevation_id if elevation_id is not None else (op and op.elevation_id),
     )
+
+
+def _what(who: Invocation | Press | Chore, op: Operation | None) -> str:
+    """The record's text: what a person typed; a press as a press ("pressed Cancel on
+    #12: dismiss 1234"), never as if the presser had typed the command; an expiry as one."""
+    if isinstance(who, Press):
+        parsed = parse_action_id(who.action_id)
+        button = parsed[0].value.capitalize() if parsed is not None else "a button"
+        return f"pressed {button} on #{op.id}: {op.text}" if op is not None else f"pressed {button}"
+    if op is not None and isinstance(who, Chore) and who.actor is SystemActor.EXPIRY:
+        return f"#{op.id} expired unanswered: {op.text}"
+    return who.text

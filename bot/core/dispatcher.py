@@ -36,6 +36,7 @@ from bot.core.presses import Presses
 from bot.core.reply import ActionKind, Reply, Severity
 from bot.core.rooms import live_call
 from bot.core.spec import CommandSpec
+from bot.core.values import BadValue
 from bot.logs import request_id
 from bot.trtc.errors import TrtcError, TrtcOutcomeUnknown
 
@@ -193,6 +194,9 @@ class Core:
             if decision.effect is Effect.NEEDS_APPROVAL or spec.mutating:
                 try:  # the preview reads TRTC (who is in the room) before anyone is asked
                     return await self._ask(ctx, parsed, request, decision)
+                except BadValue as exc:  # the preview found nothing to do (nobody to kick)
+                    await self._audit(inv, spec, auth, outcome=Outcome.BAD_INPUT, note=str(exc))
+                    return replies.bad_input(ParseError(str(exc)))
                 except TrtcError as exc:
                     await self._audit(inv, spec, auth, outcome=Outcome.FAILED, error=exc)
                     return replies.trtc_failure(exc, services.history)

@@ -69,7 +69,6 @@ async def refuse(services: Services, press: Press, op: Operation | None, why: st
         None,
         outcome=Outcome.REFUSED,
         op=op,
-        text=None if op is not None else press.action_id.partition(":")[0],
         note=why,
     )
     return replies.private(why)
@@ -383,5 +382,5 @@ def not_undoable(op: Operation) -> str:
             "when its time ran out); nothing changed."
         )
     if op.status is OperationState.UNDONE and op.decided_by:
-        return f"#{op.id} cannot be undone: it was already undone by {op.decided_by}."
+        return f"#{op.id} cannot be undone: it was already undone by {person(op.decided_by)}."
     return f"#{op.id} cannot be undone (it is {op.status.value})."

@@ -12,10 +12,11 @@ import difflib
 import shlex
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core import values
+from bot.core.markup import code
 from bot.core.spec import Args, CommandSpec, Option, Param, ParamKind
 from bot.core.values import BadValue
 from bot.settings import Site
@@ -46,6 +47,8 @@ class Grammar:
     default_app: int | None
     # The TRTC site the bot talks to; None: not pinned (a simulator answering as both).
     site: Site | None = None
+    # Names that stand for a person where Slack does not link them (the console's personas).
+    people: Mapping[str, str] = field(default_factory=dict)
 
     def spec(self, name: str) -> CommandSpec | None:
         return next((s for s in self.registry if s.name == name), None)
@@ -73,7 +76,7 @@ class Grammar:
         except ValueError:
             raise ParseError('a quote is not closed: write --reason "like this"') from None
         if not tokens:
-            raise ParseError("say what to do, e.g. `help`")
+            raise ParseError(f"say what to do, e.g. {code('help')}")
         name = tokens[0].lower()
         # A two-word command (`record stop`) before the one-word one it extends.
         if len(tokens) > 1 and self.spec(f"{name} {tokens[1].lower()}") is not None:
@@ -94,11 +97,11 @@ class Grammar:
 
     def _unknown(self, name: str) -> str:
         if name in RESERVED:
-            return f"`{name}` is not available yet"
+            return f"{code(name)} is not available yet"
         names = [s.name for s in self.registry]
         close = difflib.get_close_matches(name, names, n=1)
-        hint = f" Did you mean `{close[0]}`?" if close else ""
-        return f"unknown command `{name}`.{hint} Try `help`."
+        hint = f" Did you mean {code(close[0])}?" if close else ""
+        return f"unknown command {code(name)}.{hint} Try {code('help')}."
 
     def _args(self, spec: CommandSpec, tokens: list[str]) -> Args:
         positional, raw_options = _split_options(spec, tokens)
@@ -137,7 +140,7 @@ class Grammar:
             case ParamKind.USER:
                 return values.parse_user(raw)
             case ParamKind.SLACK_USER:
-                return values.parse_slack_user(raw)
+                return values.parse_slack_user(raw, self.people)
             case ParamKind.DURATION:
                 assert isinstance(where, Option)
                 return values.parse_duration(raw, minimum=where.minimum, maximum=where.maximum)

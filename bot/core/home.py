@@ -15,9 +15,9 @@ from bot.core.approvals import approver_decision, decidable_approvals
 from bot.core.authorizer import Person
 from bot.core.context import Services
 from bot.core.elevation import describe
+from bot.core.markup import when
 from bot.core.reply import Table
 from bot.core.spec import Args
-from bot.core.values import clock_time
 from bot.store import Operation
 
 _SHOWN = {Effect.ALLOW: "yes", Effect.NEEDS_APPROVAL: "with approval", Effect.DENY: "no"}
@@ -83,10 +83,7 @@ async def home_content(
     records = await services.store.audit.recent(RECENT, actor=user)
     recent = Table(
         ("When", "Command", "Outcome"),
-        tuple(
-            (clock_time(r.at, with_date=True), r.text or r.command or "", r.outcome)
-            for r in records
-        ),
+        tuple((when(r.at, with_date=True), r.text or r.command or "", r.outcome) for r in records),
     )
     now = services.clock()
     elevated = await services.store.elevations.active_for(user, now)

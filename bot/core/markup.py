@@ -2,8 +2,9 @@
 
 A reply names a person as ``ask(user)`` (they are asked to act: Slack mentions
 them) or ``person(user)`` (only named: Slack shows the display name, no
-notification), and command names as ``code(text)``. Each is a token between
-private-use characters that no typed text carries (``Invocation`` strips them),
+notification), command names as ``code(text)`` and moments as ``when(ts)`` (each
+reader sees them in their own time zone, labelled; UTC when it is not known). Each
+is a token between private-use characters that no typed text carries (``Invocation`` strips them),
 so nothing a user typed can become a mention or code; adapters split a text
 with ``parse`` and render the pieces their own way.
 """
@@ -13,17 +14,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 
 OPEN = "\ue000"
 CLOSE = "\ue001"
-_TOKEN = re.compile(f"{OPEN}(ask|person|code):([^{OPEN}{CLOSE}]*){CLOSE}")
+_TOKEN = re.compile(f"{OPEN}(ask|person|code|time):([^{OPEN}{CLOSE}]*){CLOSE}")
 
 
 class Kind(StrEnum):
     ASK = "ask"  # a person asked to act
     PERSON = "person"  # a person only named
     CODE = "code"  # a command name, an id, a command line
+    TIME = "time"  # a moment: epoch seconds, "+d" to show the date too
 
 
 _NAMED = "\t"  # "U123\tAda": a person with the name an adapter found for them
@@ -57,6 +60,37 @@ def code(text: str) -> str:
     return f"{OPEN}code:{clean(text)}{CLOSE}"
 
 
+def when(timestamp: float, *, with_date: bool = False) -> str:
+    return f"{OPEN}time:{int(timestamp)}{'+d' if with_date else ''}{CLOSE}"
+
+
+def zoned(timestamp: float, zone: tzinfo = UTC, *, with_date: bool = False) -> str:
+    """``timestamp`` in ``zone``, labelled ("14:05 CET"; "UTC+07" for a bare offset)."""
+    moment = datetime.fromtimestamp(timestamp, tz=zone)
+    label = moment.strftime("%Z") or "UTC"
+    if label[0] in "+-":
+        label = f"UTC{label}"
+    return moment.strftime("%Y-%m-%d %H:%M " if with_date else "%H:%M ") + label
+
+
+def _moment(token: Token, zone: tzinfo = UTC) -> str:
+    stamp, _, flag = token.value.partition("+")
+    try:
+        return zoned(int(stamp), zone, with_date=flag == "d")
+    except (ValueError, OverflowError, OSError):
+        return token.value
+
+
+def with_zone(text: str, zone: tzinfo) -> str:
+    """``text`` with each moment it names written out in ``zone`` (plain words)."""
+    if not marked(text):
+        return text
+    return "".join(
+        _moment(p, zone) if isinstance(p, Token) and p.kind is Kind.TIME else str(p)
+        for p in parse(text)
+    )
+
+
 def parse(text: str) -> list[str | Token]:
     """``text`` as its plain pieces and tokens, in order (no empty pieces)."""
     out: list[str | Token] = []
@@ -65,7 +99,7 @@ def parse(text: str) -> list[str | Token]:
         if match.start() > at:
             out.append(text[at : match.start()])
         kind, value = Kind(match.group(1)), match.group(2)
-        if kind is not Kind.CODE and _NAMED in value:
+        if kind in (Kind.ASK, Kind.PERSON) and _NAMED in value:
             user, name = value.split(_NAMED, 1)
             out.append(Token(kind, user, name or None))
         else:
@@ -82,7 +116,9 @@ def marked(text: str) -> bool:
 
 def people(text: str) -> set[str]:
     """The user ids ``text`` names or asks."""
-    return {p.value for p in parse(text) if isinstance(p, Token) and p.kind is not Kind.CODE}
+    return {
+        p.value for p in parse(text) if isinstance(p, Token) and p.kind in (Kind.ASK, Kind.PERSON)
+    }
 
 
 def with_names(text: str, names: Mapping[str, str]) -> str:
@@ -91,7 +127,7 @@ def with_names(text: str, names: Mapping[str, str]) -> str:
         return text
     out = []
     for p in parse(text):
-        if isinstance(p, Token) and p.kind is not Kind.CODE and p.value in names:
+        if isinstance(p, Token) and p.kind in (Kind.ASK, Kind.PERSON) and p.value in names:
             p = Token(p.kind, p.value, clean(names[p.value]).replace(_NAMED, " ") or None)
         out.append(str(p))
     return "".join(out)
@@ -99,7 +135,7 @@ def with_names(text: str, names: Mapping[str, str]) -> str:
 
 def plain(text: str, *, quote: str = "") -> str:
     """``text`` with its tokens as plain words: a person by name (else the id), code
-    as its text between ``quote`` (for logs, the audit, notifications, the console)."""
+    as its text between ``quote``, a moment in UTC (for logs, the audit, the console)."""
     if not marked(text):
         return text
     return "".join(
@@ -107,6 +143,8 @@ def plain(text: str, *, quote: str = "") -> str:
         if isinstance(p, str)
         else f"{quote}{p.value}{quote}"
         if p.kind is Kind.CODE
+        else _moment(p)
+        if p.kind is Kind.TIME
         else p.name or p.value
         for p in parse(text)
     )

@@ -32,7 +32,10 @@ def denied(spec: CommandSpec, request: AuthzRequest, decision: Decision) -> Repl
     why = {
         Reason.EXPLICIT_DENY: "an explicit deny applies",
         Reason.IMPLICIT_DENY: "no policy attached to you allows it",
-        Reason.GUARDRAIL: "this channel's guardrail does not allow it",
+        Reason.GUARDRAIL: (
+            "this channel's guardrail does not allow it, whatever your own policies allow "
+            "(approval cannot change that; try another channel)"
+        ),
     }.get(decision.reason, decision.reason.value)
     return Reply(
         headline=f"Not allowed: {code(spec.name)} needs {request.action} on {request.resource}",

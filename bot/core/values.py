@@ -10,21 +10,19 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from bot.trtc.rooms import RoomRef
+from bot.trtc.rooms import MAX_NUMERIC_ROOM as MAX_NUMERIC_ROOM
+from bot.trtc.rooms import RoomRef, room_problem
 
-# TRTC numeric room ids are 1 … 4294967294; anything else is a string room.
-MAX_NUMERIC_ROOM = 4_294_967_294
+# Room ids: one rule, ``bot.trtc.rooms.room_problem`` (MAX_NUMERIC_ROOM is re-exported).
 # SdkAppIds are 7 to 10 digits (1400000001); a longer number is a typo, and one
 # past BIGINT could not even be stored.
 MIN_APP_DIGITS, MAX_APP_ID = 7, 9_999_999_999
-# String room ids: up to 64 bytes of letters, digits and these symbols (TRTC docs).
-_STR_ROOM = re.compile(r"^[A-Za-z0-9 !#$%&()+\-:;<=.>?@\[\]^_{}|~,]{1,64}$")
 # UserId: TRTC's docs recommend up to 32 bytes of letters, digits and underscore
 # ("preferably", so not enforced by TRTC); apps also use - . @, which we accept.
 _USER = re.compile(r"^[A-Za-z0-9_\-.@]{1,32}$")
 _DURATION = re.compile(r"^(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$")
 _CLOCK = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
-_SLACK_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^([UW][A-Z0-9]{2,})$")
+_SLACK_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$")
 
 
 def _digits(text: str) -> bool:
@@ -46,19 +44,11 @@ def parse_room(text: str, *, apps: Mapping[str, int], default_app: int | None) -
     sdkappid, app_name = resolve_app(app_part, apps, default_app)
     if not room_part:
         raise BadValue(f"{text!r}: the room is missing after the slash, e.g. prod/1234")
-    if _digits(room_part) and room_part[0] != "0":
-        if int(room_part) > MAX_NUMERIC_ROOM:
-            raise BadValue(
-                f"room {room_part} is out of range: numeric rooms are 1 to {MAX_NUMERIC_ROOM}"
-            )
+    problem = room_problem(room_part)
+    if problem is not None:
+        raise BadValue(problem)
+    if room_part.isdigit():
         return RoomRef(sdkappid, room_part, numeric=True, app_name=app_name)
-    if len(room_part.encode()) > 64:
-        raise BadValue(f"room id is {len(room_part.encode())} bytes; TRTC allows at most 64")
-    if not _STR_ROOM.match(room_part):
-        raise BadValue(
-            f"{room_part!r} is not a TRTC room id: use digits (numeric room) or letters, "
-            "digits and - _ . : @ (string room)"
-        )
     return RoomRef(sdkappid, room_part, numeric=False, app_name=app_name)
 
 
@@ -128,12 +118,25 @@ def parse_clock(text: str) -> int:
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
-def parse_slack_user(text: str) -> str:
-    """``<@U123ABC>``, ``<@U123ABC|name>`` or ``U123ABC`` → ``U123ABC``."""
-    match = _SLACK_USER.match(text.strip())
-    if match is None:
-        raise BadValue(f"{text!r} is not a Slack user: mention them (@name) or give their U… id")
-    return match.group(1) or match.group(2)
+def parse_slack_user(text: str, people: Mapping[str, str] | None = None) -> str:
+    """``<@U123ABC>``, ``<@U123ABC|name>``, ``@U123ABC`` or ``U123ABC`` → ``U123ABC``;
+    ``people``: names this place knows (the console's personas), with or without ``@``."""
+    people = people or {}
+    text = text.strip()
+    match = _SLACK_USER.match(text)
+    if match is not None:
+        return match.group(1) or match.group(2)
+    known = {name.lower(): user for name, user in people.items()}
+    found = known.get(text.removeprefix("@").lower())
+    if found is not None:
+        return found
+    if people:
+        names = ", ".join(sorted(people))
+        raise BadValue(f"{text!r} is not someone I know here: name a persona ({names}) or a U… id")
+    raise BadValue(
+        f"{text!r} is not a Slack user: pick them from Slack's @ list (so Slack links the "
+        "name) or give their U… id"
+    )
 
 
 def parse_count(text: str, *, minimum: int, maximum: int) -> int:

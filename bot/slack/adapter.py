@@ -91,6 +91,10 @@ class SlackAdapter:
     def label(self) -> str | None:
         return self.core.services.label
 
+    @property
+    def _no_groups(self) -> Reply:  # labelled like every reply, though the core never saw it
+        return replace(NO_GROUPS, label=self.label)
+
     # -- ways in -----------------------------------------------------------------
 
     async def command(
@@ -114,7 +118,7 @@ class SlackAdapter:
             await self.core.not_run(
                 Invocation(user, channel, text, Origin.SLASH, delivery=delivery), "no usergroups"
             )
-            await respond(text=render(NO_GROUPS)[0].text, response_type="ephemeral")
+            await respond(text=render(self._no_groups)[0].text, response_type="ephemeral")
             return
         status = self._status(channel, None, lambda s: parent_message(self.label, user, typed, s))
         parent, error = await status.open("Working…", reuse=parent)
@@ -133,7 +137,7 @@ class SlackAdapter:
         inv = Invocation(
             user, channel, text, Origin.SLASH, groups, thread=parent, delivery=delivery
         )
-        reply = await self.names.settle(await self.core.handle(inv, progress=status.report))
+        reply = await self.names.settle(await self.core.handle(inv, progress=status.report), user)
         await status.close()
         ts = await self.deliver(
             reply, channel=channel, thread=parent, actor=user, who=inv, respond=respond
@@ -154,11 +158,11 @@ class SlackAdapter:
         inv = Invocation(user, channel, text, Origin.MENTION, thread=thread, delivery=delivery)
         if groups is None:
             await self.core.not_run(inv, "no usergroups")
-            await self.outbox.ephemeral(channel, user, render(NO_GROUPS)[0], thread_ts=thread)
+            await self.outbox.ephemeral(channel, user, render(self._no_groups)[0], thread_ts=thread)
             return
         status = self._status(channel, thread, lambda s: progress_message(self.label, s))
         inv = replace(inv, usergroups=groups)
-        reply = await self.names.settle(await self.core.handle(inv, progress=status.report))
+        reply = await self.names.settle(await self.core.handle(inv, progress=status.report), user)
         await status.close()
         await self.deliver(
             reply, channel=channel, thread=thread, actor=user, reuse=status.ts, who=inv
@@ -180,9 +184,9 @@ class SlackAdapter:
         )
         if groups is None:
             await self.core.not_run(press, "no usergroups")
-            reply = NO_GROUPS
+            reply = self._no_groups
         else:
-            reply = await self.names.settle(await self.core.press(press))
+            reply = await self.names.settle(await self.core.press(press), user)
         if reply.private:
             if from_home:
                 await self.home.publish(user, banner=reply)

@@ -17,6 +17,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from bot.authz.policyfile import Attachments
@@ -41,7 +42,7 @@ from bot.slack.blocks import (
 )
 from bot.slack.directory import DirectoryError, SlackDirectory
 from bot.slack.markup import channel_link
-from bot.slack.names import Names
+from bot.slack.names import Names, in_zone
 from bot.slack.outbox import Outbox
 from bot.slack.payloads import home_block_id
 from bot.slack.spans import text_object
@@ -108,6 +109,9 @@ class AppHome:
             self.core.services, user, groups, channels, elsewhere=ELSEWHERE
         )
         names = await self.names.names(op.requester for op in content.approvals)
+        zone = await self.names.zone(user)
+        if zone is not None:  # the reader's own time zone, labelled
+            content = replace(content, recent=in_zone(content.recent, zone))
         blocks = [
             *label_block(self.core.services.label),
             *_banner_blocks(banner),

@@ -53,8 +53,14 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def web_app(
-    bot: SlackBot, mount: Mount | None = None, *, body_timeout_s: float = BODY_TIMEOUT_S
+    bot: SlackBot,
+    mount: Mount | None = None,
+    *,
+    body_timeout_s: float = BODY_TIMEOUT_S,
+    slack_events: bool = True,
 ) -> web.Application:
+    """``slack_events=False``: Socket Mode, where events come over the socket and the
+    server is only for the platform (health, readiness, metrics, TRTC callbacks)."""
     deliveries = bot.adapter.core.services.store.deliveries
 
     async def events(request: web.Request) -> web.Response:
@@ -99,7 +105,8 @@ def web_app(
         return await handler(request)
 
     app = web.Application(middlewares=[body_in_time])
-    app.router.add_post(EVENTS_PATH, events)
+    if slack_events:
+        app.router.add_post(EVENTS_PATH, events)
     app.router.add_get(HEALTH_PATH, healthz)
     app.router.add_get(READY_PATH, readyz)
     app.router.add_get(METRICS_PATH, metrics)
@@ -198,9 +205,10 @@ async def serve_http(
     header_timeout_s: float = HEADER_TIMEOUT_S,
     body_timeout_s: float = BODY_TIMEOUT_S,
     max_connections: int | None = None,
+    slack_events: bool = True,
 ) -> AsyncIterator[str]:
     """Serve until the block exits; yields the base URL (``port=0`` picks a free port)."""
-    app = web_app(bot, mount, body_timeout_s=body_timeout_s)
+    app = web_app(bot, mount, body_timeout_s=body_timeout_s, slack_events=slack_events)
     # lingering_time=0: a body left unread (too slow, too large) is not waited for.
     runner = web.AppRunner(
         app, access_log=None, keepalive_timeout=header_timeout_s, lingering_time=0

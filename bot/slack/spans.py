@@ -59,6 +59,8 @@ def named(user: str, name: str | None) -> str:
 def _token(token: Token) -> str:
     if token.kind is Kind.CODE:
         return f"`{code(token.value) or ' '}`"
+    if token.kind is Kind.TIME:  # no reader's zone was applied: UTC, labelled
+        return escape(plain(str(token)))
     if token.kind is Kind.ASK and is_user_id(token.value):
         return f"<@{token.value}>"
     if token.kind is Kind.ASK and _GROUP_ID.match(token.value):  # a usergroup asked to act

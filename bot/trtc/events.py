@@ -6,8 +6,16 @@ from bot.trtc.models import EventMessage
 
 _NETWORK = {0: "network lost", 1: "Wi-Fi", 2: "4G", 3: "3G", 4: "2G", 5: "wired"}
 _LEAVE = {0: "left normally", 1: "left: timed out", 2: "was kicked out"}
+_QOS = {
+    1: "local, smoothness",
+    2: "local, clarity",
+    101: "cloud, smoothness",
+    102: "cloud, clarity",
+}
+_SCENE = {0: "video call", 1: "live streaming", 2: "audio call", 3: "voice chat room"}
 
 _FIXED: dict[int, str] = {
+    4010: "RPS disabled (device performance or a poor network)",
     4011: "hardware decoder failed to start",
     4012: "fell back to software decoding",
     5001: "started entering the room",
@@ -56,11 +64,27 @@ _BY_PARAM: dict[int, tuple[str, dict[int, str]]] = {
     ),
     3001: ("microphone", {0: "capture started", 1: "muted", 2: "capture disabled", 3: "unmuted"}),
     3002: ("playback", {0: "unmuted", 1: "muted"}),
+    2003: (
+        "capture interrupted",
+        {
+            0: "recovered (audio and video)",
+            1: "app in the background (video)",
+            2: "microphone taken by another app",
+            3: "camera taken by another app",
+            4: "several apps in the foreground (video)",
+            5: "device too slow (video)",
+        },
+    ),
+    3003: ("audio codec", {10: "AAC", 11: "Opus"}),
     3004: ("audio route", {0: "speaker", 1: "earpiece"}),
     4001: ("camera opened", {0: "front", 1: "rear"}),
     4002: ("camera failed to open", {0: "front", 1: "rear"}),
     4004: ("encoder", {0: "software", 1: "hardware"}),
     4005: ("decoder", {0: "software", 1: "hardware"}),
+    # 4006: the international table's meaning (the mainland one differs: reference §10).
+    4006: ("video upstream", {0: "enabled", 1: "disabled"}),
+    4014: ("remote picture", {0: "shown", 1: "hidden"}),
+    4015: ("main video stream", {0: "unsubscribed", 1: "subscribed"}),
     5002: ("IP lookup", {0: "failed", 1: "succeeded"}),
     5003: ("room entry", {0: "failed", 1: "succeeded"}),
     5008: ("room exit", {0: "failed", 1: "succeeded"}),
@@ -82,6 +106,10 @@ def describe(event: EventMessage) -> str:
     if event.event_id == 4013:
         kind = "hardware" if event.param_two == 1 else "software"
         return f"{event.param_one} {kind} decoding failures in 3 s"
+    if event.event_id == 6001:
+        qos = _QOS.get(event.param_one, f"mode {event.param_one}")
+        scene = _SCENE.get(event.param_two, f"scene {event.param_two}")
+        return f"QoS preference: {qos} ({scene})"
     if event.event_id in _BY_PARAM:
         subject, meanings = _BY_PARAM[event.event_id]
         meaning = meanings.get(event.param_one, f"value {event.param_one}")

@@ -7,8 +7,41 @@ watch) give one back, so nothing rebuilds it from loose columns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+# The one rule for a room id, everywhere (the grammar, the simulator): a number is a
+# numeric room, 1 … 4294967294 (uint32 but the last); anything else is a string room of
+# 1 to 64 bytes of letters, digits, spaces and ``!#$%&()+-:;<=.>?@[]^_{}|~,`` (TRTC's
+# documented strRoomId characters; trtc-server-api.md §6: numeric and string rooms are
+# different rooms).
+MAX_NUMERIC_ROOM = 4_294_967_294
+MAX_STR_ROOM_BYTES = 64
+STR_ROOM_SYMBOLS = " !#$%&()+-:;<=.>?@[]^_{}|~,"
+STR_ROOM = re.compile(r"[A-Za-z0-9 !#$%&()+\-:;<=.>?@\[\]^_{}|~,]+")
+
+
+def room_problem(text: str) -> str | None:
+    """What is wrong with ``text`` as a room id by that rule, or None."""
+    if text.isascii() and text.isdigit():
+        if text.startswith("0"):
+            return (
+                f"room {text[:20]} is not a numeric room: numeric rooms are 1 to "
+                f"{MAX_NUMERIC_ROOM}, written without leading zeros"
+            )
+        if int(text) > MAX_NUMERIC_ROOM:
+            return f"room {text[:20]} is out of range: numeric rooms are 1 to {MAX_NUMERIC_ROOM}"
+        return None
+    size = len(text.encode())
+    if not text or size > MAX_STR_ROOM_BYTES:
+        return f"room id is {size} bytes; a string room id is at most {MAX_STR_ROOM_BYTES}"
+    if not STR_ROOM.fullmatch(text):
+        return (
+            f"{text!r} is not a TRTC room id: a number, or letters, digits, spaces and "
+            f"{STR_ROOM_SYMBOLS.strip()} (string room)"
+        )
+    return None
 
 
 @dataclass(frozen=True, slots=True)

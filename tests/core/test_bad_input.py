@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.grammar import Grammar, ParseError
+from bot.core.markup import plain
 from bot.core.reply import Severity
 from bot.store import OperationState
 from commands import REGISTRY
@@ -54,7 +55,7 @@ def test_bad_input(line: str, expected: str) -> None:
     """Each malformed command is refused by the grammar with a precise message."""
     with pytest.raises(ParseError) as refused:
         GRAMMAR.parse(line)
-    assert expected in str(refused.value)
+    assert expected in plain(str(refused.value), quote="`")
 
 
 async def test_bad_input_changes_nothing_and_is_on_the_record(harness: Harness) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.core.reply import ActionKind, Severity
 from bot.store import OperationState
+from bot.trtc.simulator.call import Member
 from bot.trtc.simulator.lost import LostAnswer
 from tests.core.test_pipeline import text
 from tests.support.harness import Harness
@@ -61,11 +62,20 @@ async def test_a_write_that_did_not_happen_is_reported_not_done(harness: Harness
     assert (await _last_outcome(harness))[0] == "failed"
 
 
+def _join(harness: Harness, users: list[str]) -> None:
+    """``users`` join room 1234: a kick removes only those in the room."""
+    call = harness.sim.simulator.world.room(1400000001, 1234)
+    assert call is not None
+    for user in users:
+        call.members[user] = Member(user, call.create_ts + 60)
+
+
 async def test_a_kick_with_one_refused_batch_reports_each_user(harness: Harness) -> None:
     """Fifteen users, two requests, one refused: who was removed and who was not, in the
     reply, the operation and the audit (outcome partial)."""
     # frank stays: a kick of everyone in the room would be authorized as a dismiss
     users = ["alice", "bob", "carol", "dave", *(f"u{n:02d}" for n in range(6, 17))]
+    _join(harness, users[4:])
     harness.sim.simulator.fail_next("RemoveUser", "InvalidParameter.UserIds")
     confirm = await harness.say("oncall", "kick 1234 " + " ".join(users))
     reply = await harness.press("oncall", confirm, ActionKind.CONFIRM)
@@ -102,6 +112,7 @@ async def test_a_batch_whose_answer_was_lost_is_settled_by_who_is_still_there(
     """Fifteen users in two requests, one answer lost after TRTC removed them: the room is
     looked at, everyone is reported removed, the lost answer is named, nothing re-sent."""
     users = ["alice", "bob", *(f"u{n:02d}" for n in range(3, 16))]  # carol & co. stay
+    _join(harness, users[2:])
     harness.sim.simulator.lose_next("RemoveUser", LostAnswer.INTERNAL_ERROR)
     confirm = await harness.say("oncall", "kick 1234 " + " ".join(users))
     reply = await harness.press("oncall", confirm, ActionKind.CONFIRM)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.markup import person
 from bot.core.reply import ActionKind, Reply, Severity
 from bot.store import OperationState
 from tests.core.test_pipeline import text
@@ -33,6 +34,7 @@ async def test_muting_someone_muted_says_so_and_replacing_is_explicit(harness: H
     await _mute(harness, "mute 1234 dave --for 1h", persona="lead")
     ask = await harness.say("oncall", "mute 1234 dave --for 10s")
     assert "dave is already muted until" in text(ask) and "by U0LEAD" in text(ask)
+    assert f"by {person('U0LEAD')} (#" in "\n".join(ask.lines)  # named, never a raw id
     assert "confirming replaces it with a 10s mute" in text(ask)
     assert ask.headline.startswith("Confirm: replace dave's mute in room")
 

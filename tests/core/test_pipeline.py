@@ -150,8 +150,8 @@ async def test_named_application(harness: Harness) -> None:
     for room in ("staging/1234", "1400000002/1234"):
         reply = await harness.say("viewer", f"users {room}")
         assert {"zoe", "yan", "xena"} <= set(text(reply).split())
-    # The on-call policy covers application 1400000001 only.
-    denied = await harness.say("oncall", "users staging/1234")
+    # The on-call policy changes application 1400000001 only; staging it only reads.
+    denied = await harness.say("oncall", "kick staging/1234 zoe")
     assert denied.severity is Severity.ERROR and "sdkappid/1400000002" in denied.headline
 
 

@@ -23,12 +23,14 @@ MATRIX = [
     ("oncall", "kick 8888 viewer_0001", INCIDENT, "deny", "explicit_deny"),
     ("oncall", "mute standup grace", INCIDENT, "confirm", None),
     ("oncall", "dismiss 1234", INCIDENT, "approval", None),
-    # Without approval no identity statement allows it, which is what is reported.
-    ("oncall", "dismiss 1234", STATUS, "deny", "implicit_deny"),
+    # Approval would satisfy the person's own policy but not the guardrail: it decides.
+    ("oncall", "dismiss 1234", STATUS, "deny", "guardrail"),
+    ("lead", "dismiss 1234", STATUS, "deny", "guardrail"),
     ("lead", "audit", STATUS, "deny", "guardrail"),
     ("oncall", "users 1234", STATUS, "allow", None),
     ("oncall", "audit", INCIDENT, "deny", "implicit_deny"),
-    ("oncall", "users staging/1234", INCIDENT, "deny", "implicit_deny"),
+    ("oncall", "users staging/1234", INCIDENT, "allow", None),  # staging: read only
+    ("oncall", "kick staging/1234 zoe", INCIDENT, "deny", "implicit_deny"),
     ("lead", "audit", INCIDENT, "allow", None),
     ("lead", "dismiss standup", INCIDENT, "approval", None),
     ("lead", "kick staging/1234 zoe", INCIDENT, "deny", "implicit_deny"),

@@ -153,3 +153,55 @@ async def test_readyz_and_metrics(world: World) -> None:
     assert 'trtc_chatops_slack_calls_total{method="chat.postMessage",result="ok"}' in text
     assert 'trtc_chatops_trtc_calls_total{action="DescribeRoomInfo",code="ok"}' in text
     assert 'trtc_chatops_trtc_call_seconds_count{action="DescribeUserInfo"}' in text
+
+
+async def test_socket_mode_with_port_serves_health_and_metrics(tmp_path: Path) -> None:
+    """Socket Mode takes events over the socket; with PORT it still answers the
+    platform's /healthz, /readyz and /metrics there (and takes no /slack/events)."""
+    fake = FakeSlack(usergroups={"S0ONCALL": [ONCALL], "S0LEADS": []})
+    port = free_port()
+    async with serve_fake_slack(fake), aiohttp.ClientSession() as http:
+        settings = _settings(fake, tmp_path, slack_app_token="xapp-1-test", port=port)
+        assert settings.slack_mode is SlackMode.SOCKET
+        async with _running(settings):
+            await fake.wait_for(lambda: fake.of("apps.connections.open"))
+            url = f"http://127.0.0.1:{port}"
+            status = 0
+            for _ in range(100):
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with http.get(url + "/healthz") as r:
+                        status = r.status
+                        if status == 200:
+                            break
+                await asyncio.sleep(0.05)
+            assert status == 200
+            async with http.get(url + "/readyz") as r:
+                assert r.status == 200 and (await r.json())["ok"] is True
+            async with http.get(url + "/metrics") as r:
+                assert r.status == 200 and "trtc_chatops" in await r.text()
+            async with http.post(url + "/slack/events", data=b"{}") as r:
+                assert r.status in (404, 405)
+
+
+@pytest.mark.parametrize(
+    ("mode", "extra", "said"),
+    [
+        ("http", {"slack_app_token": "xapp-1"}, "--mode http needs SLACK_SIGNING_SECRET, PORT"),
+        ("socket", {"slack_signing_secret": "s", "port": 3000}, "--mode socket needs SLACK_APP"),
+    ],
+)
+def test_procfile_shapes_refuse_what_they_lack(
+    mode: str, extra: dict[str, object], said: str
+) -> None:
+    """web (--mode http) and worker (--mode socket) from one configuration."""
+    from bot.cli.run import shaped
+
+    settings = Settings(_env_file=None, slack_bot_token="xoxb-1", **extra)  # type: ignore[call-arg]
+    assert said in str(shaped(settings, mode))
+    full = settings.model_copy(
+        update={"slack_app_token": "xapp-1", "slack_signing_secret": "s", "port": 3000}
+    )
+    chosen = shaped(full, mode)
+    assert isinstance(chosen, Settings) and chosen.slack_mode.value == mode
+    procfile = (Path(__file__).resolve().parents[2] / "Procfile").read_text()
+    assert f"trtc-chatops run --mode {mode}" in procfile

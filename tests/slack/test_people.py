@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from bot.core.markup import person, when
+from bot.slack.spans import text_object
 from tests.slack.conftest import APPROVALS, CHANNEL, LEAD, ONCALL, World, button, message
 from tests.support.fake_slack import Call, text_objects
 
@@ -142,3 +144,35 @@ async def test_app_home_names_the_requester(world: World) -> None:
     texts = text_objects(view if isinstance(view, dict) else json.loads(view))
     assert ("mrkdwn", "Requested by: Olive Oncall") in texts, texts
     assert not any(k == "plain_text" and ONCALL in t for k, t in texts)
+
+
+async def test_times_show_in_the_readers_time_zone_labelled(world: World) -> None:
+    """Slack's ``users.info`` gives each reader's zone: the audit, App Home and a mute's
+    end show their moments there, labelled; a reader without a known zone sees UTC."""
+    world.fake.zones[LEAD] = {
+        "tz": "Asia/Tokyo",
+        "tz_label": "Japan Standard Time",
+        "tz_offset": 32400,
+    }
+    await world.slack.slash(ONCALL, "mute 1234 bob --for 10m")
+    reply = await _thread_reply(world)
+    shown = message(world.fake, CHANNEL, world.fake.messages_ts(reply))
+    await world.slack.press(world.slack.press_body(ONCALL, shown, button(reply.blocks, "Confirm")))
+    await world.bot.adapter.drain()
+    await world.slack.slash(LEAD, "mute 1234 bob --for 1h")
+    await world.bot.adapter.drain()
+    texts = [t for call in _calls(world) for _, t in text_objects(call.blocks)]
+    assert any(re.search(r"already muted until \d\d:\d\d JST by Olive Oncall", t) for t in texts)
+    await world.slack.slash(LEAD, "audit")
+    await world.bot.adapter.drain()
+    tables = [t for call in _calls(world) for t in _mrkdwn(call.blocks) if t.startswith("```")]
+    assert any(re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d JST", t) for t in tables), tables
+    # Nobody's zone applied (a notice): UTC, labelled.
+    assert text_object(f"Ends at {when(0)} by {person(LEAD)}", 3000)["text"] == (
+        f"Ends at 00:00 UTC by `{LEAD}`"
+    )
+    await world.bot.adapter.home.publish(LEAD)
+    view = world.fake.of("views.publish")[-1].args["view"]
+    home = text_objects(view if isinstance(view, dict) else json.loads(view))
+    assert any(re.search(r"\d\d:\d\d JST", t) for _, t in home), home
+    _check_plain_text(world)

@@ -27,6 +27,8 @@ from aiohttp import WSMsgType, web
 BOT_USER = "UBOT0TRTC"
 NAMES = {"U0ONCALL": "Olive Oncall", "U0LEAD": "Lee Lead", "U0VIEWER": "Vic Viewer"}
 TEAM = "T0TEAM"
+# What Slack says of a person who never set a zone: the workspace default, here UTC.
+_UTC_ZONE = {"tz": "UTC", "tz_label": "Coordinated Universal Time", "tz_offset": 0}
 
 
 @dataclass
@@ -88,6 +90,8 @@ class FakeSlack:
     usergroups: dict[str, list[str] | None] = field(default_factory=dict)
     # Display names ``users.info`` answers with; anyone else is ``user_not_found``.
     names: dict[str, str] = field(default_factory=lambda: dict(NAMES))
+    # Time zones ``users.info`` answers with (``tz``, ``tz_label``, ``tz_offset``).
+    zones: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
@@ -302,6 +306,7 @@ class FakeSlack:
                 "id": user,
                 "name": name.split()[0].lower(),
                 "profile": {"display_name": name, "real_name": name},
+                **self.zones.get(user, _UTC_ZONE),
             },
         }
 

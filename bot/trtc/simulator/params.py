@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from bot.trtc.rooms import MAX_NUMERIC_ROOM, STR_ROOM
+from bot.trtc.rooms import MAX_STR_ROOM_BYTES as MAX_STR_ROOM_BYTES
 from bot.trtc.simulator.envelope import ApiError
 
 LOOKBACK_S = 14 * 86400
-MAX_ROOM_ID = 4294967294  # numeric rooms are uint32, 1 .. 2^32 - 2
-MAX_STR_ROOM_BYTES = 64
+MAX_ROOM_ID = MAX_NUMERIC_ROOM  # numeric rooms are uint32, 1 .. 2^32 - 2
 MAX_USER_ID_BYTES = 32
-# Letters, digits and the symbols TRTC allows in string room ids.
-_STR_ROOM = re.compile(r"[A-Za-z0-9 !#$%&()+\-:;<=.>?@\[\]^_{}|~,]+")
 
 
 class WireType(Enum):
@@ -232,7 +231,7 @@ def check_numeric_room(room_id: int, code: str = "InvalidParameterValue.RoomId")
 def check_string_room(room_id: str, code: str = "InvalidParameter.RoomId") -> None:
     if not room_id or len(room_id.encode()) > MAX_STR_ROOM_BYTES:
         raise ApiError(code, f"The string room id must be 1-{MAX_STR_ROOM_BYTES} bytes.")
-    if not _STR_ROOM.fullmatch(room_id):
+    if not STR_ROOM.fullmatch(room_id):
         raise ApiError(code, f"The string room id `{room_id}` contains unsupported characters.")
 
 
