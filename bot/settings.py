@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.editions import edition
+from bot.relay_templates import RelayTemplates, load_templates
 
 DEFAULT_ENDPOINT = "trtc.tencentcloudapi.com"
 INTL_ENDPOINT = "trtc.intl.tencentcloudapi.com"
@@ -97,6 +98,8 @@ class Settings(BaseSettings):
     trtc_chatops_monitoring_edition: str | None = None
     # How late TRTC's history APIs may show joins and leaves; replies on history say so.
     trtc_chatops_history_lag_s: int | None = Field(default=None, ge=0, le=86400)
+    # What `relay start` sends (bot/relay_templates.py): JSON/YAML, inline or a file path.
+    trtc_chatops_relay_templates: str | None = None
     # Unset: a local SQLite file (a throw-away one while the simulator is in use).
     database_url: str | None = None
     port: int | None = Field(default=None, ge=1, le=65535, validation_alias=AliasChoices("PORT"))
@@ -117,6 +120,16 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         return edition(value).name  # a ValueError names the editions there are
+
+    @field_validator("trtc_chatops_relay_templates")
+    @classmethod
+    def _relay_templates(cls, value: str | None) -> str | None:
+        load_templates(value)  # a TemplateError (a ValueError) says which template and why
+        return value
+
+    @property
+    def relay_templates(self) -> RelayTemplates:
+        return load_templates(self.trtc_chatops_relay_templates)
 
     @field_validator("trtc_chatops_apps")
     @classmethod

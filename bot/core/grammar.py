@@ -75,6 +75,9 @@ class Grammar:
         if not tokens:
             raise ParseError("say what to do, e.g. `help`")
         name = tokens[0].lower()
+        # Two-word commands (``relay stop``) before one-word ones (``relay``... is none).
+        if len(tokens) > 1 and self.spec(f"{name} {tokens[1].lower()}") is not None:
+            name = f"{name} {tokens.pop(1).lower()}"
         spec = self.spec(name)
         if spec is None:
             raise ParseError(self._unknown(name))
@@ -140,6 +143,14 @@ class Grammar:
                 return values.parse_count(raw, minimum=lo, maximum=hi)
             case ParamKind.CLOCK:
                 return values.parse_clock(raw)
+            case ParamKind.URL:
+                return values.parse_url(raw)
+            case ParamKind.TASK:
+                return values.parse_task(raw)
+            case ParamKind.ROOM_OR_TASK:
+                if values.is_task_id(raw):
+                    return values.parse_task(raw)
+                return values.parse_room(raw, apps=self.apps, default_app=self.default_app)
             case ParamKind.COMMAND:
                 name = raw.lower()
                 if self.spec(name) is None:

@@ -27,6 +27,14 @@ class ParamKind(StrEnum):
     SLACK_USER = "slack-user"
     COMMAND = "command"
     CLOCK = "clock"  # HH:MM, UTC: minutes after midnight
+    URL = "url"  # scheme://host/…; kept whole in the arguments, masked wherever shown
+    TASK = "task"  # a TRTC TaskId (relay, ingest): opaque, one word
+    ROOM_OR_TASK = "room-or-task"  # longer than a room id can be: a TaskId, else a room
+
+    @property
+    def names_room(self) -> bool:
+        """Arguments of this kind may hold a room (authorization, ``Args.from_json``)."""
+        return self in (ParamKind.ROOM, ParamKind.ROOM_OR_TASK)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +78,13 @@ class Args(dict[str, Any]):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], spec: CommandSpec) -> Args:
-        rooms = {p.name for p in spec.params if p.kind is ParamKind.ROOM}
-        return cls({k: (RoomRef.from_json(v) if k in rooms else v) for k, v in data.items()})
+        rooms = {p.name for p in spec.params if p.kind.names_room}
+        return cls(
+            {
+                k: (RoomRef.from_json(v) if k in rooms and isinstance(v, dict) else v)
+                for k, v in data.items()
+            }
+        )
 
 
 Handler = Callable[["Context", Args], Awaitable["Reply"]]

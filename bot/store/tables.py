@@ -247,3 +247,38 @@ class CallbackRecord(Base):
     terminal: Mapped[int | None] = mapped_column(nullable=True)
     state: Mapped[str] = mapped_column(String(8))
     claim: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+
+
+class RelayTask(Base):
+    """A CDN relay target or a stream ingest the bot started or heard of in a callback.
+
+    One row per task and URL (a relay may push to several CDNs). ``url`` is always
+    masked (``bot.trtc.masking``): no stream key or token is ever written here.
+    """
+
+    __tablename__ = "trtc_relays"
+    __table_args__ = (
+        UniqueConstraint("sdkappid", "kind", "task_id", "url", name="uq_trtc_relays_task_url"),
+        Index("ix_trtc_relays_room", "sdkappid", "room", "numeric"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    sdkappid: Mapped[int] = mapped_column(BigInteger)
+    room: Mapped[str] = mapped_column(String(128))
+    numeric: Mapped[bool]
+    kind: Mapped[str] = mapped_column(String(8))  # relay | ingest
+    task_id: Mapped[str] = mapped_column(String(256), index=True)
+    url: Mapped[str] = mapped_column(String(1024))
+    robot: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    state: Mapped[str] = mapped_column(String(16))
+    last_event: Mapped[str] = mapped_column(String(300))
+    # The newest callback's EventMsTs: an older one arriving late changes nothing.
+    event_ms: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    started_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    seen_start: Mapped[bool]
+    first_seen_at: Mapped[float]
+    updated_at: Mapped[float]
+
+    @property
+    def room_ref(self) -> RoomRef:
+        return RoomRef(self.sdkappid, self.room, self.numeric)

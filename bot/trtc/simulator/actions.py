@@ -1,4 +1,4 @@
-"""The eleven actions the simulator answers, with the regions each site accepts for each.
+"""The seventeen actions the simulator answers, with the regions each site accepts for each.
 
 Regions are what each site's API pages list (trtc-server-api.md §1); a request for
 another region gets UnsupportedRegion. An empty set: the site does not offer the action
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.settings import Site
-from bot.trtc.simulator import history, management
+from bot.trtc.simulator import history, management, relay_actions
 from bot.trtc.simulator.world import World
 
 VERSION = "2019-07-22"
@@ -32,6 +32,15 @@ _BLOCK_INTL = _BJ_GZ | {"ap-singapore"}
 _HISTORY_MAINLAND = _BJ_GZ
 _HISTORY_INTL = _BJ_GZ | {"ap-mumbai", "ap-singapore", "na-toronto"}
 _NONE: frozenset[str] = frozenset()
+# Relay to CDN (trtc-server-api-2.md §1): Update/Stop on the mainland UNCONFIRMED, as Start.
+_RELAY_MAINLAND = _BJ_GZ | {"ap-hongkong", "ap-shanghai"}
+_RELAY_INTL = frozenset({"ap-guangzhou", "ap-hongkong", "ap-singapore"})
+# Stream ingest: Stop/Describe as Start (UNCONFIRMED; the older intl Describe page lists
+# fewer regions, which would refuse a bot set up for the newer Start list).
+_INGEST_MAINLAND = _BJ_GZ | {"ap-chongqing", "ap-shanghai", "ap-singapore"}
+_INGEST_INTL = frozenset(
+    {"ap-bangkok", "ap-guangzhou", "ap-jakarta", "ap-mumbai", "ap-singapore", "ap-tokyo"}
+)
 
 
 @dataclass(frozen=True)
@@ -84,5 +93,21 @@ ACTIONS: dict[str, Action] = {
         ),
         Action("DescribeUserEvent", history.describe_user_event, _HISTORY_MAINLAND, _HISTORY_INTL),
         Action("DescribeScaleInfo", history.describe_scale_info, _HISTORY_MAINLAND, _HISTORY_INTL),
+        *(
+            Action(name, handler, _RELAY_MAINLAND, _RELAY_INTL)
+            for name, handler in (
+                ("StartPublishCdnStream", relay_actions.start_publish_cdn_stream),
+                ("UpdatePublishCdnStream", relay_actions.update_publish_cdn_stream),
+                ("StopPublishCdnStream", relay_actions.stop_publish_cdn_stream),
+            )
+        ),
+        *(
+            Action(name, handler, _INGEST_MAINLAND, _INGEST_INTL)
+            for name, handler in (
+                ("StartStreamIngest", relay_actions.start_stream_ingest),
+                ("StopStreamIngest", relay_actions.stop_stream_ingest),
+                ("DescribeStreamIngest", relay_actions.describe_stream_ingest),
+            )
+        ),
     )
 }

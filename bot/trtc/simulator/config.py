@@ -52,6 +52,9 @@ class SimulatorConfig:
     lost_answer_hold_s: float = 30.0
     edition: str | None = None
     history_lag_s: float | None = None
+    # The application's SDK secret: robots' UserSigs (StartStreamIngest) must verify
+    # against it. A throw-away default; the embedded simulator is given a fresh one.
+    sdk_secret: str = field(default="simulator-sdk-secret", repr=False)
 
     def __post_init__(self) -> None:
         if not self.secret_id or not self.secret_key:
