@@ -22,6 +22,7 @@ from aiohttp import web
 
 from bot.callbacks.feed import Feed, Pacing
 from bot.callbacks.intake import Intake
+from bot.callbacks.onair import OnAir
 from bot.callbacks.receiver import (
     CALLBACK_PATH,
     REPLAY_HORIZON_S,
@@ -56,7 +57,14 @@ class CallbackService:
         horizon_s: float = REPLAY_HORIZON_S,
     ) -> None:
         self.feed = Feed(notify, pacing=pacing, monotonic=monotonic, wall=clock)
-        self.relay = Relay(store.callbacks, store.watches, self.feed, clock=clock, poll_s=poll_s)
+        self.relay = Relay(
+            store.callbacks,
+            store.watches,
+            self.feed,
+            clock=clock,
+            poll_s=poll_s,
+            learn=OnAir(store.relays).learn,
+        )
         self.intake = Intake(store.callbacks, clock=clock, on_stored=self.relay.wake)
         # No key, no receiver: unsigned callbacks are never trusted. The relay still
         # runs (a standalone receiver may share the database) and watches still expire.

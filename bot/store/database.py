@@ -28,6 +28,7 @@ from bot.store.deliveries import Deliveries
 from bot.store.messages import Messages
 from bot.store.mutes import Mutes
 from bot.store.operations import Operations
+from bot.store.relays import Relays
 from bot.store.replicas import Replicas
 from bot.store.watches import Watches
 
@@ -109,6 +110,7 @@ class Store:
     messages: Messages  # the Slack messages that show an operation
     watches: Watches  # threads following a room's callbacks
     callbacks: Callbacks  # TRTC callbacks as received
+    relays: Relays  # CDN relays and stream ingests known to be on air
     file: SqliteFile | None = None  # a SQLite database's file, watched
 
     @classmethod
@@ -132,6 +134,7 @@ class Store:
             messages=Messages(sessions),
             watches=Watches(sessions),
             callbacks=Callbacks(sessions, dialect),
+            relays=Relays(sessions),
             file=file,
         )
 

@@ -245,6 +245,9 @@ class CallbackRecord(Base):
     role: Mapped[int | None] = mapped_column(nullable=True)
     reason: Mapped[int | None] = mapped_column(nullable=True)
     terminal: Mapped[int | None] = mapped_column(nullable=True)
+    # What an event of another group carries beyond these columns (a relay's TaskId,
+    # masked URL and status as JSON: bot/callbacks/publish.py); secrets never.
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
     state: Mapped[str] = mapped_column(String(8))
     claim: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
 

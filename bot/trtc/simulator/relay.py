@@ -40,6 +40,9 @@ CONNECT_S = 2  # API start → pushing
 GIVE_UP_S = 60  # recovering this long → failure (§5.6)
 MAX_TASKS_PER_APP = 100  # concurrency ceiling: UNCONFIRMED (only the error code is documented)
 
+# Within one second: the order a task goes through (a stop's 5 before its 0).
+_ORDER = {CONNECTING: 1, RUNNING: 2, RECOVERING: 3, FAILURE: 4, DISCONNECTING: 5, IDLE: 6}
+
 Emit = Callable[[int, int, dict[str, Any]], object]
 
 
@@ -168,7 +171,7 @@ class Desk:
         info = {
             "RoomId": int(task.room) if task.numeric else task.room,
             "RoomType": 0 if task.numeric else 1,
-            "EventMsTs": at * 1000 + status,  # distinct, ordered within one second
+            "EventMsTs": at * 1000 + _ORDER[status],  # distinct, ordered within one second
             "UserId": task.robot,
             "TaskId": task.task_id,
             "Payload": payload,

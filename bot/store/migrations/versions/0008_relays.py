@@ -1,4 +1,4 @@
-"""CDN relays and stream ingests the bot started or heard of (issue 17).
+"""CDN relays and stream ingests the bot started or heard of; a callback's detail.
 
 Revision ID: 0008
 Revises: 0004
@@ -16,6 +16,8 @@ depends_on: str | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("trtc_callbacks") as batch:
+        batch.add_column(sa.Column("detail", sa.Text(), nullable=True))
     op.create_table(
         "trtc_relays",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
@@ -43,3 +45,5 @@ def downgrade() -> None:
     op.drop_index("ix_trtc_relays_task_id", table_name="trtc_relays")
     op.drop_index("ix_trtc_relays_room", table_name="trtc_relays")
     op.drop_table("trtc_relays")
+    with op.batch_alter_table("trtc_callbacks") as batch:
+        batch.drop_column("detail")
