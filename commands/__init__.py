@@ -8,9 +8,12 @@ from commands import (
     dismiss,
     events,
     help,
+    ingest,
     kick,
     mute,
+    offair,
     quality,
+    relays,
     rooms,
     scale,
     unmute,
@@ -36,6 +39,13 @@ REGISTRY: tuple[CommandSpec, ...] = (
     audit.SPEC,
     watch.SPEC,
     watch.UNWATCH_SPEC,
+    relays.LIST_SPEC,
+    offair.SPEC,
+    relays.START_SPEC,
+    relays.STOP_SPEC,
+    ingest.SHOW_SPEC,
+    ingest.START_SPEC,
+    ingest.STOP_SPEC,
 )
 
 __all__ = ["REGISTRY"]

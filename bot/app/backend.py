@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from pydantic import SecretStr
+
 from bot.editions import HistoryTerms
 from bot.settings import Settings, TrtcMode
 from bot.trtc.client import TrtcClient
@@ -29,6 +31,14 @@ class Backend:
             return None
         archive = self.simulator.simulator.world.archive
         return HistoryTerms(archive.edition, archive.lag_s)
+
+    @property
+    def sdk_secret(self) -> SecretStr | None:
+        """The embedded simulator's SDK secret (robots' UserSigs must verify against it);
+        None on Tencent Cloud, where TRTC_SDK_SECRET_KEY is the one."""
+        if self.simulator is None:
+            return None
+        return SecretStr(self.simulator.simulator.config.sdk_secret)
 
     @property
     def label(self) -> str:
@@ -66,6 +76,7 @@ async def open_backend(
         # The rehearsal matches what the bot is told of the account's history.
         edition=settings.trtc_chatops_monitoring_edition,
         history_lag_s=settings.trtc_chatops_history_lag_s,
+        sdk_secret=secrets.token_hex(16),
     )
     async with serve_simulator(config, host="127.0.0.1", port=0) as running:
         client = TrtcClient.from_settings(

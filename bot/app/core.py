@@ -11,6 +11,8 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
+from pydantic import SecretStr
+
 from bot.core.context import Directory, Policies, Services
 from bot.core.dispatcher import Core
 from bot.core.grammar import Grammar
@@ -41,9 +43,11 @@ def create_core(
     clock: Callable[[], float] = time.time,
     registry: Sequence[CommandSpec] = REGISTRY,
     history: HistoryTerms | None = None,
+    sdk_secret: SecretStr | None = None,
 ) -> Core:
     """``history``: the monitoring edition and lag the bot should assume (default: what
-    the settings say)."""
+    the settings say); ``sdk_secret``: what robots' UserSigs are signed with (default:
+    TRTC_SDK_SECRET_KEY)."""
     default_app = settings.trtc_sdk_app_id
     if default_app is None and mode is TrtcMode.SIMULATOR:
         default_app = SIMULATOR_APP
@@ -62,6 +66,8 @@ def create_core(
         approval_ttl_s=settings.trtc_chatops_approval_ttl_s,
         watch_ttl_s=settings.trtc_chatops_watch_ttl_s,
         history=history or history_terms(settings),
+        sdk_secret=sdk_secret or settings.trtc_sdk_secret_key,
+        relay_templates=settings.relay_templates,
     )
     return Core(services)
 

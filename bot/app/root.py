@@ -112,6 +112,7 @@ async def open_bot(
                 clock=clock,
                 registry=registry,
                 history=history_terms(settings, backend.history),
+                sdk_secret=backend.sdk_secret,
             )
             callbacks.deliver_to(core)
             yield Bot(settings, core, store, backend, callbacks)

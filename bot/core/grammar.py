@@ -143,6 +143,10 @@ class Grammar:
                 return values.parse_count(raw, minimum=lo, maximum=hi)
             case ParamKind.CLOCK:
                 return values.parse_clock(raw)
+            case ParamKind.FLAG:
+                if raw.lower() not in ("true", "yes", "1"):
+                    raise BadValue(f"--{where.name} takes no value")
+                return True
             case ParamKind.URL:
                 return values.parse_url(raw)
             case ParamKind.TASK:
@@ -169,6 +173,7 @@ class Grammar:
 
 def _split_options(spec: CommandSpec, tokens: list[str]) -> tuple[list[str], dict[str, str]]:
     known = {o.name for o in spec.options}
+    flags = {o.name for o in spec.options if o.kind is ParamKind.FLAG}
     positional: list[str] = []
     options: dict[str, str] = {}
     i = 0
@@ -181,7 +186,9 @@ def _split_options(spec: CommandSpec, tokens: list[str]) -> tuple[list[str], dic
                 raise BadValue(f"unknown option --{name} (this command takes: {offered})")
             if name in options:
                 raise BadValue(f"--{name} is given twice")
-            if not eq:
+            if not eq and name in flags:
+                value = "true"
+            elif not eq:
                 i += 1
                 if i >= len(tokens):
                     raise BadValue(f"--{name} needs a value")

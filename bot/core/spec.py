@@ -27,6 +27,7 @@ class ParamKind(StrEnum):
     SLACK_USER = "slack-user"
     COMMAND = "command"
     CLOCK = "clock"  # HH:MM, UTC: minutes after midnight
+    FLAG = "flag"  # an option without a value (``--mix``): True when given
     URL = "url"  # scheme://host/…; kept whole in the arguments, masked wherever shown
     TASK = "task"  # a TRTC TaskId (relay, ingest): opaque, one word
     ROOM_OR_TASK = "room-or-task"  # longer than a room id can be: a TaskId, else a room
@@ -61,6 +62,8 @@ class Option:
 
     @property
     def usage(self) -> str:
+        if self.kind is ParamKind.FLAG:
+            return f"[--{self.name}]"
         return f"[--{self.name} {self.metavar or self.name}]"
 
 
