@@ -91,7 +91,7 @@ async def stop(ctx: Context, args: Args) -> Reply:
     app, grouped = await _known(ctx, args["target"])
     if app is None or not grouped:
         return Reply(headline=f"{args['target']}: no stream ingest known; nothing was stopped")
-    lines, stopped, errors = [], 0, []
+    lines, stopped, errors = [], 0, list[TrtcError]()
     store = ctx.services.store.relays
     for task_id, rows in grouped.items():
         source = f" from {rows[0].url}" if rows else ""
