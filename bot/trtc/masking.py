@@ -60,6 +60,8 @@ def _host(host: str, port: int | None) -> str:
 
 
 def _path(scheme: str, path: str) -> str:
+    if "://" in path or "@" in path:  # a URL (or credentials) inside the path: all of it
+        return f"/{MASK}"
     segments = path.split("/")
     keyed = [i for i, segment in enumerate(segments) if segment]
     if scheme in _KEYED_PATH and keyed:
