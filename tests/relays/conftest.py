@@ -73,7 +73,9 @@ async def onair(database_url: str) -> AsyncIterator[OnAir]:
                 ) as client,
             ):
                 backend = Backend(client, TrtcMode.SIMULATOR, sim.url, sim)
-                harness = Harness(sim, clock, [], database_url, bots(settings, backend, clock, callbacks=service))
+                harness = Harness(
+                    sim, clock, [], database_url, bots(settings, backend, clock, callbacks=service)
+                )
                 await harness.start()
                 try:
                     on_air = OnAir(harness, service)

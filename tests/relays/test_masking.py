@@ -23,7 +23,11 @@ def test_rtmp_stream_key_is_masked(h: str, a: str, key: str) -> None:
     assert masked == f"rtmp://{h}/{a}/{MASK}"
 
 
-@given(st.sampled_from(["rtmp", "https", "http", "srt"]), host, st.lists(st.tuples(token_names, secret), min_size=1, max_size=4))
+@given(
+    st.sampled_from(["rtmp", "https", "http", "srt"]),
+    host,
+    st.lists(st.tuples(token_names, secret), min_size=1, max_size=4),
+)
 def test_every_query_value_is_masked(scheme: str, h: str, pairs: list[tuple[str, str]]) -> None:
     query = "&".join(f"{name}={value}" for name, value in pairs)
     masked = mask_url(f"{scheme}://{h}/live/stream.flv?{query}")

@@ -39,7 +39,9 @@ async def test_no_secret_anywhere(onair: OnAir, caplog: pytest.LogCaptureFixture
     await say("oncall", f"relay start 1234 --url https://x.example.com/{push}")  # not RTMP
     await say("viewer", f"relay start 1234 --url {push}")  # denied
     ingest = "https://media.example.com/clip.mp4?token=INGESTTOKEN"
-    await press("lead", await say("oncall", f"ingest start 1234 --url {ingest}"), ActionKind.APPROVE)
+    await press(
+        "lead", await say("oncall", f"ingest start 1234 --url {ingest}"), ActionKind.APPROVE
+    )
     await say("oncall", "ingest 1234")
     await press("oncall", await say("oncall", "offair 1234"), ActionKind.CONFIRM)
     await say("lead", "audit 50")
@@ -52,7 +54,9 @@ async def test_no_secret_anywhere(onair: OnAir, caplog: pytest.LogCaptureFixture
             for table in TABLES
             for row in (await conn.execute(text(f"SELECT * FROM {table}"))).all()  # noqa: S608
         ]
-        operations = (await conn.execute(text("SELECT text, summary, outcome FROM operations"))).all()
+        operations = (
+            await conn.execute(text("SELECT text, summary, outcome FROM operations"))
+        ).all()
     stored += [repr(row) for row in operations]
     assert len(stored) > 20 and any("push.example.net" in s for s in shown)
     for secret in (*SECRETS, *TYPED):

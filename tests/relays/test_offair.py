@@ -87,7 +87,10 @@ async def test_relay_start_needs_approval_then_relay_stop(onair: OnAir) -> None:
     assert "NEWSECRETKEY" not in text(request)
     approved = await h.press("lead", request, ActionKind.APPROVE)
     assert approved.severity is Severity.SUCCESS, approved
-    assert approved.headline == f"Relaying room {ROOM} to rtmp://push.example.net/live/***?txSecret=***"
+    assert (
+        approved.headline
+        == f"Relaying room {ROOM} to rtmp://push.example.net/live/***?txSecret=***"
+    )
     task = next(t for t in desk_of(h.sim.simulator.world).relays.values() if t.transcoding)
     assert task.urls == [url]  # TRTC got the real URL
     listed = text(await h.say("oncall", "relays 1234"))

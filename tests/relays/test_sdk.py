@@ -93,7 +93,9 @@ async def test_the_six_actions_succeed(
     assert (await _call(client, "UpdatePublishCdnStream", {**update, "PublishCdnParams": moved}))[
         "TaskId"
     ] == mixed["TaskId"]
-    stop = await _call(client, "StopPublishCdnStream", {"SdkAppId": APP, "TaskId": single["TaskId"]})
+    stop = await _call(
+        client, "StopPublishCdnStream", {"SdkAppId": APP, "TaskId": single["TaskId"]}
+    )
     assert stop["TaskId"] == single["TaskId"]
     ingest = await _call(client, "StartStreamIngest", _ingest())
     which = {"SdkAppId": APP, "TaskId": ingest["TaskId"]}
