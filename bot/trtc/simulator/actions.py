@@ -32,15 +32,16 @@ _BLOCK_INTL = _BJ_GZ | {"ap-singapore"}
 _HISTORY_MAINLAND = _BJ_GZ
 _HISTORY_INTL = _BJ_GZ | {"ap-mumbai", "ap-singapore", "na-toronto"}
 _NONE: frozenset[str] = frozenset()
-# Relay to CDN (trtc-server-api-2.md §1): Update/Stop on the mainland UNCONFIRMED, as Start.
+# Relay to CDN (trtc-server-api-2.md §1). Mainland Stop: as Start (checked: cloud.tencent.com
+# 647/81478); mainland Update: UNCONFIRMED, as Start.
 _RELAY_MAINLAND = _BJ_GZ | {"ap-hongkong", "ap-shanghai"}
 _RELAY_INTL = frozenset({"ap-guangzhou", "ap-hongkong", "ap-singapore"})
-# Stream ingest: Stop/Describe as Start (UNCONFIRMED; the older intl Describe page lists
-# fewer regions, which would refuse a bot set up for the newer Start list).
+# Stream ingest. Mainland Stop/Describe: UNCONFIRMED, as Start. International Stop and
+# Describe list four regions only (tencentcloud.com 647/57834 of 2025-11-13, 647/57836),
+# fewer than Start: a bot on ap-guangzhou can start an ingest there but not stop it.
 _INGEST_MAINLAND = _BJ_GZ | {"ap-chongqing", "ap-shanghai", "ap-singapore"}
-_INGEST_INTL = frozenset(
-    {"ap-bangkok", "ap-guangzhou", "ap-jakarta", "ap-mumbai", "ap-singapore", "ap-tokyo"}
-)
+_INGEST_LATER_INTL = frozenset({"ap-bangkok", "ap-jakarta", "ap-mumbai", "ap-singapore"})
+_INGEST_INTL = _INGEST_LATER_INTL | {"ap-guangzhou", "ap-tokyo"}
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,12 @@ ACTIONS: dict[str, Action] = {
                 ("StopPublishCdnStream", relay_actions.stop_publish_cdn_stream),
             )
         ),
+        Action(
+            "StartStreamIngest", relay_actions.start_stream_ingest, _INGEST_MAINLAND, _INGEST_INTL
+        ),
         *(
-            Action(name, handler, _INGEST_MAINLAND, _INGEST_INTL)
+            Action(name, handler, _INGEST_MAINLAND, _INGEST_LATER_INTL)
             for name, handler in (
-                ("StartStreamIngest", relay_actions.start_stream_ingest),
                 ("StopStreamIngest", relay_actions.stop_stream_ingest),
                 ("DescribeStreamIngest", relay_actions.describe_stream_ingest),
             )
