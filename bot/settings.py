@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
 from bot.editions import edition
+from bot.relay_templates import RelayTemplates, load_templates
 from bot.storage_params import parse_storage
 
 DEFAULT_ENDPOINT = "trtc.tencentcloudapi.com"
@@ -122,6 +123,8 @@ class Settings(BaseSettings):
     # Post to the digest channel when today's usage so far exceeds this factor of the
     # same hours' median over the last 7 days (e.g. 2.0).
     trtc_chatops_usage_alert: float | None = Field(default=None, gt=1.0, le=1000)
+    # What `relay start` sends (bot/relay_templates.py): JSON/YAML, inline or a file path.
+    trtc_chatops_relay_templates: str | None = None
     # Unset: a local SQLite file (a throw-away one while the simulator is in use).
     database_url: str | None = None
     port: int | None = Field(default=None, ge=1, le=65535, validation_alias=AliasChoices("PORT"))
@@ -165,6 +168,16 @@ class Settings(BaseSettings):
         """The checked StorageParams, or None when recording is not configured."""
         raw = self.trtc_chatops_recording_storage
         return parse_storage(raw.get_secret_value()) if raw is not None else None
+
+    @field_validator("trtc_chatops_relay_templates")
+    @classmethod
+    def _relay_templates(cls, value: str | None) -> str | None:
+        load_templates(value)  # a TemplateError (a ValueError) says which template and why
+        return value
+
+    @property
+    def relay_templates(self) -> RelayTemplates:
+        return load_templates(self.trtc_chatops_relay_templates)
 
     @field_validator("trtc_chatops_apps")
     @classmethod

@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+from pydantic import SecretStr
+
 from bot.core.context import Directory, Policies, Services
 from bot.core.dispatcher import Core
 from bot.core.grammar import Grammar
@@ -50,7 +52,8 @@ def create_core(
     people: Mapping[str, str] | None = None,
 ) -> Core:
     """``history``: the monitoring edition and lag the bot should assume (default: what
-    the settings say); ``people``: names the grammar reads as a person (personas)."""
+    the settings say); ``people``: names the grammar reads as a person (personas);
+    ``sdk_secret``: what robots' UserSigs are signed with (default: TRTC_SDK_SECRET_KEY)."""
     default_app = settings.trtc_sdk_app_id
     if default_app is None and mode is TrtcMode.SIMULATOR:
         default_app = SIMULATOR_APP
@@ -84,6 +87,8 @@ def create_core(
             settings.trtc_chatops_usage_alert,
         ),
         recording=recording_terms(settings, mode, sdk_secret),
+        sdk_secret=SecretStr(sdk_secret) if sdk_secret else settings.trtc_sdk_secret_key,
+        relay_templates=settings.relay_templates,
     )
     return Core(services)
 

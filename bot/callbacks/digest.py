@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from bot.callbacks.event import CallbackEvent, EventType
+from bot.callbacks.publish import PUBLISH_GROUP, describe_detail, failed
 from bot.core.reply import Reply, Severity
 
 MAX_LINES = 12  # events listed one by one; beyond this, grouped by kind
@@ -32,6 +33,8 @@ class ChangeKind(StrEnum):
     MEDIA = "media changes"
     CREATED = "room created"
     DISMISSED = "room dismissed"
+    RELAY_FAILED = "CDN relay failures"
+    RELAY = "CDN relay events"
     OTHER = "other events"
 
 
@@ -69,6 +72,9 @@ def name_of(user_id: str | None) -> str:
 
 def describe(event: CallbackEvent) -> tuple[ChangeKind, str]:
     """(kind, "alice was removed from the room (kicked)")."""
+    if event.group == PUBLISH_GROUP:
+        kind = ChangeKind.RELAY_FAILED if failed(event.detail) else ChangeKind.RELAY
+        return kind, describe_detail(event.detail)
     who = name_of(event.user_id)
     match event.type:
         case EventType.ENTER_ROOM:
@@ -124,7 +130,13 @@ class Digest:
     @property
     def serious(self) -> bool:
         return any(
-            self.counts[k] for k in (ChangeKind.KICKED, ChangeKind.TIMED_OUT, ChangeKind.DISMISSED)
+            self.counts[k]
+            for k in (
+                ChangeKind.KICKED,
+                ChangeKind.TIMED_OUT,
+                ChangeKind.DISMISSED,
+                ChangeKind.RELAY_FAILED,
+            )
         )
 
     def summary(self) -> str:

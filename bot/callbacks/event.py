@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
+from bot.callbacks.publish import PUBLISH_GROUP, read_publish
+from bot.callbacks.publish import event_ms as publish_ms
+
 ROOM_GROUP = 1
 MEDIA_GROUP = 2
 MAX_ROOM = 128  # characters; TRTC string rooms are at most 64 bytes
@@ -52,6 +55,8 @@ class CallbackEvent:
     role: int | None = None
     reason: int | None = None
     terminal: int | None = None
+    # A relay callback's TaskId, masked URL and status (JSON, bot/callbacks/publish.py).
+    detail: str | None = None
     # Identity of the event for de-duplication (see ``identity``).
     key: str = ""
 
@@ -113,7 +118,18 @@ def parse_event(body: bytes, sdkappid_header: str | None) -> CallbackEvent:
     info = data.get("EventInfo")
     if not isinstance(info, dict):
         raise MalformedCallback("EventInfo must be a JSON object")
-    room, numeric = _room(info, required=group in (ROOM_GROUP, MEDIA_GROUP))
+    room, numeric = _room(info, required=group in (ROOM_GROUP, MEDIA_GROUP, PUBLISH_GROUP))
+    detail, moment = None, _event_ms(info)
+    if group == PUBLISH_GROUP:
+        try:
+            detail = read_publish(info).to_detail()
+        except ValueError as exc:
+            raise MalformedCallback(str(exc)) from None
+        # RoomType says what kind of room it is even when RoomId comes as a string.
+        room_type = info.get("RoomType")
+        if room_type in (0, 1) and room is not None:
+            numeric = room_type == 0 and room.isascii() and room.isdigit()
+        moment = publish_ms(info)
     user = info.get("UserId")
     return CallbackEvent(
         sdkappid=sdkappid,
@@ -122,11 +138,12 @@ def parse_event(body: bytes, sdkappid_header: str | None) -> CallbackEvent:
         callback_ms=callback_ms,
         room=room,
         numeric=numeric,
-        event_ms=_event_ms(info),
+        event_ms=moment,
         user_id=None if user is None else _text(user, "EventInfo.UserId", MAX_USER),
         role=_int(info, "Role"),
         reason=_int(info, "Reason"),
         terminal=_int(info, "TerminalType"),
+        detail=detail,
         key=identity(group, type_, info),
     )
 

@@ -15,7 +15,7 @@ import contextlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from bot.callbacks.event import CallbackEvent, EventType, matches
 from bot.callbacks.feed import Feed
@@ -45,6 +45,7 @@ class Relay:
         gap_s: float = 0.05,
         housekeeping_s: float = 10.0,
         roster: Roster | None = None,
+        learn: Callable[[Sequence[CallbackEvent], float], Awaitable[None]] | None = None,
     ) -> None:
         self.roster = roster
         self.records = records
@@ -54,6 +55,8 @@ class Relay:
         self.poll_s = poll_s
         self.gap_s = gap_s
         self.housekeeping_s = housekeeping_s
+        # Told of every event once, before the watches (relay callbacks: onair.py).
+        self.learn = learn
         self.processed = 0
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
@@ -101,6 +104,8 @@ class Relay:
 
     async def _relay(self, events: Sequence[CallbackEvent]) -> None:
         now = self.clock()
+        if self.learn is not None:
+            await self.learn(events, now)
         watches = await self.watches.active(now, {e.sdkappid for e in events})
         rooms: dict[tuple[int, str], list[Watch]] = defaultdict(list)
         for watch in watches:

@@ -22,6 +22,7 @@ from aiohttp import web
 
 from bot.callbacks.feed import Feed, Pacing
 from bot.callbacks.intake import Intake
+from bot.callbacks.onair import OnAir
 from bot.callbacks.receiver import (
     CALLBACK_PATH,
     REPLAY_HORIZON_S,
@@ -64,6 +65,7 @@ class CallbackService:
             clock=clock,
             poll_s=poll_s,
             roster=store.roster,
+            learn=OnAir(store.relays).learn,
         )
         self.intake = Intake(
             store.callbacks, clock=clock, on_stored=self.relay.wake, roster=store.roster

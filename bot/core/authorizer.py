@@ -85,7 +85,7 @@ def build_request(
 
 def room_of(spec: CommandSpec, args: Args) -> RoomRef | None:
     for param in spec.params:
-        if param.kind is ParamKind.ROOM and isinstance(args.get(param.name), RoomRef):
+        if param.kind.names_room and isinstance(args.get(param.name), RoomRef):
             value = args[param.name]
             assert isinstance(value, RoomRef)
             return value

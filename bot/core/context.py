@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from pydantic import SecretStr
+
 from bot.authz.decision import Decision
 from bot.authz.request import AuthzRequest
 from bot.core.authorizer import Principal, authorize
@@ -16,6 +18,7 @@ from bot.core.recording import RecordingTerms
 from bot.core.spec import Args, CommandSpec
 from bot.core.timetable import DigestPlan
 from bot.editions import HistoryTerms
+from bot.relay_templates import RelayTemplates, default_templates
 from bot.settings import TrtcMode
 from bot.store import Store
 from bot.store.replicas import new_instance_id
@@ -102,6 +105,11 @@ class Services:
     # The core's notify (set by ``Core``): a command that ends another operation (a
     # mute replaced, an unmute) edits that operation's messages through it.
     notify: Notify | None = field(default=None, repr=False)
+    # What robots the bot sends into rooms sign their UserSig with (TRTC_SDK_SECRET_KEY,
+    # or the embedded simulator's own); None: a command that needs one says so.
+    sdk_secret: SecretStr | None = field(default=None, repr=False)
+    # What `relay start` sends (TRTC_CHATOPS_RELAY_TEMPLATES, checked at start-up).
+    relay_templates: RelayTemplates = field(default_factory=default_templates)
 
     @property
     def label(self) -> str | None:

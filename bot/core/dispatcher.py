@@ -39,6 +39,7 @@ from bot.core.spec import CommandSpec
 from bot.core.values import BadValue
 from bot.logs import request_id
 from bot.trtc.errors import TrtcError, TrtcOutcomeUnknown
+from bot.trtc.masking import mask_text
 
 log = logging.getLogger(__name__)
 
@@ -172,8 +173,9 @@ class Core:
     async def _handle(self, inv: Invocation, progress: Progress | None) -> Reply:
         services = self.services
         try:
-            parsed = services.grammar.parse(inv.text, now=services.clock())
-        except ParseError as exc:
+            parsed = services.grammar.parse(inv.typed, now=services.clock())
+        except ParseError as raised:
+            exc = ParseError(mask_text(str(raised)), raised.spec)  # it may quote a --url
             await self._audit(inv, exc.spec, None, outcome=Outcome.BAD_INPUT, note=str(exc))
             return replies.bad_input(exc)
         spec = parsed.spec

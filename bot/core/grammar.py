@@ -78,7 +78,7 @@ class Grammar:
         if not tokens:
             raise ParseError(f"say what to do, e.g. {code('help')}")
         name = tokens[0].lower()
-        # A two-word command (`record stop`) before the one-word one it extends.
+        # Two-word commands (`record stop`, `relay stop`) before the one-word ones they extend.
         if len(tokens) > 1 and self.spec(f"{name} {tokens[1].lower()}") is not None:
             name = f"{name} {tokens.pop(1).lower()}"
         spec = self.spec(name)
@@ -153,6 +153,14 @@ class Grammar:
                 return values.resolve_app(raw.strip(), self.apps, self.default_app)[0]
             case ParamKind.FLAG:
                 return True
+            case ParamKind.URL:
+                return values.parse_url(raw)
+            case ParamKind.TASK:
+                return values.parse_task(raw)
+            case ParamKind.ROOM_OR_TASK:
+                if values.is_task_id(raw):
+                    return values.parse_task(raw)
+                return values.parse_room(raw, apps=self.apps, default_app=self.default_app)
             case ParamKind.COMMAND:
                 name = raw.lower()
                 if self.spec(name) is None:

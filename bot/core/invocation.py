@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.core.markup import clean
+from bot.trtc.masking import mask_text
 
 
 class Origin(StrEnum):
@@ -30,10 +31,16 @@ class Invocation:
     usergroups: frozenset[str] = field(default_factory=frozenset)
     thread: str | None = None
     delivery: str | None = None  # the Slack delivery it came in: one audit record each
+    # What was typed, secrets and all: only the grammar reads it. ``text`` — what is
+    # audited, stored with an operation, logged and shown — has every URL masked, so a
+    # stream key typed into ``relay start --url`` is parsed but never kept.
+    typed: str = field(default="", repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Typed text never carries the markup's delimiters (see ``bot.core.markup``).
-        object.__setattr__(self, "text", clean(self.text))
+        typed = clean(self.typed or self.text)
+        object.__setattr__(self, "typed", typed)
+        object.__setattr__(self, "text", mask_text(typed))
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,14 @@ class ParamKind(StrEnum):
     CLOCK = "clock"  # HH:MM, UTC: minutes after midnight
     APP = "app"  # an application: a configured name or an SdkAppId → int
     FLAG = "flag"  # an option that takes no value: ``--audio`` (True when given)
+    URL = "url"  # scheme://host/…; kept whole in the arguments, masked wherever shown
+    TASK = "task"  # a TRTC TaskId (relay, ingest): opaque, one word
+    ROOM_OR_TASK = "room-or-task"  # longer than a room id can be: a TaskId, else a room
+
+    @property
+    def names_room(self) -> bool:
+        """Arguments of this kind may hold a room (authorization, ``Args.from_json``)."""
+        return self in (ParamKind.ROOM, ParamKind.ROOM_OR_TASK)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +82,13 @@ class Args(dict[str, Any]):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], spec: CommandSpec) -> Args:
-        rooms = {p.name for p in spec.params if p.kind is ParamKind.ROOM}
-        return cls({k: (RoomRef.from_json(v) if k in rooms else v) for k, v in data.items()})
+        rooms = {p.name for p in spec.params if p.kind.names_room}
+        return cls(
+            {
+                k: (RoomRef.from_json(v) if k in rooms and isinstance(v, dict) else v)
+                for k, v in data.items()
+            }
+        )
 
 
 # An argument a spec's ``weigh`` hook adds: a further CAM action the request is also

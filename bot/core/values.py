@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from bot.core.markup import code
+from bot.trtc.masking import MASK, mask_url
 from bot.trtc.rooms import MAX_NUMERIC_ROOM as MAX_NUMERIC_ROOM
 from bot.trtc.rooms import RoomRef, room_problem
 
@@ -153,3 +155,32 @@ def clock_time(timestamp: float, *, with_date: bool = False, seconds: bool = Fal
     moment = datetime.fromtimestamp(timestamp, tz=UTC)
     clock = "%H:%M:%S" if seconds else "%H:%M"
     return moment.strftime(f"%Y-%m-%d {clock} UTC" if with_date else f"{clock} UTC")
+
+
+# TaskIds (relay, ingest) are opaque: URL-safe Base64 and a few symbols, tens of characters.
+_TASK = re.compile(r"^[A-Za-z0-9+\-_.=/*]{1,256}$")
+MAX_URL = 1024
+
+
+def parse_task(text: str) -> str:
+    if not _TASK.match(text):
+        raise BadValue(
+            f"{text[:40]!r} is not a TRTC TaskId: copy it from {code('relays')} or "
+            f"{code('ingest')} "
+            "(letters, digits and + - _ . = /, at most 256)"
+        )
+    return text
+
+
+def is_task_id(text: str) -> bool:
+    """Longer than any room id (64 bytes after ``app/``): a TaskId, not a room."""
+    return len(text.rpartition("/")[2].encode()) > 64
+
+
+def parse_url(text: str) -> str:
+    """``rtmp://host/app/key`` as typed; errors never repeat it (it may hold a key)."""
+    if len(text) > MAX_URL:
+        raise BadValue(f"the URL is {len(text)} characters; at most {MAX_URL}")
+    if mask_url(text) == MASK or any(c.isspace() for c in text):
+        raise BadValue("not a URL: write scheme://host/path, e.g. rtmp://live.example.com/live/key")
+    return text

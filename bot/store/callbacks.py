@@ -44,6 +44,7 @@ EVENT_COLUMNS = (
     "role",
     "reason",
     "terminal",
+    "detail",
     "key",
 )
 
@@ -79,6 +80,8 @@ class StoredEvent(Protocol):
     def reason(self) -> int | None: ...
     @property
     def terminal(self) -> int | None: ...
+    @property
+    def detail(self) -> str | None: ...
 
 
 def _row(event: StoredEvent, now: float) -> dict[str, Any]:

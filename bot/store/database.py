@@ -33,6 +33,7 @@ from bot.store.nudges import Nudges
 from bot.store.operations import Operations
 from bot.store.paces import shared_pacer
 from bot.store.recordings import Recordings
+from bot.store.relays import Relays
 from bot.store.replicas import Replicas
 from bot.store.roster import Roster
 from bot.store.schedules import Schedules
@@ -121,6 +122,7 @@ class Store:
     nudges: Nudges  # reminders and escalations sent about pending approvals
     recordings: Recordings  # recording tasks, their files and callbacks
     roster: Roster  # who is in each room, from TRTC's room events
+    relays: Relays  # CDN relays and stream ingests known to be on air
     file: SqliteFile | None = None  # a SQLite database's file, watched
 
     @classmethod
@@ -149,6 +151,7 @@ class Store:
             nudges=Nudges(sessions),
             recordings=Recordings(sessions),
             roster=Roster(sessions, dialect),
+            relays=Relays(sessions),
             file=file,
         )
 

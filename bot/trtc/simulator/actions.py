@@ -1,4 +1,4 @@
-"""The twenty actions the simulator answers, with the regions each site accepts for each.
+"""The twenty-six actions the simulator answers, with the regions each site accepts for each.
 
 Regions are what each site's API pages list (trtc-server-api.md §1); a request for
 another region gets UnsupportedRegion. An empty set: the site does not offer the action
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.settings import Site
-from bot.trtc.simulator import history, management, recording, usage
+from bot.trtc.simulator import history, management, recording, relay_actions, usage
 from bot.trtc.simulator.world import World
 
 VERSION = "2019-07-22"
@@ -40,6 +40,16 @@ _USAGE_INTL = _HISTORY_INTL
 _REC_MAINLAND = _BJ_GZ | {"ap-shanghai"}
 _REC_CREATE_INTL = _REC_MAINLAND | {"ap-singapore"}
 _REC_INTL = _REC_CREATE_INTL | {"ap-mumbai"}
+# Relay to CDN (trtc-server-api-2.md §1). Mainland Stop: as Start (checked: cloud.tencent.com
+# 647/81478); mainland Update: UNCONFIRMED, as Start.
+_RELAY_MAINLAND = _BJ_GZ | {"ap-hongkong", "ap-shanghai"}
+_RELAY_INTL = frozenset({"ap-guangzhou", "ap-hongkong", "ap-singapore"})
+# Stream ingest. Mainland Stop/Describe: UNCONFIRMED, as Start. International Stop and
+# Describe list four regions only (tencentcloud.com 647/57834 of 2025-11-13, 647/57836),
+# fewer than Start: a bot on ap-guangzhou can start an ingest there but not stop it.
+_INGEST_MAINLAND = _BJ_GZ | {"ap-chongqing", "ap-shanghai", "ap-singapore"}
+_INGEST_LATER_INTL = frozenset({"ap-bangkok", "ap-jakarta", "ap-mumbai", "ap-singapore"})
+_INGEST_INTL = _INGEST_LATER_INTL | {"ap-guangzhou", "ap-tokyo"}
 
 
 @dataclass(frozen=True)
@@ -117,5 +127,23 @@ ACTIONS: dict[str, Action] = {
         ),
         Action("ModifyCloudRecording", recording.modify_cloud_recording, _REC_MAINLAND, _REC_INTL),
         Action("DeleteCloudRecording", recording.delete_cloud_recording, _REC_MAINLAND, _REC_INTL),
+        *(
+            Action(name, handler, _RELAY_MAINLAND, _RELAY_INTL)
+            for name, handler in (
+                ("StartPublishCdnStream", relay_actions.start_publish_cdn_stream),
+                ("UpdatePublishCdnStream", relay_actions.update_publish_cdn_stream),
+                ("StopPublishCdnStream", relay_actions.stop_publish_cdn_stream),
+            )
+        ),
+        Action(
+            "StartStreamIngest", relay_actions.start_stream_ingest, _INGEST_MAINLAND, _INGEST_INTL
+        ),
+        *(
+            Action(name, handler, _INGEST_MAINLAND, _INGEST_LATER_INTL)
+            for name, handler in (
+                ("StopStreamIngest", relay_actions.stop_stream_ingest),
+                ("DescribeStreamIngest", relay_actions.describe_stream_ingest),
+            )
+        ),
     )
 }

@@ -38,6 +38,7 @@ from bot.trtc.simulator.lost import LostAnswer, LostAnswers
 from bot.trtc.simulator.params import BODY_ERROR, read_params, unflatten
 from bot.trtc.simulator.ratelimit import SlidingWindow
 from bot.trtc.simulator.recording import install_recorder
+from bot.trtc.simulator.relay import open_desk
 from bot.trtc.simulator.site import check_action, check_params
 from bot.trtc.simulator.verify import SERVICE, Credential, verify_signature
 from bot.trtc.simulator.world import World, build_world
@@ -111,6 +112,14 @@ class Simulator:
             sender = CallbackSender(config.callback_url, config.callback_key, clock=config.clock)
             self.announcer = Announcer(self.world, sender)
         self.recorder = install_recorder(self.world, self.announcer, config)
+        # Relay and ingest tasks (relay.py); their status callbacks go the same way.
+        self.relays = open_desk(
+            self.world,
+            seed=config.seed,
+            sdk_secret=config.sdk_secret,
+            scenario=config.scenario,
+            emit=self.announcer.sender.emit if self.announcer is not None else None,
+        )
         self.app = web.Application(client_max_size=MAX_BODY)
         self.app.router.add_route("*", "/", self._handle)
 

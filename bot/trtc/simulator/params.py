@@ -29,7 +29,11 @@ class WireType(Enum):
     INT = "Integer"
     STR = "String"
     STR_LIST = "Array of String"
-    OBJ = "Object"  # a structure (recording's RecordParams…), checked by its handler
+    # Nested parameters (relay, ingest): shape-checked here, fields by their handlers.
+    OBJ = "Object"
+    OBJ_LIST = "Array of Object"
+    BOOL = "Boolean"
+    FLOAT = "Float"
 
 
 @dataclass(frozen=True)
@@ -134,12 +138,72 @@ SPECS: dict[str, tuple[Param, ...]] = {
         _p("SubscribeStreamUserIds", _O),
     ),
     "DeleteCloudRecording": (_APP, _TASK),
+    # Relay to CDN and stream ingest (trtc-server-api-2.md §5-6); values: relay.py.
+    "StartPublishCdnStream": (
+        _p("SdkAppId", _I, "MissingParameter"),
+        _p("RoomId", _S, "MissingParameter"),
+        _p("RoomIdType", _I, "MissingParameter"),
+        _p("AgentParams", WireType.OBJ, "MissingParameter"),
+        _p("WithTranscoding", _I, "MissingParameter"),
+        _p("AudioParams", WireType.OBJ),
+        _p("VideoParams", WireType.OBJ),
+        _p("SingleSubscribeParams", WireType.OBJ),
+        _p("PublishCdnParams", WireType.OBJ_LIST),
+        _p("SeiParams", WireType.OBJ),
+        _p("FeedBackRoomParams", WireType.OBJ_LIST),
+        _p("RecordParams", WireType.OBJ),
+    ),
+    "UpdatePublishCdnStream": (
+        _p("SdkAppId", _I, "MissingParameter"),
+        _p("TaskId", _S, "MissingParameter"),
+        _p("SequenceNumber", _I, "MissingParameter"),
+        _p("WithTranscoding", _I, "MissingParameter"),
+        _p("AudioParams", WireType.OBJ),
+        _p("VideoParams", WireType.OBJ),
+        _p("SingleSubscribeParams", WireType.OBJ),
+        _p("PublishCdnParams", WireType.OBJ_LIST),
+        _p("SeiParams", WireType.OBJ),
+        _p("FeedBackRoomParams", WireType.OBJ_LIST),
+    ),
+    "StopPublishCdnStream": (
+        _p("SdkAppId", _I, "MissingParameter"),
+        _p("TaskId", _S, "MissingParameter"),
+        _p("RecordKey", _S),
+    ),
+    "StartStreamIngest": (
+        _APP,
+        _p("RoomId", _S, "MissingParameter.RoomId"),
+        _p("RoomIdType", _I, "InvalidParameter.BodyParamsError"),
+        _p("UserId", _S, "InvalidParameter.BodyParamsError"),
+        _p("UserSig", _S, "InvalidParameter.UserSig"),
+        _p("StreamUrl", _S),
+        _p("PrivateMapKey", _S),
+        _p("VideoEncodeParams", WireType.OBJ),
+        _p("AudioEncodeParams", WireType.OBJ),
+        _p("SourceUrl", _L),
+        _p("SeekSecond", _I),
+        _p("AutoPush", WireType.BOOL),
+        _p("RepeatNum", _I),
+        _p("MaxDuration", _I),
+        _p("Volume", _I),
+        _p("EnableProgress", WireType.BOOL),
+        _p("Tempo", WireType.FLOAT),
+        _p("IdleTimeout", _I),
+    ),
+    "StopStreamIngest": (
+        _p("SdkAppId", _I, "InvalidParameter.SdkAppId"),
+        _p("TaskId", _S, "InvalidParameter.TaskId"),
+    ),
+    "DescribeStreamIngest": (_APP, _p("TaskId", _S, "MissingParameter.TaskId")),
 }
+# Ingest lists BodyParamsError; relay only InvalidParameter (its error lists, §5-6).
+_INGEST = ("StartStreamIngest", "StopStreamIngest")
 
 # The history APIs list InvalidParameter.BodyParamsError; the others only InvalidParameter.
 BODY_ERROR: dict[str, str] = {
     name: "InvalidParameter.BodyParamsError"
-    if name.startswith("Describe") and "Usage" not in name and "Recording" not in name
+    if (name.startswith("Describe") and "Usage" not in name and "Recording" not in name)
+    or name in _INGEST
     else "InvalidParameter"
     for name in SPECS
 }
@@ -167,6 +231,20 @@ def _read(param: Param, value: object, *, form: bool) -> object:
     if param.kind is WireType.STR:
         if isinstance(value, str):
             return value
+        raise _type_error(param.name, param.kind, value)
+    if param.kind is WireType.BOOL:
+        if isinstance(value, bool):
+            return value
+        if form and isinstance(value, str) and value in ("true", "false"):
+            return value == "true"
+        raise _type_error(param.name, param.kind, value)
+    if param.kind is WireType.FLOAT:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        raise _type_error(param.name, param.kind, value)
+    if param.kind is WireType.OBJ_LIST:
+        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+            return list(value)
         raise _type_error(param.name, param.kind, value)
     if not isinstance(value, list):
         raise _type_error(param.name, param.kind, value)

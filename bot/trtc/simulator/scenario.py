@@ -23,6 +23,10 @@ file gives the same story whenever it runs. Example::
           - {kind: exit, user: yolanda, at_minute: 12, reason: timeout}   # abnormal exit
           - {kind: network, user: zeno, at_minute: 3, to: 4g}             # Wi-Fi → 4G
 
+``relays:`` and ``ingests:`` put CDN relays and stream ingests on air before the
+bot starts (``{room: 1234, url: "rtmp://live.example.com/live/key", stop_error:
+AuthFailure.UnauthorizedOperation}``; see relay.py).
+
 Script steps: ``loss`` (percent, media audio|video|both, direction up|down),
 ``rtt`` (ms added), ``cpu`` (app CPU percent added), ``exit`` (reason
 normal|timeout; timeout is TRTC's abnormal exit, EventId 7001 ParamOne 1) and
@@ -216,6 +220,32 @@ class RecordingFaults(_Model):
     never_starts: bool = False
 
 
+class RelaySpec(_Model):
+    """A CDN relay already on air when the simulator starts (relay.py)."""
+
+    sdkappid: int = Field(default=DEFAULT_APP, ge=1)
+    room: int | str
+    url: str = Field(pattern=r"^rtmp://[^/\s]+/\S+$")  # the push URL, stream key and all
+    robot: str = Field(default="cdn_relay_robot", min_length=1, max_length=MAX_USER_ID_BYTES)
+    started_minutes_ago: Minutes = 5
+    mixed: bool = False
+    # StopPublishCdnStream is answered with this code and the relay goes on.
+    stop_error: str | None = None
+    # The CDN drops at this minute after the simulator starts: recovering, then failure.
+    fails_minute: Minutes | None = None
+
+
+class IngestSpec(_Model):
+    """A stream ingest already running when the simulator starts."""
+
+    sdkappid: int = Field(default=DEFAULT_APP, ge=1)
+    room: int | str
+    url: str = Field(pattern=r"^(rtmps?|https?|srt)://\S+$")
+    user: str = Field(default="bot_ingest", min_length=1, max_length=MAX_USER_ID_BYTES)
+    started_minutes_ago: Minutes = 5
+    ends_minute: Minutes | None = None  # minutes after the simulator starts; None: runs on
+
+
 class Scenario(_Model):
     include_defaults: bool = True
     apps: list[int] = Field(default_factory=list)  # extra SdkAppIds with no rooms
@@ -226,6 +256,8 @@ class Scenario(_Model):
     history_lag_s: float | None = Field(default=None, ge=0)
     usage: UsageSpec | None = None  # None: the default world's (if included), else none
     recording: RecordingFaults = Field(default_factory=RecordingFaults)
+    relays: list[RelaySpec] = Field(default_factory=list)
+    ingests: list[IngestSpec] = Field(default_factory=list)
 
     @field_validator("edition")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,6 +13,7 @@ from aiohttp import web
 
 from bot.trtc.simulator.app import Simulator
 from bot.trtc.simulator.config import SimulatorConfig
+from bot.trtc.simulator.relay import run_desk
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ async def serve_simulator(
     await runner.setup()
     if simulator.announcer is not None:
         await simulator.announcer.start()
+    relays = asyncio.create_task(run_desk(simulator.relays), name="simulator-relays")
     try:
         site = web.TCPSite(runner, host, port, ssl_context=ssl_context)
         await site.start()
@@ -56,6 +60,9 @@ async def serve_simulator(
         scheme = "https" if ssl_context is not None else "http"
         yield RunningSimulator(f"{scheme}://{url_host}:{bound}", host, bound, simulator)
     finally:
+        relays.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relays
         await runner.cleanup()
         if simulator.announcer is not None:
             await simulator.announcer.close()
