@@ -1,8 +1,9 @@
 """Who is behind a change: a person (their Slack user id) or a named part of the bot.
 
 The bot's own work — a timed mute running out, a request expiring, recovery after
-a crash — enters the same execution path as a person's request and is audited
-the same way; its actor is a ``SystemActor``, stored as its string value.
+a crash, a banned user removed again on rejoin — enters the same execution path as
+a person's request and is audited the same way; its actor is a ``SystemActor``,
+stored as its string value.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class SystemActor(StrEnum):
     TIMED_MUTE = "system:timed-mute"
     EXPIRY = "system:expiry"
     RECOVERY = "system:recovery"
+    BAN = "system:ban"  # a banned user let back in removed again; a ban's time run out
 
 
 def is_system(actor: str) -> bool:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.authz.decision import Decision, Effect
 from bot.authz.request import AuthzRequest
-from bot.core import auditing, confirmation, expiry, lifts, recovery, replies
+from bot.core import auditing, bans, confirmation, expiry, lifts, recovery, replies
 from bot.core.auditing import Outcome
 from bot.core.context import Context, Progress, Services
 from bot.core.execution import Execution
@@ -131,11 +132,19 @@ class Core:
         await self.services.store.replicas.beat(self.services.instance, self.services.clock())
 
     async def tick(self) -> None:
-        """Expire what is overdue, recover what a dead replica left, lift timed mutes;
-        the background loop calls this every second (the heartbeat is ``beat``'s)."""
+        """Expire what is overdue, recover what a dead replica left, lift timed mutes, end
+        bans whose time is up and tell rejoins; the background loop calls this every
+        second (the heartbeat is ``beat``'s)."""
         await expiry.expire_due(self.execution)
         await self.recover()
         await lifts.lift_due(self.execution)
+        await bans.end_due(self.execution)
+        await bans.tell_rejoins(self.execution)
+
+    async def keep_out(self, entries: Sequence[bans.Entry]) -> int:
+        """Remove again whoever among these room entries is banned (the callback relay
+        calls this as entries arrive); how many were removed."""
+        return await bans.keep_out(self.execution, entries)
 
     def _label(self, reply: Reply) -> Reply:
         if self.services.label and reply.label is None:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from bot.trtc.rooms import RoomRef
+from bot.trtc.rooms import EVERY_ROOM, RoomRef
 
 # TRTC numeric room ids are 1 … 4294967294; anything else is a string room.
 MAX_NUMERIC_ROOM = 4_294_967_294
@@ -36,8 +36,11 @@ class BadValue(ValueError):
     """A value a person typed is not acceptable; the message tells them why."""
 
 
-def parse_room(text: str, *, apps: Mapping[str, int], default_app: int | None) -> RoomRef:
-    """``1234``, ``standup``, ``prod/1234`` or ``1400000002/standup``."""
+def parse_room(
+    text: str, *, apps: Mapping[str, int], default_app: int | None, everywhere: bool = False
+) -> RoomRef:
+    """``1234``, ``standup``, ``prod/1234`` or ``1400000002/standup``; with
+    ``everywhere``, ``*`` or ``prod/*`` too: every room of the application."""
     app_part, sep, room_part = text.partition("/")
     if not sep:
         app_part, room_part = "", text
@@ -46,6 +49,10 @@ def parse_room(text: str, *, apps: Mapping[str, int], default_app: int | None) -
     sdkappid, app_name = _resolve_app(app_part, apps, default_app)
     if not room_part:
         raise BadValue(f"{text!r}: the room is missing after the slash, e.g. prod/1234")
+    if room_part == EVERY_ROOM:
+        if not everywhere:
+            raise BadValue("`*` (every room) is for `ban` and `unban` only: name one room")
+        return RoomRef(sdkappid, EVERY_ROOM, numeric=False, app_name=app_name)
     if _digits(room_part) and room_part[0] != "0":
         if int(room_part) > MAX_NUMERIC_ROOM:
             raise BadValue(

@@ -23,6 +23,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.store import migrate
 from bot.store.audit import AuditLog
+from bot.store.bans import Bans
 from bot.store.callbacks import Callbacks
 from bot.store.deliveries import Deliveries
 from bot.store.messages import Messages
@@ -109,6 +110,7 @@ class Store:
     messages: Messages  # the Slack messages that show an operation
     watches: Watches  # threads following a room's callbacks
     callbacks: Callbacks  # TRTC callbacks as received
+    bans: Bans  # who is kept out of which room, and the rejoins caught
     file: SqliteFile | None = None  # a SQLite database's file, watched
 
     @classmethod
@@ -132,6 +134,7 @@ class Store:
             messages=Messages(sessions),
             watches=Watches(sessions),
             callbacks=Callbacks(sessions, dialect),
+            bans=Bans(sessions),
             file=file,
         )
 

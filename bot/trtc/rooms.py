@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+# Every room of an application (a ban's ``*``): no TRTC room id is a lone star.
+EVERY_ROOM = "*"
+
 
 @dataclass(frozen=True, slots=True)
 class RoomRef:
@@ -19,6 +22,11 @@ class RoomRef:
     room: str
     numeric: bool
     app_name: str | None = None
+
+    @property
+    def everywhere(self) -> bool:
+        """``*``: not a room TRTC knows, but every room of the application."""
+        return self.room == EVERY_ROOM
 
     @property
     def api_room(self) -> int | str:
