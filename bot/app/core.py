@@ -62,8 +62,15 @@ def create_core(
         approval_ttl_s=settings.trtc_chatops_approval_ttl_s,
         watch_ttl_s=settings.trtc_chatops_watch_ttl_s,
         history=history or history_terms(settings),
+        rejoins_seen=callbacks_configured(settings, mode),
     )
     return Core(services)
+
+
+def callbacks_configured(settings: Settings, mode: TrtcMode) -> bool:
+    """Do TRTC's room events reach the bot? With a callback key, or from the simulator."""
+    key = settings.trtc_callback_key
+    return mode is TrtcMode.SIMULATOR or bool(key and key.get_secret_value())
 
 
 def history_terms(settings: Settings, simulated: HistoryTerms | None = None) -> HistoryTerms:

@@ -25,13 +25,14 @@ from bot.authz.matching import (
     compile_actions,
     compile_resources,
 )
-from bot.authz.request import APPROVED, CONTEXT_KEYS, ContextLookup
+from bot.authz.request import APPROVED, CHATOPS_ACTIONS, CONTEXT_KEYS, ContextLookup
 
 MAX_POLICY_CHARS = 6144
 VERSION = "2.0"
 _TOP = ("version", "statement")
 _STATEMENT = ("effect", "action", "resource", "condition")
 _KNOWN_VARIABLES = CONTEXT_KEYS | {"uin", "owner_uin"}
+_KNOWN_CHATOPS = {action.lower(): action for action in CHATOPS_ACTIONS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +180,10 @@ def _strings(value: object, *, field: str) -> list[str]:
 def _warnings(statement: Statement) -> list[str]:
     where = f"policy {statement.policy!r} statement[{statement.index}]"
     out = []
+    for action in sorted(statement.actions.exact):
+        if action.startswith("chatops:") and action not in _KNOWN_CHATOPS:
+            known = ", ".join(sorted(CHATOPS_ACTIONS))
+            out.append(f"{where}: {action!r} is not a trtc-chatops action (known: {known})")
     for c in statement.conditions:
         if c.operator.qualifier == "all" and not statement.deny:
             out.append(

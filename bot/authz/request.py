@@ -34,6 +34,17 @@ CONTEXT_KEYS = frozenset(
 )
 
 APPROVE_ACTION = "chatops:Approve"
+# Every action trtc-chatops asks about that is its own rather than TRTC's: a policy
+# naming another `chatops:` action (a typo) is warned about by `policy check`.
+CHATOPS_ACTIONS = frozenset(
+    {
+        APPROVE_ACTION,
+        "chatops:ListApprovals",
+        "chatops:ReadAudit",
+        "chatops:Ban",  # ban a user from a room, or every room (`*`), and keep them out
+        "chatops:Unban",
+    }
+)
 
 
 class ContextLookup(Protocol):

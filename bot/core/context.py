@@ -71,6 +71,9 @@ class Services:
     watch_ttl_s: float = 4 * 3600.0
     # The account's monitoring edition and history lag, as far as the bot knows them.
     history: HistoryTerms = field(default_factory=HistoryTerms)
+    # TRTC's event callbacks reach the bot (a callback key is set, or the simulator
+    # sends them): a banned user's rejoin is seen and undone. Without, bans say so.
+    rejoins_seen: bool = True
     # This process among the replicas: it owns what it executes (see recovery).
     instance: str = field(default_factory=new_instance_id)
     # The core's notify (set by ``Core``): a command that ends another operation (a
