@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     trtc_endpoint: str = DEFAULT_ENDPOINT
     trtc_sdk_app_id: int | None = Field(default=None, gt=0)
     trtc_callback_key: SecretStr | None = None
+    # The shared secret of GET /trtc/banned (a ticket server asks before issuing a
+    # PrivateMapKey, bot/callbacks/banlist.py); unset: not served.
+    trtc_chatops_banlist_key: SecretStr | None = None
 
     # Client behaviour (ours; not in the Tencent SDK's vocabulary).
     trtc_timeout_s: float = Field(default=10.0, gt=0, le=120)

@@ -32,7 +32,9 @@ async def run_console(
     # Live feed: the embedded simulator posts its event callbacks to a loopback
     # receiver, so `watch 1234` then `kick 1234 alice` shows the callback here.
     async with open_bot(settings, policies=lambda: reloader.current, directory=directory) as bot:
-        console = Console(bot.core, Identity.of(who, groups), channel)
+        simulator = bot.backend.simulator
+        people = simulator.simulator if simulator is not None else None
+        console = Console(bot.core, Identity.of(who, groups), channel, people=people)
         print(
             f"trtc-chatops console · TRTC: {bot.backend.label} · policy: {path}"
             + (" (bundled sample)" if is_sample else "")

@@ -2,7 +2,8 @@
 
 Besides the chat grammar it understands a few console words: `as PERSONA`
 (or `as USERID [GROUP…]`) to switch identity, `personas`, a number to press
-that action, and `quit`.
+that action, `sim join ROOM USER` / `sim leave ROOM USER` (the embedded simulator:
+someone enters or leaves now, and TRTC's callback follows), and `quit`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from bot.console.files import UnsafeFolder, private_folder, save_attachments
 from bot.console.personas import PERSONAS
@@ -22,6 +24,15 @@ from bot.core.dispatcher import Core
 from bot.core.invocation import Invocation, Origin, Press
 from bot.core.notice import Notice
 from bot.core.reply import Action, Reply
+from bot.core.values import parse_room, parse_user
+
+
+class People(Protocol):
+    """The embedded simulator's joins and leaves (``Simulator.join``/``leave``)."""
+
+    def join(self, sdkappid: int, room: int | str, user: str) -> bool: ...
+
+    def leave(self, sdkappid: int, room: int | str, user: str) -> bool: ...
 
 
 @dataclass
@@ -48,6 +59,8 @@ class Console:
     # Where charts and other files of replies are written (their paths are printed):
     # a folder private to this user, see files.py.
     files: Path = field(default_factory=private_folder)
+    # The embedded simulator, for `sim join`/`sim leave` (None on Tencent Cloud).
+    people: People | None = None
     _actions: dict[int, str] = field(default_factory=dict)
     _numbers: dict[str, int] = field(default_factory=dict)
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -96,6 +109,9 @@ class Console:
         if word == "as":
             self._switch(text)
             return True
+        if word == "sim":
+            self._sim(text)
+            return True
         if text.isdigit():
             await self._press(int(text))
             return True
@@ -124,6 +140,31 @@ class Console:
         self.identity = Identity.of(words[0], words[1:])
         groups = ", ".join(sorted(self.identity.groups)) or "no usergroups"
         self.write(f"· you are now {clean(self.identity.user_id)} ({clean(groups)})")
+
+    def _sim(self, text: str) -> None:
+        """`sim join ROOM USER` / `sim leave ROOM USER`: someone enters or leaves now."""
+        words = text.split()
+        if len(words) != 4 or words[1] not in ("join", "leave"):
+            self.write("✖ say: sim join ROOM USER | sim leave ROOM USER")
+            return
+        if self.people is None:
+            self.write("✖ sim works with the embedded simulator only, not with Tencent Cloud")
+            return
+        grammar = self.core.services.grammar
+        try:
+            room = parse_room(words[2], apps=grammar.apps, default_app=grammar.default_app)
+            user = parse_user(words[3])
+            move = self.people.join if words[1] == "join" else self.people.leave
+            changed = move(room.sdkappid, room.api_room, user)
+        except ValueError as error:
+            self.write(f"✖ {clean(str(error))}")
+            return
+        done = "entered" if words[1] == "join" else "left"
+        if not changed:
+            there = "already in" if words[1] == "join" else "not in"
+            self.write(f"· {clean(user)} is {there} room {clean(str(room))}; nothing changed")
+            return
+        self.write(f"· simulator: {clean(user)} {done} room {clean(str(room))} (callback sent)")
 
     async def _press(self, number: int) -> None:
         action_id = self._actions.get(number)
