@@ -92,7 +92,7 @@ async def test_a_rejoin_is_removed_within_a_second_once_across_two_replicas(
     rejoin is claimed once and audited once as system:ban."""
     h = live.harness
     sim = h.sim.simulator
-    async with replica(live, database_url) as (other, other_url, other_notices):
+    async with replica(live, database_url) as (other, other_url, _other_notices):
         op_id = await _ban(live, 'ban 1234 alice --reason "abuse"')
         before = _removals(live)
         async with aiohttp.ClientSession() as http:
