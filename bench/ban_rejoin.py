@@ -33,6 +33,7 @@ from bot.core.context import StaticDirectory
 from bot.core.invocation import Invocation, Origin, Press
 from bot.core.reply import ActionKind
 from bot.settings import Settings
+from bot.trtc.simulator import Simulator
 
 APP, ROOM, USER = 1400000001, 1234, "troll"
 
@@ -79,16 +80,15 @@ async def run(rejoins: int, rate: float) -> int:
             for i in range(rejoins):
                 if rate:
                     await asyncio.sleep(max(0.0, started + i / rate - time.monotonic()))
-                while not sim.join(APP, ROOM, USER):  # still in: the last one not out yet
+                # Polling the simulator's world is the measurement: nothing signals it.
+                while not sim.join(APP, ROOM, USER):  # noqa: ASYNC110 - the last one not out yet
                     await asyncio.sleep(0.001)
                 joined.append(time.time())
                 if not rate:
-                    while USER in (sim.world.room(APP, ROOM) or _Empty()).present_user_ids():
+                    while USER in _present(sim):  # noqa: ASYNC110 - polled, as above
                         await asyncio.sleep(0.001)
             deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and sum(
-                r.action == "RemoveUser" and r.error_code is None for r in sim.requests[seen:]
-            ) < len(joined):
+            while time.monotonic() < deadline and _removed(sim, seen) < len(joined):  # noqa: ASYNC110
                 await asyncio.sleep(0.01)
             elapsed = time.monotonic() - started
             await bot.settle()
@@ -107,9 +107,13 @@ async def run(rejoins: int, rate: float) -> int:
     return 0 if len(done) == len(joined) else 1
 
 
-class _Empty:
-    def present_user_ids(self) -> list[str]:
-        return []
+def _present(sim: Simulator) -> list[str]:
+    room = sim.world.room(APP, ROOM)
+    return room.present_user_ids() if room is not None else []
+
+
+def _removed(sim: Simulator, seen: int) -> int:
+    return sum(r.action == "RemoveUser" and r.error_code is None for r in sim.requests[seen:])
 
 
 def main() -> int:
