@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     trtc_chatops_recorder_user: str = Field(
         default="bot_recorder", min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$"
     )
+    # The shared secret of GET /trtc/banned (a ticket server asks before issuing a
+    # PrivateMapKey, bot/callbacks/banlist.py); unset: not served.
+    trtc_chatops_banlist_key: SecretStr | None = None
 
     # Client behaviour (ours; not in the Tencent SDK's vocabulary).
     trtc_timeout_s: float = Field(default=10.0, gt=0, le=120)

@@ -47,7 +47,9 @@ async def run_console(
     async with open_bot(
         settings, policies=lambda: reloader.current, directory=directory, people=people
     ) as bot:
-        console = Console(bot.core, Identity.of(who, groups), channel)
+        simulator = bot.backend.simulator
+        moves = simulator.simulator if simulator is not None else None  # `sim join …`
+        console = Console(bot.core, Identity.of(who, groups), channel, people=moves)
         print(
             f"trtc-chatops console · TRTC: {bot.backend.label} · policy: {path}"
             + (" (bundled sample)" if is_sample else "")

@@ -89,6 +89,7 @@ def create_core(
         recording=recording_terms(settings, mode, sdk_secret),
         sdk_secret=SecretStr(sdk_secret) if sdk_secret else settings.trtc_sdk_secret_key,
         relay_templates=settings.relay_templates,
+        rejoins_seen=callbacks_configured(settings, mode),
     )
     return Core(services)
 
@@ -106,6 +107,12 @@ def recording_terms(
         return None
     robot = settings.trtc_chatops_recorder_user
     return RecordingTerms(storage, robot, sdk_secret, simulated_default=simulated)
+
+
+def callbacks_configured(settings: Settings, mode: TrtcMode) -> bool:
+    """Do TRTC's room events reach the bot? With a callback key, or from the simulator."""
+    key = settings.trtc_callback_key
+    return mode is TrtcMode.SIMULATOR or bool(key and key.get_secret_value())
 
 
 def history_terms(settings: Settings, simulated: HistoryTerms | None = None) -> HistoryTerms:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.app.backend import Backend, open_backend, trtc_pacer
 from bot.app.core import background, create_core, history_terms
-from bot.callbacks import CallbackService, callback_key
+from bot.callbacks import CallbackService, banlist_key, callback_key
 from bot.core.context import Directory, Policies, Services
 from bot.core.dispatcher import Core
 from bot.core.spec import CommandSpec
@@ -95,7 +95,8 @@ async def open_bot(
         async with contextlib.AsyncExitStack() as stack:
             key = callback_key(settings)
             if callbacks is None:
-                callbacks = await stack.enter_async_context(CallbackService(store, key))
+                service = CallbackService(store, key, banlist_key=banlist_key(settings))
+                callbacks = await stack.enter_async_context(service)
             if backend is None:
                 simulated = settings.trtc_mode is TrtcMode.SIMULATOR
                 if simulated and callback_url is None and key is not None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import difflib
 import re
 
-CHATOPS = ("chatops:Approve", "chatops:ListApprovals", "chatops:ReadAudit")
+from bot.authz.request import CHATOPS_ACTIONS
+
+CHATOPS = CHATOPS_ACTIONS
 
 _TRTC_APIS = """
 DescribeAbnormalEvent DescribeCallDetail DescribeCallDetailInfo DescribeCloudRecording

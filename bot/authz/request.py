@@ -39,13 +39,19 @@ CONTEXT_KEYS = frozenset(
 APPROVE_ACTION = "chatops:Approve"
 # Break-glass: for a while, what needs approval runs on one's own confirmation.
 ELEVATE_ACTION = "chatops:Elevate"
-# Every action of trtc-chatops's own (not TRTC's) the bot asks the policy about.
+# Every action of trtc-chatops's own (not TRTC's) the bot asks the policy about; a policy
+# naming another `chatops:` action (a typo) is warned about by `policy check`.
 CHATOPS_ACTIONS = (
     APPROVE_ACTION,
     "chatops:ListApprovals",
     "chatops:ReadAudit",
     ELEVATE_ACTION,
     "chatops:ListElevations",
+    "chatops:Ban",  # ban a user from a room, or every room (`*`), and keep them out
+    "chatops:Unban",
+    "chatops:ListMutes",
+    "chatops:ListWatches",
+    "chatops:ListRelays",
 )
 
 

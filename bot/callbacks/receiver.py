@@ -25,6 +25,7 @@ from contextlib import asynccontextmanager
 
 from aiohttp import web
 
+from bot.callbacks.banlist import Banlist, add_banlist_route
 from bot.callbacks.event import MalformedCallback, parse_event
 from bot.callbacks.intake import Intake, Overloaded
 from bot.callbacks.recording import RECORDING_GROUP, RecordingSink
@@ -131,11 +132,14 @@ def add_routes(app: web.Application, receiver: Receiver, *, path: str = CALLBACK
 
 @asynccontextmanager
 async def serve_receiver(
-    receiver: Receiver, *, host: str = "127.0.0.1", port: int = 0
+    receiver: Receiver, *, host: str = "127.0.0.1", port: int = 0, banlist: Banlist | None = None
 ) -> AsyncIterator[str]:
-    """The receiver alone on its own port until the block exits; yields the callback URL."""
+    """The receiver alone on its own port until the block exits (with ``GET /trtc/banned``
+    when a ``banlist`` is given); yields the callback URL."""
     app = web.Application()
     add_routes(app, receiver)
+    if banlist is not None:
+        add_banlist_route(app, banlist)
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"ok": True})

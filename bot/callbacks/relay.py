@@ -6,6 +6,8 @@ finds the rows by polling. Claims are atomic, so with several replicas each
 event is described once — at most once: a crash between a claim and the
 post loses those lines rather than repeating them. A dismissal (102) ends
 every watch of the room; a watch past its time ends with a message saying so.
+Room entries (103) are first shown to ``keep_out`` (the core's: a banned user is
+removed again), before any watch is fed, so a rejoin is undone within the second.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 from bot.callbacks.event import CallbackEvent, EventType, matches
 from bot.callbacks.feed import Feed
+from bot.core.bans import Entry
 from bot.core.markup import code
 from bot.core.notice import Notice
 from bot.core.reply import Reply
@@ -31,6 +34,8 @@ from bot.store.watches import Place, Watches
 log = logging.getLogger(__name__)
 
 BATCH = 500
+
+KeepOut = Callable[[Sequence[Entry]], Awaitable[int]]
 
 
 class Relay:
@@ -58,6 +63,8 @@ class Relay:
         # Told of every event once, before the watches (relay callbacks: onair.py).
         self.learn = learn
         self.processed = 0
+        # Set by the service once the core exists (``CallbackService.deliver_to``).
+        self.keep_out: KeepOut | None = None
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._last_housekeeping = float("-inf")
@@ -103,6 +110,7 @@ class Relay:
                 await asyncio.wait_for(self._wake.wait(), self.poll_s)
 
     async def _relay(self, events: Sequence[CallbackEvent]) -> None:
+        await self._keep_out(events)
         now = self.clock()
         if self.learn is not None:
             await self.learn(events, now)
@@ -114,6 +122,18 @@ class Relay:
             if event.room is not None and rooms:
                 await self._route(event, rooms, now)
         self.processed += len(events)
+
+    async def _keep_out(self, events: Sequence[CallbackEvent]) -> None:
+        entries = [
+            Entry(e.sdkappid, e.room, e.numeric, e.user_id, e.key)
+            for e in events
+            if e.type == EventType.ENTER_ROOM and e.room is not None and e.user_id is not None
+        ]
+        if entries and self.keep_out is not None:
+            try:
+                await self.keep_out(entries)
+            except Exception:  # the watches still hear of these events
+                log.exception("keeping banned users out failed for %d entries", len(entries))
 
     async def _route(
         self, event: CallbackEvent, rooms: dict[tuple[int, str], list[Watch]], now: float

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.callbacks.banlist import Banlist, add_banlist_route
 from bot.callbacks.feed import Feed, Pacing
 from bot.callbacks.intake import Intake
 from bot.callbacks.onair import OnAir
@@ -56,6 +57,7 @@ class CallbackService:
         pacing: Pacing | None = None,
         poll_s: float = 1.0,
         horizon_s: float = REPLAY_HORIZON_S,
+        banlist_key: str | None = None,
     ) -> None:
         self.feed = Feed(notify, pacing=pacing, monotonic=monotonic, wall=clock)
         self.relay = Relay(
@@ -83,14 +85,21 @@ class CallbackService:
             if key
             else None
         )
+        # GET /trtc/banned for the customer's ticket server: only with its own key.
+        self.banlist = Banlist(banlist_key, store.bans, clock=clock) if banlist_key else None
         self._tasks: list[asyncio.Task[None]] = []
 
     def deliver_to(self, core: Core) -> None:
-        """Send the feed's notices to the core's listeners (built after this service)."""
+        """Send the feed's notices to the core's listeners and room entries to its bans
+        (the core is built after this service)."""
         self.feed.notify = core.notify
+        self.relay.keep_out = core.keep_out
 
     def add_routes(self, app: web.Application) -> bool:
-        """Mount ``POST /trtc/callback``; False (nothing mounted) without a callback key."""
+        """Mount ``POST /trtc/callback`` (and ``GET /trtc/banned`` when its key is set);
+        False (no callback receiver mounted) without a callback key."""
+        if self.banlist is not None:
+            add_banlist_route(app, self.banlist)
         if self.receiver is None:
             log.warning("TRTC_CALLBACK_KEY is not set: %s is not served", CALLBACK_PATH)
             return False
@@ -103,7 +112,7 @@ class CallbackService:
         """``async with callbacks.serve(port=8080) as url``: the receiver on its own port."""
         if self.receiver is None:
             raise ValueError("the callback receiver needs TRTC_CALLBACK_KEY")
-        return serve_receiver(self.receiver, host=host, port=port)
+        return serve_receiver(self.receiver, host=host, port=port, banlist=self.banlist)
 
     async def __aenter__(self) -> CallbackService:
         self._tasks = [
@@ -144,6 +153,12 @@ class CallbackService:
         await self.feed.flush_all()
 
 
+def banlist_key(settings: Settings) -> str | None:
+    """TRTC_CHATOPS_BANLIST_KEY, or None: ``/trtc/banned`` is not served."""
+    configured = settings.trtc_chatops_banlist_key
+    return (configured.get_secret_value() or None) if configured is not None else None
+
+
 def callback_key(settings: Settings) -> str | None:
     """TRTC_CALLBACK_KEY; with the embedded simulator and no key, a fresh one for it to
     sign with (the simulator is configured by us, so any key will do)."""
@@ -155,13 +170,15 @@ def callback_key(settings: Settings) -> str | None:
 
 @asynccontextmanager
 async def receiver_only(
-    store: Store, key: str, *, host: str, port: int
+    store: Store, key: str, *, host: str, port: int, banlist_key: str | None = None
 ) -> AsyncIterator[tuple[str, Intake]]:
-    """Just the receiver: verify and store. A relay elsewhere (the bot) posts."""
+    """Just the receiver: verify and store. A relay elsewhere (the bot) posts. With
+    ``banlist_key`` it answers ``GET /trtc/banned`` too."""
     intake = Intake(store.callbacks, roster=store.roster)
     receiver = Receiver(key, intake, recordings=RecordingSink(store.recordings.custody))
+    banlist = Banlist(banlist_key, store.bans) if banlist_key else None
     try:
-        async with serve_receiver(receiver, host=host, port=port) as url:
+        async with serve_receiver(receiver, host=host, port=port, banlist=banlist) as url:
             yield url, intake
     finally:
         await intake.close()

@@ -73,7 +73,11 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
     store = await Store.open(database)
     try:
         key = settings.trtc_callback_key.get_secret_value()
-        async with receiver_only(store, key, host=host, port=port) as (url, intake):
+        banlist = settings.trtc_chatops_banlist_key
+        banlist_key = banlist.get_secret_value() if banlist is not None else None
+        async with receiver_only(
+            store, key, host=host, port=port, banlist_key=banlist_key or None
+        ) as (url, intake):
             print(f"TRTC callback receiver listening on {url}", flush=True)
             print(f"Storing events in {_shown(database)}; the bot posts them.", flush=True)
             with contextlib.suppress(asyncio.CancelledError):

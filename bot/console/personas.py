@@ -26,13 +26,13 @@ PERSONAS: dict[str, Persona] = {
             "oncall",
             "U0ONCALL",
             frozenset({"S0ONCALL"}),
-            "on-call engineer: reads, kicks and mutes; dismiss needs approval",
+            "on-call engineer: reads, kicks and mutes; dismiss and ban need approval",
         ),
         Persona(
             "lead",
             "U0LEAD",
             frozenset({"S0LEADS"}),
-            "incident lead: everything on-call may, plus approve and read the audit",
+            "incident lead: everything on-call may, plus ban, approve and read the audit",
         ),
         Persona(
             "viewer", "U0VIEWER", frozenset(), "stakeholder: read-only (QcloudTRTCReadonlyAccess)"

@@ -4,7 +4,8 @@ Besides the chat grammar it understands a few console words: `as PERSONA`
 (or `as USERID [GROUP…]`) to switch identity, `personas`, a number to press
 that action (`[3]`), the buttons as words — `approve 3`, `reject 3` (3: the
 request `#3`), `confirm`, `cancel`, `undo` (the latest shown, or `cancel 3`) —
-and `quit`.
+that action, `sim join ROOM USER` / `sim leave ROOM USER` (the embedded simulator:
+someone enters or leaves now, and TRTC's callback follows), and `quit`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from bot.console.files import UnsafeFolder, private_folder, save_attachments
 from bot.console.personas import PERSONAS
@@ -25,10 +27,19 @@ from bot.core.dispatcher import Core
 from bot.core.invocation import Invocation, Origin, Press
 from bot.core.notice import Notice
 from bot.core.reply import Action, ActionKind, Reply
+from bot.core.values import parse_room, parse_user
 
 # Button words: a request number is needed where several requests are usually open.
 WORDS = {k.value: k for k in ActionKind if k is not ActionKind.RUN}
 NEEDS_NUMBER = {ActionKind.APPROVE, ActionKind.REJECT}
+
+
+class People(Protocol):
+    """The embedded simulator's joins and leaves (``Simulator.join``/``leave``)."""
+
+    def join(self, sdkappid: int, room: int | str, user: str) -> bool: ...
+
+    def leave(self, sdkappid: int, room: int | str, user: str) -> bool: ...
 
 
 @dataclass
@@ -55,6 +66,8 @@ class Console:
     # Where charts and other files of replies are written (their paths are printed):
     # a folder private to this user, see files.py.
     files: Path = field(default_factory=private_folder)
+    # The embedded simulator, for `sim join`/`sim leave` (None on Tencent Cloud).
+    people: People | None = None
     _actions: dict[int, str] = field(default_factory=dict)
     _numbers: dict[str, int] = field(default_factory=dict)
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -105,6 +118,9 @@ class Console:
         if word == "as":
             self._switch(text)
             return True
+        if word == "sim":
+            self._sim(text)
+            return True
         if text.isdigit():
             await self._press(int(text))
             return True
@@ -154,6 +170,31 @@ class Console:
             self.write(f"✖ say which request: {kind.value} N (N: its #)")
             return
         await self._press_id(shown[0])
+
+    def _sim(self, text: str) -> None:
+        """`sim join ROOM USER` / `sim leave ROOM USER`: someone enters or leaves now."""
+        words = text.split()
+        if len(words) != 4 or words[1] not in ("join", "leave"):
+            self.write("✖ say: sim join ROOM USER | sim leave ROOM USER")
+            return
+        if self.people is None:
+            self.write("✖ sim works with the embedded simulator only, not with Tencent Cloud")
+            return
+        grammar = self.core.services.grammar
+        try:
+            room = parse_room(words[2], apps=grammar.apps, default_app=grammar.default_app)
+            user = parse_user(words[3])
+            move = self.people.join if words[1] == "join" else self.people.leave
+            changed = move(room.sdkappid, room.api_room, user)
+        except ValueError as error:
+            self.write(f"✖ {clean(str(error))}")
+            return
+        done = "entered" if words[1] == "join" else "left"
+        if not changed:
+            there = "already in" if words[1] == "join" else "not in"
+            self.write(f"· {clean(user)} is {there} room {clean(str(room))}; nothing changed")
+            return
+        self.write(f"· simulator: {clean(user)} {done} room {clean(str(room))} (callback sent)")
 
     async def _press(self, number: int) -> None:
         action_id = self._actions.get(number)

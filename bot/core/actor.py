@@ -1,9 +1,9 @@
 """Who is behind a change: a person (their Slack user id) or a named part of the bot.
 
 The bot's own work — a timed mute running out, a request expiring, recovery after
-a crash, the daily usage digest — enters the same execution path as a person's
-request and is audited the same way; its actor is a ``SystemActor``, stored as its
-string value.
+a crash, the daily usage digest, a banned user removed again on rejoin — enters the
+same execution path as a person's request and is audited the same way; its actor is a
+``SystemActor``, stored as its string value.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class SystemActor(StrEnum):
     ELEVATION = "system:elevation"  # a break-glass window ending on time, its warning
     REMINDER = "system:reminder"  # reminders and escalations of pending approvals
     RECORDING = "system:recording"  # a recording's auto-stop, its custody record
+    BAN = "system:ban"  # a banned user let back in removed again; a ban's time run out
 
 
 def is_system(actor: str) -> bool:

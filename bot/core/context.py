@@ -94,6 +94,9 @@ class Services:
     reminder_max_people: int = 10
     # The account's monitoring edition and history lag, as far as the bot knows them.
     history: HistoryTerms = field(default_factory=HistoryTerms)
+    # TRTC's event callbacks reach the bot (a callback key is set, or the simulator
+    # sends them): a banned user's rejoin is seen and undone. Without, bans say so.
+    rejoins_seen: bool = True
     # This process among the replicas: it owns what it executes (see recovery).
     instance: str = field(default_factory=new_instance_id)
     # The operator's price table (TRTC_CHATOPS_PRICES); None: usage in minutes only.

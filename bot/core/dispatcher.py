@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.authz.decision import Decision, Effect
 from bot.authz.request import AuthzRequest
 from bot.core import (
     auditing,
+    bans,
     confirmation,
     elevation,
     expiry,
@@ -152,18 +154,25 @@ class Core:
         await self.services.store.replicas.beat(self.services.instance, self.services.clock())
 
     async def tick(self) -> None:
-        """Expire what is overdue, recover what a dead replica left, lift timed mutes,
-        warn of and end break-glass elevations, remind and escalate pending approvals,
-        look after recordings (their callbacks, warnings, auto-stop, custody), post the
-        usage digest when due; the background loop calls this every second (the
-        heartbeat is ``beat``'s)."""
+        """Expire what is overdue, recover what a dead replica left, lift timed mutes, end
+        bans whose time is up and tell rejoins, warn of and end break-glass elevations,
+        remind and escalate pending approvals, look after recordings (their callbacks,
+        warnings, auto-stop, custody), post the usage digest when due; the background
+        loop calls this every second (the heartbeat is ``beat``'s)."""
         await expiry.expire_due(self.execution)
         await self.recover()
         await lifts.lift_due(self.execution)
+        await bans.end_due(self.execution)
+        await bans.tell_rejoins(self.execution)
         await elevation.watch(self.services, self.notify)
         await reminders.nudge_due(self.services, self.notify)
         await recordings.tend(self.execution)
         await self.scheduler.run_due()
+
+    async def keep_out(self, entries: Sequence[bans.Entry]) -> int:
+        """Remove again whoever among these room entries is banned (the callback relay
+        calls this as entries arrive); how many were removed."""
+        return await bans.keep_out(self.execution, entries)
 
     def _label(self, reply: Reply) -> Reply:
         if self.services.label and reply.label is None:

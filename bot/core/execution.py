@@ -11,6 +11,7 @@ but are recorded and told the same way (``announce``).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
 from bot.authz.decision import Decision, Effect
@@ -30,6 +31,8 @@ from bot.core.standing import Refusal, standing
 from bot.store import Operation, OperationState
 from bot.trtc.errors import TrtcError, TrtcOutcomeUnknown, TrtcTransportError
 
+# A change the bot makes by itself, given the context it runs in.
+Change = Callable[[Context], Awaitable[Reply]]
 EXECUTING = OperationState.EXECUTING
 # What the bot's own undo may close: a run recovery could not confirm still muted someone.
 UNDOABLE_BY_SYSTEM = (OperationState.SUCCEEDED, OperationState.UNKNOWN)
@@ -224,6 +227,20 @@ class Execution:
             await self.notify(Notice(op.channel, op.thread, reply))
         return Attempt(reply, done)
 
+    async def act(self, by: Chore, op: Operation, change: Change, note: str) -> Reply:
+        """A change on TRTC the bot makes by itself, allowed earlier by ``op`` (a ban's
+        re-removal of someone let back in): run once as ``by``, one audit record with its
+        actor. A refusal is recorded and raised; telling it is the caller's (it gathers)."""
+        try:
+            reply = await change(Context(self.services, _invocation(by, op), operation_id=op.id))
+        except TrtcError as exc:
+            lost = isinstance(exc, TrtcOutcomeUnknown | TrtcTransportError)
+            outcome = Outcome.UNKNOWN if lost else Outcome.FAILED
+            await self.record(by, op, outcome, error=exc, note=note)
+            raise
+        await self.record(by, op, Outcome.SUCCEEDED, request_ids=reply.request_ids, note=note)
+        return reply
+
     async def announce(
         self,
         by: Chore,
@@ -360,7 +377,7 @@ class Execution:
 def _invocation(by: Press | Chore, op: Operation) -> Invocation:
     """Who an undo runs as: the person who pressed, or the bot itself."""
     if isinstance(by, Chore):
-        return Invocation(str(by.actor), op.channel, op.text, Origin.SYSTEM, thread=op.thread)
+        return Invocation(str(by.actor), by.channel, by.text, Origin.SYSTEM, thread=by.thread)
     return Invocation(
         actor=by.actor,
         channel=by.channel,

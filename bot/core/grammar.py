@@ -136,7 +136,10 @@ class Grammar:
     def _value(self, kind: ParamKind, raw: str, where: Param | Option) -> Any:
         match kind:
             case ParamKind.ROOM:
-                return values.parse_room(raw, apps=self.apps, default_app=self.default_app)
+                everywhere = isinstance(where, Param) and where.everywhere
+                return values.parse_room(
+                    raw, apps=self.apps, default_app=self.default_app, everywhere=everywhere
+                )
             case ParamKind.USER:
                 return values.parse_user(raw)
             case ParamKind.SLACK_USER:

@@ -45,10 +45,12 @@ class Param:
     kind: ParamKind
     optional: bool = False
     variadic: bool = False  # one or more
+    everywhere: bool = False  # a ROOM that may be ``*``: every room of the application
 
     @property
     def usage(self) -> str:
-        shown = f"<{self.name}>" + ("…" if self.variadic else "")
+        name = f"{self.name}|*" if self.everywhere else self.name
+        shown = f"<{name}>" + ("…" if self.variadic else "")
         return f"[{shown}]" if self.optional else shown
 
 

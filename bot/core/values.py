@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 
 from bot.core.markup import code
 from bot.trtc.masking import MASK, mask_url
+from bot.trtc.rooms import EVERY_ROOM, RoomRef, room_problem
 from bot.trtc.rooms import MAX_NUMERIC_ROOM as MAX_NUMERIC_ROOM
-from bot.trtc.rooms import RoomRef, room_problem
 
 # Room ids: one rule, ``bot.trtc.rooms.room_problem`` (MAX_NUMERIC_ROOM is re-exported).
 # SdkAppIds are 7 to 10 digits (1400000001); a longer number is a typo, and one
@@ -36,8 +36,11 @@ class BadValue(ValueError):
     """A value a person typed is not acceptable; the message tells them why."""
 
 
-def parse_room(text: str, *, apps: Mapping[str, int], default_app: int | None) -> RoomRef:
-    """``1234``, ``standup``, ``prod/1234`` or ``1400000002/standup``."""
+def parse_room(
+    text: str, *, apps: Mapping[str, int], default_app: int | None, everywhere: bool = False
+) -> RoomRef:
+    """``1234``, ``standup``, ``prod/1234`` or ``1400000002/standup``; with
+    ``everywhere``, ``*`` or ``prod/*`` too: every room of the application."""
     app_part, sep, room_part = text.partition("/")
     if not sep:
         app_part, room_part = "", text
@@ -46,6 +49,13 @@ def parse_room(text: str, *, apps: Mapping[str, int], default_app: int | None) -
     sdkappid, app_name = resolve_app(app_part, apps, default_app)
     if not room_part:
         raise BadValue(f"{text!r}: the room is missing after the slash, e.g. prod/1234")
+    if room_part == EVERY_ROOM:
+        if not everywhere:
+            raise BadValue(
+                f"{code('*')} (every room) is for {code('ban')} and {code('unban')} only: "
+                "name one room"
+            )
+        return RoomRef(sdkappid, EVERY_ROOM, numeric=False, app_name=app_name)
     problem = room_problem(room_part)
     if problem is not None:
         raise BadValue(problem)

@@ -24,6 +24,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from bot.pacing import Pace, Pacer
 from bot.store import migrate
 from bot.store.audit import AuditLog
+from bot.store.bans import Bans
 from bot.store.callbacks import Callbacks
 from bot.store.deliveries import Deliveries
 from bot.store.elevations import Elevations
@@ -123,6 +124,7 @@ class Store:
     recordings: Recordings  # recording tasks, their files and callbacks
     roster: Roster  # who is in each room, from TRTC's room events
     relays: Relays  # CDN relays and stream ingests known to be on air
+    bans: Bans  # who is kept out of which room, and the rejoins caught
     file: SqliteFile | None = None  # a SQLite database's file, watched
 
     @classmethod
@@ -152,6 +154,7 @@ class Store:
             recordings=Recordings(sessions),
             roster=Roster(sessions, dialect),
             relays=Relays(sessions),
+            bans=Bans(sessions),
             file=file,
         )
 

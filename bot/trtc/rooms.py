@@ -44,6 +44,10 @@ def room_problem(text: str) -> str | None:
     return None
 
 
+# Every room of an application (a ban's ``*``): no TRTC room id is a lone star.
+EVERY_ROOM = "*"
+
+
 @dataclass(frozen=True, slots=True)
 class RoomRef:
     """A room in an application: ``numeric`` picks the API variant."""
@@ -52,6 +56,11 @@ class RoomRef:
     room: str
     numeric: bool
     app_name: str | None = None
+
+    @property
+    def everywhere(self) -> bool:
+        """``*``: not a room TRTC knows, but every room of the application."""
+        return self.room == EVERY_ROOM
 
     @property
     def api_room(self) -> int | str:

@@ -93,3 +93,17 @@ def test_autocorrected_quotes_and_dashes(tmp_path: Path) -> None:
     assert "Confirm: remove bob from room 1400000001/1234?" in out
     assert "  Reason: two words\n" in out
     assert "Confirm: mute carol in room 1400000001/1234 for 10m?" in out
+
+
+def test_sim_join_and_leave_drive_the_simulator(tmp_path: Path) -> None:
+    """`sim join`/`sim leave`: someone enters or leaves now; bad words are answered."""
+    out = run_console(
+        "as lead\nsim join 1234 mallory\nsim join 1234 mallory\nsim leave 1234 mallory\n"
+        "sim leave 1234 mallory\nsim dance\nsim join 1234\nquit\n",
+        tmp_path,
+    )
+    assert "simulator: mallory entered room 1400000001/1234 (callback sent)" in out
+    assert "mallory is already in room 1400000001/1234; nothing changed" in out
+    assert "simulator: mallory left room 1400000001/1234 (callback sent)" in out
+    assert "mallory is not in room 1400000001/1234; nothing changed" in out
+    assert out.count("say: sim join ROOM USER | sim leave ROOM USER") == 2

@@ -7,6 +7,7 @@ the business of the module that reads it (``bot/store/<noun>.py``).
 
 from __future__ import annotations
 
+from bot.store.tables.bans import Ban, BanRejoin
 from bot.store.tables.base import Base
 from bot.store.tables.core import AuditRecord, Mute, MuteState, Operation, OperationState, Replica
 from bot.store.tables.recordings import Recording, RecordingEvent, RecordingFile, RecordingState
@@ -16,6 +17,8 @@ from bot.store.tables.work import Elevation, ElevationState, Nudge, PaceRow, Sch
 
 __all__ = [
     "AuditRecord",
+    "Ban",
+    "BanRejoin",
     "Base",
     "CallbackRecord",
     "Elevation",

@@ -36,6 +36,7 @@ from bot.trtc.simulator.envelope import (
 from bot.trtc.simulator.legacy import COMMON, is_legacy, verify_legacy
 from bot.trtc.simulator.lost import LostAnswer, LostAnswers
 from bot.trtc.simulator.params import BODY_ERROR, read_params, unflatten
+from bot.trtc.simulator.presence import Presence, comebacks
 from bot.trtc.simulator.ratelimit import SlidingWindow
 from bot.trtc.simulator.recording import install_recorder
 from bot.trtc.simulator.relay import open_desk
@@ -120,8 +121,20 @@ class Simulator:
             scenario=config.scenario,
             emit=self.announcer.sender.emit if self.announcer is not None else None,
         )
+        self.presence = Presence(self.world, self.announcer, comebacks(config.scenario))
+        if self.announcer is not None:
+            self.announcer.on_tick = self.presence.tick
         self.app = web.Application(client_max_size=MAX_BODY)
         self.app.router.add_route("*", "/", self._handle)
+
+    def join(self, sdkappid: int, room: int | str, user: str) -> bool:
+        """``user`` enters the room now (an int is a numeric room), told by a signed 103
+        like TRTC's; False when already there. A room that is not live starts."""
+        return self.presence.join(sdkappid, room, user)
+
+    def leave(self, sdkappid: int, room: int | str, user: str) -> bool:
+        """``user`` leaves the room now (104, Reason 1); False when not in it."""
+        return self.presence.leave(sdkappid, room, user)
 
     def fail_next(
         self,
@@ -333,6 +346,7 @@ class Simulator:
             raise ApiError("InternalError", _MESSAGES["InternalError"])
         if bad_body is not None:
             raise bad_body
+        self.presence.tick()  # comebacks due, even with no callback timeline running
         params = read_params(action, record.params, form=form)
         check_params(site, action, params)
         if self.announcer is None:

@@ -207,6 +207,7 @@ class Announcer:
         self._ticker: asyncio.Task[None] | None = None
         # Other timelines moved on each scan (recording tasks: recorder.py).
         self.hooks: list[Callable[[], None]] = []
+        self.on_tick: Callable[[], object] | None = None
 
     async def start(self) -> None:
         await self.sender.start()
@@ -258,6 +259,32 @@ class Announcer:
         }
         self.sender.emit(call.sdkappid, EXIT_ROOM, info)
 
+    def entered(self, call: Call, member: Member, *, created: bool) -> None:
+        """Someone joined now, on demand (not on the timeline): 101 for a new call, then 103.
+        EventMsTs has the millisecond, so two joins in one second are two events."""
+        ms = int(self.world.clock() * 1000)
+        if created:
+            info = {"RoomId": _room_id(call), **_times(call.create_ts), "UserId": member.user_id}
+            self.sender.emit(call.sdkappid, CREATE_ROOM, {**info, "EventMsTs": ms})
+        info = {**self._enter_info(call, member), "EventMsTs": ms}
+        self.sender.emit(call.sdkappid, ENTER_ROOM, info)
+
+    def left(self, call: Call, member: Member) -> None:
+        """Someone left now, on demand: 104 (Reason 1, normal), and 102 if the room ended."""
+        now, ms = self.world.now(), int(self.world.clock() * 1000)
+        info = {
+            "RoomId": _room_id(call),
+            **_times(now),
+            "EventMsTs": ms,
+            "UserId": member.user_id,
+            "Role": _role(member),
+            "Reason": EXIT_REASONS[LeaveReason.NORMAL],
+        }
+        self.sender.emit(call.sdkappid, EXIT_ROOM, info)
+        if not call.is_live(now):
+            self._dismissed.add(call.comm_id)
+            self.sender.emit(call.sdkappid, DISMISS_ROOM, {"RoomId": _room_id(call), **_times(now)})
+
     def scan(self) -> None:
         """Report what the scenario's timeline did since the last scan."""
         for hook in self.hooks:
@@ -307,6 +334,8 @@ class Announcer:
         while True:
             await asyncio.sleep(self.scan_every_s)
             try:
+                if self.on_tick is not None:
+                    self.on_tick()  # scripted comebacks (presence.py)
                 self.scan()
             except Exception:
                 log.exception("scanning the simulated timeline failed")

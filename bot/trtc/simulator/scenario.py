@@ -22,6 +22,8 @@ file gives the same story whenever it runs. Example::
              from_minute: 5, to_minute: 9}
           - {kind: exit, user: yolanda, at_minute: 12, reason: timeout}   # abnormal exit
           - {kind: network, user: zeno, at_minute: 3, to: 4g}             # Wi-Fi → 4G
+        comebacks:                  # removed, xavier enters again 2 s later, 5 times at most
+          - {user: xavier, after_s: 2, times: 5}
 
 ``relays:`` and ``ingests:`` put CDN relays and stream ingests on air before the
 bot starts (``{room: 1234, url: "rtmp://live.example.com/live/key", stop_error:
@@ -124,6 +126,14 @@ class NetworkStep(_Model):
     to: Network
 
 
+class ComebackStep(_Model):
+    """After each removal the user enters again ``after_s`` later, up to ``times`` times."""
+
+    user: str
+    after_s: float = Field(default=2.0, ge=0, le=3600)
+    times: int = Field(default=3, ge=1, le=10000)
+
+
 Step = Annotated[LossStep | RttStep | CpuStep | ExitStep | NetworkStep, Field(discriminator="kind")]
 
 
@@ -135,6 +145,8 @@ class RoomSpec(_Model):
     creator: str | None = None  # default: the first user
     users: list[UserSpec] = Field(min_length=1)
     script: list[Step] = Field(default_factory=list)
+    # Users who come back after being removed (``sim join`` does it by hand).
+    comebacks: list[ComebackStep] = Field(default_factory=list)
 
     @field_validator("users", mode="before")
     @classmethod
@@ -174,6 +186,9 @@ class RoomSpec(_Model):
                     f"script[{index}]: starts at minute {at:g}, before {step.user!r} joins "
                     f"(minute {joins[step.user]:g})"
                 )
+        for index, comeback in enumerate(self.comebacks):
+            if comeback.user not in joins:
+                raise ValueError(f"comebacks[{index}]: user {comeback.user!r} is not in this room")
         exits = [s.user for s in self.script if isinstance(s, ExitStep)]
         if len(exits) != len(set(exits)):
             raise ValueError("a user can exit only once")

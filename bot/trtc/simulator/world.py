@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.trtc.simulator.call import Call, LeaveReason, Member
 from bot.trtc.simulator.editions import Archive
@@ -198,6 +198,42 @@ class World:
                 member.leave_ts, member.leave_reason = now, LeaveReason.KICKED
         call.destroy_ts = now
         self.log.append(Change(now, action, call.sdkappid, call.room_id))
+
+    def join(self, sdkappid: int, room: RoomRef, user_id: str) -> tuple[Call, Member, bool] | None:
+        """``user_id`` enters the room now (``sim join``, a scripted comeback): a new stay
+        in the live call — the earlier one, if any, is replaced — or a new call when the
+        room is not live. (call, member, whether the call is new); None: already there."""
+        if not self.has_app(sdkappid):
+            raise ValueError(f"SdkAppId {sdkappid} does not exist in the simulator")
+        now = self.now()
+        call = self.room(sdkappid, room)
+        created = call is None
+        if call is None:
+            call = Call(sdkappid, str(room), isinstance(room, int), create_ts=now, creator=user_id)
+            self.add_call(call)
+        before = call.member(user_id)
+        if before is not None and before.present(now):
+            return None
+        member = Member(user_id=user_id, join_ts=now)
+        if before is not None:  # the same device comes back
+            member = replace(
+                before, join_ts=now, leave_ts=None, network_changes=[], mute_changes=[]
+            )
+            member.leave_reason = LeaveReason.NORMAL
+        call.members[user_id] = member
+        self.log.append(Change(now, "Join", sdkappid, call.room_id, user_id))
+        return call, member, created
+
+    def leave(self, sdkappid: int, room: RoomRef, user_id: str) -> tuple[Call, Member] | None:
+        """``user_id`` leaves the room now, normally; None: not in the live room."""
+        now = self.now()
+        call = self.room(sdkappid, room)
+        member = None if call is None else call.member(user_id)
+        if call is None or member is None or not member.present(now):
+            return None
+        member.leave_ts, member.leave_reason = now, LeaveReason.NORMAL
+        self.log.append(Change(now, "Leave", sdkappid, call.room_id, user_id))
+        return call, member
 
     def block(self, call: Call, member: Member, is_mute: int, action: str) -> None:
         now = self.now()
