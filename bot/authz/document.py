@@ -26,14 +26,13 @@ from bot.authz.matching import (
     compile_actions,
     compile_resources,
 )
-from bot.authz.request import APPROVED, CHATOPS_ACTIONS, CONTEXT_KEYS, ContextLookup
+from bot.authz.request import APPROVED, CONTEXT_KEYS, ContextLookup
 
 MAX_POLICY_CHARS = 6144
 VERSION = "2.0"
 _TOP = ("version", "statement")
 _STATEMENT = ("effect", "action", "resource", "condition")
 _KNOWN_VARIABLES = CONTEXT_KEYS | {"uin", "owner_uin"}
-_KNOWN_CHATOPS = {action.lower(): action for action in CHATOPS_ACTIONS}
 
 
 @dataclass(frozen=True, slots=True)
