@@ -25,6 +25,7 @@ from bot.core.elevation import break_glass
 from bot.core.invocation import Invocation, Origin, Press
 from bot.core.markup import code, person, plain
 from bot.core.notice import Notice, Notify
+from bot.core.replies import not_undoable
 from bot.core.reply import Action, ActionKind, Reply, Severity
 from bot.core.spec import Args, CommandSpec
 from bot.core.standing import Refusal, standing
@@ -386,18 +387,3 @@ def _invocation(by: Press | Chore, op: Operation) -> Invocation:
         usergroups=by.usergroups,
         thread=by.thread or op.thread,
     )
-
-
-def not_undoable(op: Operation) -> str:
-    """Why an Undo on ``op`` changes nothing: what ended it, if we know."""
-    if op.outcome and op.outcome.startswith("no longer in force"):
-        # a mute replaced by a newer one, or ended by `unmute`: nothing to act on
-        return f"#{op.id}: that mute is {op.outcome}; nothing changed."
-    if op.status is OperationState.UNDONE and op.decided_by == SystemActor.TIMED_MUTE:
-        return (
-            f"#{op.id}: that mute is no longer in force (lifted by {SystemActor.TIMED_MUTE} "
-            "when its time ran out); nothing changed."
-        )
-    if op.status is OperationState.UNDONE and op.decided_by:
-        return f"#{op.id} cannot be undone: it was already undone by {person(op.decided_by)}."
-    return f"#{op.id} cannot be undone (it is {op.status.value})."

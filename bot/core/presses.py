@@ -15,9 +15,10 @@ from bot.core.actor import SystemActor
 from bot.core.approvals import approver_decision
 from bot.core.auditing import Outcome
 from bot.core.buttons import parse_action_id
-from bot.core.execution import Execution, chore, not_undoable, refuse, spec_of
+from bot.core.execution import Execution, chore, refuse, spec_of
 from bot.core.invocation import Press
 from bot.core.markup import person
+from bot.core.replies import not_undoable
 from bot.core.reply import ActionKind, Reply, Severity
 from bot.store import Operation, OperationState
 

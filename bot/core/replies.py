@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from bot.authz.decision import Decision, Reason
 from bot.authz.request import AuthzRequest
+from bot.core.actor import SystemActor
 from bot.core.grammar import ParseError
 from bot.core.hints import edition_refusal, hint_for, is_edition_refusal
 from bot.core.markup import code, person
 from bot.core.reply import Reply, Severity
 from bot.core.spec import CommandSpec
 from bot.editions import HistoryTerms
-from bot.store import Operation
+from bot.store import Operation, OperationState
 from bot.trtc.errors import (
     TrtcApiError,
     TrtcError,
@@ -114,3 +115,18 @@ def closed(op: Operation, what: str, severity: Severity) -> Reply:
         fields=(("Requested by", person(op.requester)), *reason_fields(op)),
         operation_id=op.id,
     )
+
+
+def not_undoable(op: Operation) -> str:
+    """Why an Undo on ``op`` changes nothing: what ended it, if we know."""
+    if op.outcome and op.outcome.startswith("no longer in force"):
+        # a mute replaced by a newer one, or ended by `unmute`: nothing to act on
+        return f"#{op.id}: that mute is {op.outcome}; nothing changed."
+    if op.status is OperationState.UNDONE and op.decided_by == SystemActor.TIMED_MUTE:
+        return (
+            f"#{op.id}: that mute is no longer in force (lifted by {SystemActor.TIMED_MUTE} "
+            "when its time ran out); nothing changed."
+        )
+    if op.status is OperationState.UNDONE and op.decided_by:
+        return f"#{op.id} cannot be undone: it was already undone by {person(op.decided_by)}."
+    return f"#{op.id} cannot be undone (it is {op.status.value})."

@@ -34,7 +34,7 @@ from bot.trtc.simulator.envelope import (
     success_body,
 )
 from bot.trtc.simulator.legacy import COMMON, is_legacy, verify_legacy
-from bot.trtc.simulator.lost import LostAnswer, LostAnswers
+from bot.trtc.simulator.lost import Losses, LostAnswer, LostAnswers
 from bot.trtc.simulator.params import BODY_ERROR, read_params, unflatten
 from bot.trtc.simulator.presence import Presence, comebacks
 from bot.trtc.simulator.ratelimit import SlidingWindow
@@ -102,11 +102,10 @@ class Simulator:
         self._limiter = SlidingWindow(config.rate_limit) if config.rate_limit else None
         self._faults = random.Random(f"{config.seed}|faults")
         self._scripted: dict[str, deque[_Scripted]] = {}
-        self._losses: dict[str, deque[LostAnswer]] = {}
-        self._loss_rng = random.Random(f"{config.seed}|lost")
-        self._lost_rates = config.lost_answers
-        if self._lost_rates == LostAnswers() and config.scenario is not None:
-            self._lost_rates = LostAnswers(**config.scenario.lost_answers.model_dump())
+        rates = config.lost_answers
+        if rates == LostAnswers() and config.scenario is not None:
+            rates = LostAnswers(**config.scenario.lost_answers.model_dump())
+        self._losses = Losses(rates, config.seed)
         # Event callbacks to the app's receiver (started by ``serve_simulator``).
         self.announcer: Announcer | None = None
         if config.callback_url:
@@ -114,13 +113,8 @@ class Simulator:
             self.announcer = Announcer(self.world, sender)
         self.recorder = install_recorder(self.world, self.announcer, config)
         # Relay and ingest tasks (relay.py); their status callbacks go the same way.
-        self.relays = open_desk(
-            self.world,
-            seed=config.seed,
-            sdk_secret=config.sdk_secret,
-            scenario=config.scenario,
-            emit=self.announcer.sender.emit if self.announcer is not None else None,
-        )
+        emit = self.announcer.sender.emit if self.announcer is not None else None
+        self.relays = open_desk(self.world, config, emit)
         self.presence = Presence(self.world, self.announcer, comebacks(config.scenario))
         if self.announcer is not None:
             self.announcer.on_tick = self.presence.tick
@@ -162,15 +156,7 @@ class Simulator:
         """Apply the next ``times`` successful ``action`` requests, then lose their answer."""
         if action not in ACTIONS or action.startswith("Describe"):
             raise ValueError(f"{action!r} is not a write; answers are lost after changes only")
-        self._losses.setdefault(action, deque()).extend([how] * times)
-
-    def _loss(self, action: str) -> LostAnswer | None:
-        if action.startswith("Describe"):
-            return None
-        queue = self._losses.get(action)
-        if queue:
-            return queue.popleft()
-        return self._lost_rates.pick(self._loss_rng)
+        self._losses.queue(action, how, times)
 
     async def _lose(
         self, request: web.Request, record: RecordedRequest, how: LostAnswer, payload: Any
@@ -229,7 +215,7 @@ class Simulator:
             record.status = failure.status
             return web.Response(status=failure.status, text=failure.body, content_type="text/html")
         record.request_id = request_id
-        how = self._loss(action)
+        how = self._losses.next(action)
         if how is not None:
             return await self._lose(request, record, how, payload)
         return json_response(success_body(payload, request_id))

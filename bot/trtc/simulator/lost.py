@@ -9,6 +9,7 @@ does it at chosen rates (``--lost-answers``) or when a test scripts it (``lose_n
 from __future__ import annotations
 
 import random
+from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -61,3 +62,25 @@ class LostAnswers:
                 return how
             draw -= rate
         return None
+
+
+class Losses:
+    """The answers to lose: those queued per action (``Simulator.lose_next``) first,
+    else at the configured rates."""
+
+    def __init__(self, rates: LostAnswers, seed: int) -> None:
+        self._queued: dict[str, deque[LostAnswer]] = {}
+        self._rng = random.Random(f"{seed}|lost")
+        self._rates = rates
+
+    def queue(self, action: str, how: LostAnswer, times: int) -> None:
+        self._queued.setdefault(action, deque()).extend([how] * times)
+
+    def next(self, action: str) -> LostAnswer | None:
+        """How ``action``'s answer is lost this time (only writes lose theirs)."""
+        if action.startswith("Describe"):
+            return None
+        queue = self._queued.get(action)
+        if queue:
+            return queue.popleft()
+        return self._rates.pick(self._rng)

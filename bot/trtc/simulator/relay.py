@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.trtc.simulator.scenario import Scenario
+from bot.trtc.simulator.config import SimulatorConfig
 from bot.trtc.simulator.world import World
 
 log = logging.getLogger(__name__)
@@ -187,15 +187,9 @@ class Desk:
         task.stopped = self.world.now()
 
 
-def open_desk(
-    world: World,
-    *,
-    seed: int,
-    sdk_secret: str,
-    scenario: Scenario | None = None,
-    emit: Emit | None = None,
-) -> Desk:
+def open_desk(world: World, config: SimulatorConfig, emit: Emit | None = None) -> Desk:
     """The world's desk with the scenario's relays and ingests on air."""
+    seed, sdk_secret, scenario = config.seed, config.sdk_secret, config.scenario
     desk = attach(world, Desk(world, seed=seed, sdk_secret=sdk_secret))
     desk.emit = emit
     now = world.now()
