@@ -7,6 +7,8 @@ is held back (until ``QUIET_S`` passes without a request, at most
 before it. Work is queued per Slack user, at most ``PER_USER`` at a time: one
 person's flood waits behind itself, never ahead of someone else's click (the
 channel's post pacing and the database are shared, first come first served).
+Held work waits on one shared watch of the burst, not a timer each: 200
+held tasks polling every ``QUIET_S`` cost the acks of the same burst CPU.
 A task's exception is logged, never lost.
 """
 
@@ -39,6 +41,7 @@ class Tasks:
         self._running: set[asyncio.Task[Any]] = set()
         self._last_request = float("-inf")
         self._lanes: dict[str, _Lane] = {}
+        self._quiet: asyncio.Future[None] | None = None  # the burst's watch, while one runs
 
     def arrived(self) -> None:
         """A Slack request is being acknowledged."""
@@ -81,6 +84,14 @@ class Tasks:
             await asyncio.gather(*list(self._running), return_exceptions=True)
 
     async def _settled(self) -> None:
+        if self._monotonic() - self._last_request >= QUIET_S:
+            return
+        if self._quiet is None or self._quiet.done():
+            self._quiet = asyncio.ensure_future(self._burst_over())
+        await asyncio.shield(self._quiet)  # one waiter cancelled must not end the watch
+
+    async def _burst_over(self) -> None:
+        """Returns once QUIET_S passes without a request, or at HOLD_MAX_S."""
         deadline = self._monotonic() + HOLD_MAX_S
         while (gap := self._monotonic() - self._last_request) < QUIET_S:
             if self._monotonic() >= deadline:
