@@ -80,6 +80,12 @@ def _slash(n: int, channel: str, fake_url: str, user: str = ONCALL) -> bytes:
     return urlencode(form).encode()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """The process's user + system CPU time so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -153,7 +159,7 @@ async def run(args: argparse.Namespace) -> None:
             bot = start_bot(bot_port, sim_port, fake.url, args.trtc_rate_limit)
             url = f"http://127.0.0.1:{bot_port}"
             await _wait_healthy(http, url, bot)
-            await _measure(args, url, fake)
+            await _measure(args, url, fake, bot.pid)
     finally:
         for proc in (bot, sim):
             if proc is not None:
@@ -171,6 +177,8 @@ async def _load(
         baseline = await asyncio.gather(
             *(_timed(load, "GET", url + "/healthz") for _ in range(requests))
         )
+        print("baseline done", flush=True)  # the parent reads the bot's CPU time
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
         await asyncio.sleep(0.5)
         bodies = [
             _slash(n, f"C0BENCH{n % channels:03d}", fake_url, _person(n % users))
@@ -192,7 +200,7 @@ async def _load(
         }
 
 
-async def _measure(args: argparse.Namespace, url: str, fake: FakeSlack) -> None:
+async def _measure(args: argparse.Namespace, url: str, fake: FakeSlack, bot_pid: int) -> None:
     async with aiohttp.ClientSession() as http:
         # Warm-up: Bolt's auth.test, the usergroup cache, the database, one TRTC round trip.
         warm = _slash(0, "C0WARM", fake.url)
@@ -200,6 +208,7 @@ async def _measure(args: argparse.Namespace, url: str, fake: FakeSlack) -> None:
     await fake.wait_for(lambda: any(p.args.get("thread_ts") for p in fake.posts()), within=60)
     await asyncio.sleep(1.5)
     already = len([p for p in fake.posts() if p.args.get("thread_ts")])
+    bot_cpu = [_cpu_seconds(bot_pid)]
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         __file__,
@@ -212,9 +221,16 @@ async def _measure(args: argparse.Namespace, url: str, fake: FakeSlack) -> None:
         str(args.channels),
         "--users",
         str(args.users),
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
+    assert child.stdout is not None
+    assert child.stdin is not None
+    await asyncio.wait_for(child.stdout.readline(), timeout=DEADLINE_S)
+    bot_cpu.append(_cpu_seconds(bot_pid))
+    child.stdin.write(b"go\n")
     out, _ = await asyncio.wait_for(child.communicate(), timeout=DEADLINE_S)
+    bot_cpu.append(_cpu_seconds(bot_pid))
     result = json.loads(out)
 
     def replies() -> int:
@@ -246,6 +262,12 @@ async def _measure(args: argparse.Namespace, url: str, fake: FakeSlack) -> None:
     print(f"{'slash command ack (ms)':28}{a50:>10.1f}{a99:>10.1f}{max(acks):>10.1f}")
     print(f"{'ack / baseline':28}{a50 / b50:>10.2f}{a99 / b99:>10.2f}")
     print()
+    health_cpu = (bot_cpu[1] - bot_cpu[0]) / (2 * args.requests) * 1e3
+    ack_cpu = (bot_cpu[2] - bot_cpu[1]) / args.requests * 1e3
+    print(
+        f"bot CPU per request (ms): GET /healthz {health_cpu:.2f}, slash command ack "
+        f"{ack_cpu:.2f} ({ack_cpu / health_cpu:.1f}x; on a busy machine the steadier figure)"
+    )
     print(f"all {args.requests} acked after {result['acked_all_ms']:.0f} ms")
     print(f"acks over Slack's 3,000 ms limit: {sum(a > 3000 for a in acks)}")
     print(f"every thread reply posted after {all_replied:.1f} s")
