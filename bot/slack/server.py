@@ -67,6 +67,10 @@ def web_app(
     deliveries = bot.adapter.core.services.store.deliveries
 
     async def events(request: web.Request) -> web.Response:
+        with bot.adapter.tasks.answering():  # the work of earlier requests waits for this
+            return await answer(request)
+
+    async def answer(request: web.Request) -> web.Response:
         if not _signature_headers_well_formed(request):
             return web.json_response(_INVALID, status=401)
         command = await _slash_command(bot, request)
