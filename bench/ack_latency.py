@@ -8,10 +8,13 @@ fired at once; the figures are the time each took to be acknowledged, as the
 load generator saw it (Slack's limit is 3,000 ms), and the time until every
 result was posted in its thread. Posts are paced at the production rate (1 per
 second per channel), so the requests are spread over CHANNELS channels.
+The commands come from USERS on-call people (one each by default): the bot
+runs at most two of one person's commands at a time (``bot.slack.tasks``), so
+200 from one person would take 100 × 2 TRTC round trips to answer.
 Baseline, same run, same server, same connections: 200 concurrent
 `GET /healthz`, the floor of the HTTP stack and the load generator here.
 
-    .venv/bin/python bench/ack_latency.py [--requests 200] [--channels 50]
+    .venv/bin/python bench/ack_latency.py [--requests 200] [--channels 50] [--users 200]
         [--latency-ms 2000] [--trtc-rate-limit 20]
 """
 
@@ -59,11 +62,15 @@ def _signed(body: bytes) -> dict[str, str]:
     }
 
 
-def _slash(n: int, channel: str, fake_url: str) -> bytes:
+def _person(n: int) -> str:
+    return ONCALL if n == 0 else f"U0ONCALL{n:04d}"
+
+
+def _slash(n: int, channel: str, fake_url: str, user: str = ONCALL) -> bytes:
     form = {
         "team_id": "T0TEAM",
         "channel_id": channel,
-        "user_id": ONCALL,
+        "user_id": user,
         "command": "/trtc",
         "text": "users 1234",
         "api_app_id": "A0TRTC",
@@ -71,6 +78,12 @@ def _slash(n: int, channel: str, fake_url: str) -> bytes:
         "trigger_id": f"{n}.trigger",
     }
     return urlencode(form).encode()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """The process's user + system CPU time so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -138,14 +151,15 @@ async def run(args: argparse.Namespace) -> None:
         SECRET_ID, SECRET_KEY, "--latency-ms", str(args.latency_ms), "--rate-limit", "0",
         "--seed", "0", port=sim_port,
     )  # fmt: skip
-    fake = FakeSlack(usergroups={"S0ONCALL": [ONCALL], "S0LEADS": []})
+    people = [ONCALL] + [_person(n) for n in range(1, args.users)]
+    fake = FakeSlack(usergroups={"S0ONCALL": people, "S0LEADS": []})
     bot: subprocess.Popen[bytes] | None = None
     try:
         async with serve_fake_slack(fake), aiohttp.ClientSession() as http:
             bot = start_bot(bot_port, sim_port, fake.url, args.trtc_rate_limit)
             url = f"http://127.0.0.1:{bot_port}"
             await _wait_healthy(http, url, bot)
-            await _measure(args, url, fake)
+            await _measure(args, url, fake, bot.pid)
     finally:
         for proc in (bot, sim):
             if proc is not None:
@@ -153,7 +167,9 @@ async def run(args: argparse.Namespace) -> None:
                 proc.wait(timeout=10)
 
 
-async def _load(url: str, fake_url: str, requests: int, channels: int) -> dict[str, object]:
+async def _load(
+    url: str, fake_url: str, requests: int, channels: int, users: int
+) -> dict[str, object]:
     """The child process: baseline, then the burst; latencies as JSON on stdout."""
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as load:
         # Open the connections first (as Slack's would be), then measure the baseline.
@@ -161,8 +177,13 @@ async def _load(url: str, fake_url: str, requests: int, channels: int) -> dict[s
         baseline = await asyncio.gather(
             *(_timed(load, "GET", url + "/healthz") for _ in range(requests))
         )
+        print("baseline done", flush=True)  # the parent reads the bot's CPU time
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
         await asyncio.sleep(0.5)
-        bodies = [_slash(n, f"C0BENCH{n % channels:03d}", fake_url) for n in range(1, requests + 1)]
+        bodies = [
+            _slash(n, f"C0BENCH{n % channels:03d}", fake_url, _person(n % users))
+            for n in range(1, requests + 1)
+        ]
         started = time.time()
         t0 = time.perf_counter()
         acks = await asyncio.gather(
@@ -179,7 +200,7 @@ async def _load(url: str, fake_url: str, requests: int, channels: int) -> dict[s
         }
 
 
-async def _measure(args: argparse.Namespace, url: str, fake: FakeSlack) -> None:
+async def _measure(args: argparse.Namespace, url: str, fake: FakeSlack, bot_pid: int) -> None:
     async with aiohttp.ClientSession() as http:
         # Warm-up: Bolt's auth.test, the usergroup cache, the database, one TRTC round trip.
         warm = _slash(0, "C0WARM", fake.url)
@@ -187,6 +208,7 @@ async def _measure(args: argparse.Namespace, url: str, fake: FakeSlack) -> None:
     await fake.wait_for(lambda: any(p.args.get("thread_ts") for p in fake.posts()), within=60)
     await asyncio.sleep(1.5)
     already = len([p for p in fake.posts() if p.args.get("thread_ts")])
+    bot_cpu = [_cpu_seconds(bot_pid)]
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         __file__,
@@ -197,9 +219,18 @@ async def _measure(args: argparse.Namespace, url: str, fake: FakeSlack) -> None:
         str(args.requests),
         "--channels",
         str(args.channels),
+        "--users",
+        str(args.users),
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
+    assert child.stdout is not None
+    assert child.stdin is not None
+    await asyncio.wait_for(child.stdout.readline(), timeout=DEADLINE_S)
+    bot_cpu.append(_cpu_seconds(bot_pid))
+    child.stdin.write(b"go\n")
     out, _ = await asyncio.wait_for(child.communicate(), timeout=DEADLINE_S)
+    bot_cpu.append(_cpu_seconds(bot_pid))
     result = json.loads(out)
 
     def replies() -> int:
@@ -213,6 +244,7 @@ async def _measure(args: argparse.Namespace, url: str, fake: FakeSlack) -> None:
     per_channel = -(-args.requests // args.channels)
     print(f"requests: {args.requests} concurrent signed `/trtc users 1234` (HTTP mode, loopback)")
     print(f"channels: {args.channels} ({per_channel} commands each; posts paced 1/s per channel)")
+    print(f"people: {args.users} in the on-call usergroup (at most 2 commands each run at once)")
     print(
         f"processes: bot (`trtc-chatops run`), TRTC simulator (+{args.latency_ms:.0f} ms per "
         "call), load generator, fake Slack Web API (this one)"
@@ -230,6 +262,12 @@ async def _measure(args: argparse.Namespace, url: str, fake: FakeSlack) -> None:
     print(f"{'slash command ack (ms)':28}{a50:>10.1f}{a99:>10.1f}{max(acks):>10.1f}")
     print(f"{'ack / baseline':28}{a50 / b50:>10.2f}{a99 / b99:>10.2f}")
     print()
+    health_cpu = (bot_cpu[1] - bot_cpu[0]) / (2 * args.requests) * 1e3
+    ack_cpu = (bot_cpu[2] - bot_cpu[1]) / args.requests * 1e3
+    print(
+        f"bot CPU per request (ms): GET /healthz {health_cpu:.2f}, slash command ack "
+        f"{ack_cpu:.2f} ({ack_cpu / health_cpu:.1f}x; on a busy machine the steadier figure)"
+    )
     print(f"all {args.requests} acked after {result['acked_all_ms']:.0f} ms")
     print(f"acks over Slack's 3,000 ms limit: {sum(a > 3000 for a in acks)}")
     print(f"every thread reply posted after {all_replied:.1f} s")
@@ -239,12 +277,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--channels", type=int, default=50)
+    parser.add_argument("--users", type=int, default=200, help="on-call people sending them")
     parser.add_argument("--latency-ms", type=float, default=2000.0)
     parser.add_argument("--trtc-rate-limit", type=float, default=20.0, help="0: off")
     parser.add_argument("--load", nargs=2, metavar=("BOT_URL", "FAKE_URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load:  # the load-generator child
-        result = asyncio.run(_load(*args.load, args.requests, args.channels))
+        result = asyncio.run(_load(*args.load, args.requests, args.channels, args.users))
         print(json.dumps(result))
         return
     asyncio.run(asyncio.wait_for(run(args), timeout=DEADLINE_S + 60))

@@ -49,6 +49,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_us: float = 0.0  # this process's CPU time per call (the simulator is another)
 
 
 def _params() -> dict[str, int]:
@@ -56,11 +57,18 @@ def _params() -> dict[str, int]:
     return {"SdkAppId": SDKAPPID, "StartTime": now - 3600, "EndTime": now, "PageSize": 10}
 
 
-def _summary(name: str, latencies: list[float], wall: float, errors: int) -> Result:
+def _summary(
+    name: str, latencies: list[float], wall: float, errors: int, cpu: float = 0.0
+) -> Result:
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     return Result(
-        name, len(latencies) / wall, statistics.median(latencies) * 1e3, p99 * 1e3, errors
+        name,
+        len(latencies) / wall,
+        statistics.median(latencies) * 1e3,
+        p99 * 1e3,
+        errors,
+        cpu / len(latencies) * 1e6,
     )
 
 
@@ -80,9 +88,10 @@ async def _drive(
             latencies.append(time.perf_counter() - t)
             errors += not ok
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return _summary(name, latencies, time.perf_counter() - start, errors)
+    wall = time.perf_counter() - start
+    return _summary(name, latencies, wall, errors, time.process_time() - cpu)
 
 
 async def ours(url: str, calls: int, concurrency: int) -> Result:
@@ -135,7 +144,7 @@ def official_sync(port: int, calls: int, concurrency: int) -> Result:
             ok = False
         return time.perf_counter() - t, ok
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(concurrency) as pool:
         results = list(pool.map(lambda _: one(), range(calls)))
     wall = time.perf_counter() - start
@@ -144,6 +153,7 @@ def official_sync(port: int, calls: int, concurrency: int) -> Result:
         [r[0] for r in results],
         wall,
         sum(not r[1] for r in results),
+        time.process_time() - cpu,
     )
 
 
@@ -253,17 +263,26 @@ def main() -> None:
         f"simulator in another process, median of {args.rounds} interleaved rounds "
         f"(cpu count {os.cpu_count()})"
     )
-    print(f"{'client':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"{'client':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'cpu µs':>7}")
     medians: dict[str, Result] = {}
     for name, results in rounds.items():
         best = sorted(results, key=lambda r: r.rps)[len(results) // 2]
         medians[name] = best
-        print(f"{name:40} {best.rps:8.0f} {best.p50_ms:8.1f} {best.p99_ms:8.1f} {best.errors:7d}")
+        print(
+            f"{name:40} {best.rps:8.0f} {best.p50_ms:8.1f} {best.p99_ms:8.1f} "
+            f"{best.errors:7d} {statistics.median(r.cpu_us for r in results):7.0f}"
+        )
     a, b, c, d, e = (medians[k] for k in sorted(medians))
     print(f"ratio a/b (official async) = {a.rps / b.rps:.2f}x   goal >= 4x")
     print(f"ratio a/c (official sync)  = {a.rps / c.rps:.2f}x   goal >= 4x")
     print(f"ratio a/d (raw ceiling)    = {a.rps / d.rps:.2f}x   goal >= 0.8x")
     print(f"ratio a/e (same server work) = {a.rps / e.rps:.2f}x")
+    cpu_a = statistics.median(r.cpu_us for r in rounds[a.name])
+    cpu_e = statistics.median(r.cpu_us for r in rounds[e.name])
+    print(
+        f"client CPU per call (median of rounds): ours {cpu_a:.0f} µs, pre-signed raw "
+        f"{cpu_e:.0f} µs: our own work {cpu_a - cpu_e:.0f} µs a call (e/a = {cpu_e / cpu_a:.2f}x)"
+    )
     ours_us, official_us = signing_micros()
     print(
         f"signature: ours {ours_us:.1f} µs (cached signing key), official {official_us:.1f} µs "

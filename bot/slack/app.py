@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.authz.policyfile import Attachments
@@ -31,6 +32,10 @@ class SlackBot:
     adapter: SlackAdapter
     outbox: Outbox
     directory: SlackDirectory
+    # Over HTTP, a slash command is verified and acknowledged without Bolt (listeners.py);
+    # None without a signing secret (Socket Mode): everything goes through Bolt.
+    verifier: SignatureVerifier | None = None
+    acknowledge: listeners.Acknowledge | None = None
 
 
 def create_slack_app(
@@ -83,5 +88,6 @@ def create_slack_app(
         names=names,
     )
     core.listeners.append(adapter.on_notice)
-    listeners.register(app, adapter, core.services.store.deliveries, clock)
-    return SlackBot(app, adapter, outbox, directory)
+    acknowledge = listeners.register(app, adapter, core.services.store.deliveries, clock)
+    verifier = SignatureVerifier(secret.get_secret_value()) if secret else None
+    return SlackBot(app, adapter, outbox, directory, verifier, acknowledge)

@@ -15,6 +15,13 @@ not subscribe to) stays open until a replica adopts it and finds nothing to do.
 When the claim cannot be written (the database is gone or read-only) nothing
 is run: the person is told so privately and Slack gets 200 without a retry,
 never a 500 and a traceback.
+
+Over HTTP a slash command does not go through Bolt at all: ``register`` returns
+``acknowledge``, which the server calls once it has checked the signature and
+read the form. Bolt's dispatch (a Web API client, a context and injected
+arguments built per request) cost about as much as the rest of the ack, and a
+command needs none of it; the claim, the ack and the hand-off are the same
+(bench/ack_latency.py). Socket Mode's commands still come through the listener.
 """
 
 from __future__ import annotations
@@ -42,32 +49,50 @@ _ANY = re.compile(r".*")
 CANNOT_RECORD = "⚠️ I cannot record this request right now, so nothing was run; try again shortly."
 _NO_RETRY: dict[str, str | Sequence[str]] = {"X-Slack-No-Retry": "1"}
 
+# A verified slash command's form, acknowledged without Bolt: Slack's answer.
+Acknowledge = Callable[[dict[str, Any]], Awaitable[BoltResponse]]
+
 
 def register(
     app: AsyncApp, adapter: SlackAdapter, deliveries: Deliveries, clock: Callable[[], float]
-) -> None:
+) -> Acknowledge:
     instance = adapter.core.services.instance
 
-    async def once(
-        body: dict[str, Any], context: AsyncBoltContext, next_: Callable[[], Awaitable[None]]
-    ) -> BoltResponse | None:
+    async def claimed(body: dict[str, Any], bot_user_id: str | None) -> BoltResponse | None:
+        """None when the delivery is new and ours (claimed); else Slack's answer."""
         adapter.tasks.arrived()
         key = delivery_key(body)
         try:
             new = key is None or await deliveries.claim(key, clock(), body, owner=instance)
         except (SQLAlchemyError, OSError) as error:
-            return cannot_record(body, context, error)
+            return cannot_record(body, bot_user_id, error)
         if not new:
             return BoltResponse(status=200, body="", headers=_NO_RETRY)
+        return None
+
+    async def once(
+        body: dict[str, Any], context: AsyncBoltContext, next_: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        answer = await claimed(body, context.bot_user_id)
+        if answer is not None:
+            return answer
         await next_()  # Bolt runs the listener after this middleware returns
         return None
 
+    async def acknowledge(body: dict[str, Any]) -> BoltResponse:
+        """A slash command over HTTP, signature checked: claim, answer, work after."""
+        answer = await claimed(body, None)
+        if answer is not None:
+            return answer
+        take(body, None)
+        return BoltResponse(status=200, body="")  # empty, as ``on_command`` acks
+
     def cannot_record(
-        body: dict[str, Any], context: AsyncBoltContext, error: Exception
+        body: dict[str, Any], bot_user_id: str | None, error: Exception
     ) -> BoltResponse:
         """Nothing was run: say so to the person, in the answer or privately."""
         log.error("cannot record a Slack delivery, nothing was run: %s", error)
-        incoming = parse(body, context.bot_user_id)
+        incoming = parse(body, bot_user_id)
         if isinstance(incoming, SlashCommand):
             answer = {"response_type": "ephemeral", "text": CANNOT_RECORD}
             headers: dict[str, str | Sequence[str]] = {
@@ -83,11 +108,9 @@ def register(
             )
         return BoltResponse(status=200, body="", headers=_NO_RETRY)
 
-    def take(body: dict[str, Any], context: AsyncBoltContext) -> None:
+    def take(body: dict[str, Any], bot_user_id: str | None) -> None:
         key = delivery_key(body)
-        work = work_for(
-            adapter, body, delivery=key, bot_user_id=context.bot_user_id, deliveries=deliveries
-        )
+        work = work_for(adapter, body, delivery=key, bot_user_id=bot_user_id, deliveries=deliveries)
         user = _user_of(body)
         if key is None:
             if work is not None:
@@ -101,20 +124,21 @@ def register(
         # Empty: Slack shows nothing for it. The one acknowledgement the person sees is
         # the visible parent the adapter posts ("Working…"), which the result fills.
         await ack()
-        take(body, context)
+        take(body, context.bot_user_id)
 
     async def on_event(body: dict[str, Any], context: AsyncBoltContext) -> None:
-        take(body, context)
+        take(body, context.bot_user_id)
 
     async def on_action(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        take(body, context)
+        take(body, context.bot_user_id)
 
     app.middleware(once)
     app.command(COMMAND)(on_command)
     app.event("app_mention")(on_event)
     app.event("app_home_opened")(on_event)
     app.action(_ANY)(on_action)
+    return acknowledge
 
 
 def _user_of(body: dict[str, Any]) -> str | None:

@@ -1,7 +1,8 @@
 """The two ways Slack reaches the bot: HTTP (aiohttp) and Socket Mode.
 
 HTTP mode serves ``POST /slack/events`` for commands, events and interactions
-(Bolt verifies each signature before anything else), ``GET /healthz``, and
+(Bolt verifies each signature before anything else; a ``/trtc`` command is
+verified here and acknowledged without Bolt, see ``listeners.py``), ``GET /healthz``, and
 ``POST /trtc/callback`` for TRTC's event callbacks when a callback key is set.
 Socket Mode opens an outbound WebSocket with the app-level token; Bolt's
 handler acknowledges each envelope and reconnects when Slack asks.
@@ -23,6 +24,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -30,6 +32,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.metrics import exposition
 from bot.slack.app import SlackBot
+from bot.slack.listeners import COMMAND
 from bot.slack.payloads import delivery_key
 
 log = logging.getLogger(__name__)
@@ -64,8 +67,17 @@ def web_app(
     deliveries = bot.adapter.core.services.store.deliveries
 
     async def events(request: web.Request) -> web.Response:
+        with bot.adapter.tasks.answering():  # the work of earlier requests waits for this
+            return await answer(request)
+
+    async def answer(request: web.Request) -> web.Response:
         if not _signature_headers_well_formed(request):
             return web.json_response(_INVALID, status=401)
+        command = await _slash_command(bot, request)
+        if command is not None and bot.acknowledge is not None:
+            if not _signed(bot, request, command[0]):
+                return web.json_response(_INVALID, status=401)
+            return await to_aiohttp_response(await bot.acknowledge(command[1]))
         bolt_request = await to_bolt_request(request)
         response = await bot.app.async_dispatch(bolt_request)
         if response.status >= 400 and response.status != 401:
@@ -125,6 +137,32 @@ def _signature_headers_well_formed(request: web.Request) -> bool:
         and len(timestamp) <= 12
         and signature.isascii()
         and signature.isprintable()
+    )
+
+
+async def _slash_command(
+    bot: SlackBot, request: web.Request
+) -> tuple[bytes, dict[str, Any]] | None:
+    """A form-encoded ``/trtc`` command (raw body, fields), or None for everything else
+    (events, clicks, an SSL check, another command: Bolt's)."""
+    if bot.verifier is None or request.content_type != "application/x-www-form-urlencoded":
+        return None
+    raw = await request.read()  # read already, within the limit
+    if b"command=" not in raw:
+        return None
+    fields: dict[str, Any] = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    if fields.get("command") != COMMAND or "payload" in fields or "ssl_check" in fields:
+        return None
+    return raw, fields
+
+
+def _signed(bot: SlackBot, request: web.Request, raw: bytes) -> bool:
+    """Slack's v0 signature over the raw body, within five minutes (as Bolt checks it)."""
+    assert bot.verifier is not None
+    return bot.verifier.is_valid(
+        raw,
+        request.headers.get("X-Slack-Request-Timestamp", ""),
+        request.headers.get("X-Slack-Signature", ""),
     )
 
 

@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,6 +43,21 @@ _SHARED_HEADROOM = 1.10
 _THREAD_BYTES = 256 * 1024
 
 Decode = Callable[[bytes], Any]
+
+# json.dumps with options builds a new encoder per call (~5 µs); one, reused.
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+# A Prometheus ``labels()`` lookup costs ~5 µs (a lock, label checks); its child is
+# kept per action and result code, which are a few dozen strings.
+@lru_cache(maxsize=1024)
+def _counted(action: str, code: str) -> Any:
+    return TRTC_CALLS.labels(action=action, code=code)
+
+
+@lru_cache(maxsize=256)
+def _timed(action: str) -> Any:
+    return TRTC_SECONDS.labels(action=action)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +184,7 @@ class Transport:
         machinery, which costs ~30 µs a call; a retryable failure is replayed into
         stamina as its attempt 1, so the back-off schedule is exactly stamina's.
         """
-        body = json.dumps(params, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        body = _ENCODE(params).encode("utf-8")
         key = rate_key(self.rate_limit_scope, action, params.get("SdkAppId"))
         retry = retry_backoff
         if is_write(action):
@@ -229,15 +245,14 @@ class Transport:
         try:
             response = await self._exchange(action, body, signed.headers, decode)
         except TrtcApiError as exc:
-            TRTC_CALLS.labels(action=action, code=exc.code).inc()
+            _counted(action, exc.code).inc()
             raise
         except TrtcTransportError as exc:
-            code = f"http_{exc.status}" if exc.status else "transport"
-            TRTC_CALLS.labels(action=action, code=code).inc()
+            _counted(action, f"http_{exc.status}" if exc.status else "transport").inc()
             raise
         finally:
-            TRTC_SECONDS.labels(action=action).observe(time.perf_counter() - started)
-        TRTC_CALLS.labels(action=action, code="ok").inc()
+            _timed(action).observe(time.perf_counter() - started)
+        _counted(action, "ok").inc()
         return response
 
     async def _exchange(

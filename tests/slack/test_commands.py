@@ -140,3 +140,13 @@ async def test_not_in_channel_says_so_privately_and_runs_nothing(world: World) -
     assert record.delivery is not None and record.delivery.startswith("command:")
     assert world.mutations() == []
     assert await world.store.operations.in_state(*OperationState) == []
+
+
+async def test_a_command_that_says_payload_is_run(world: World) -> None:
+    """Slash commands are read here, not by Bolt, whose form reader takes any body
+    containing "payload" for an interaction and would have dropped this one."""
+    status, _ = await world.slack.slash(ONCALL, "users payload")
+    assert status == 200
+    fake = world.fake
+    [parent] = await fake.wait_for(lambda: fake.posts(CHANNEL), what="parent post")
+    assert parent.args["text"].startswith("/trtc users payload")
