@@ -34,7 +34,7 @@ def console(script: str, tmp_path: Path, *args: str, **env: str) -> str:
 
 def test_times_are_local_and_labelled(tmp_path: Path) -> None:
     out = console("mute 1234 bob --for 10m\n1\nas lead\naudit\nquit\n", tmp_path, TZ="Asia/Tokyo")
-    assert re.search(r"Muted bob in room 1400000001/1234 until \d\d:\d\d JST", out), out
+    assert re.search(r"Muted bob in room 1400000001/1234 until \d\d:\d\d:\d\d JST", out), out
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d JST", out.split("> audit", 1)[1]), out
 
 
