@@ -1,9 +1,11 @@
 """A table as aligned plain text that fits a width: the console and Slack's code blocks.
 
 Columns keep their natural width while the table fits ``WIDTH`` characters (100: a
-terminal, a Slack code block on a laptop). Past it the widest columns give way, down
-to ``MIN_COLUMN``, and their cells wrap onto continuation lines within the column,
-so a row never runs off the screen and every column stays aligned.
+terminal, a Slack code block on a laptop). Past it long columns (prose, ids) give
+way first, wrapping between words down to ``PROSE`` characters, then breaking words
+down to ``MIN_COLUMN``; short columns (a time, a name, an outcome) wrap last. A
+wrapped cell continues on the next lines within its column, so a row never runs off
+the screen and every column stays aligned.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Sequence
 
 WIDTH = 100
 MIN_COLUMN = 8
+SHORT = 24  # a column no wider than this is a short one: it wraps only as a last resort
+PROSE = 16  # a long column narrows between words down to this first
 GAP = "  "
 
 
@@ -20,7 +24,7 @@ def aligned(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int = 
     """The header, a rule and the rows, each line at most ``width`` characters
     (unless even the narrowest columns cannot fit)."""
     grid = [list(columns), *([*r, *[""] * (len(columns) - len(r))] for r in rows)]
-    widths = _fitted([max(len(r[i]) for r in grid) for i in range(len(columns))], width)
+    widths = _fitted(grid, width)
     out: list[str] = []
     for n, row in enumerate(grid):
         cells = [_wrapped(cell, w) for cell, w in zip(row, widths, strict=False)]
@@ -35,15 +39,25 @@ def aligned(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int = 
     return out
 
 
-def _fitted(widths: list[int], width: int) -> list[int]:
-    """Narrow the widest column, one character at a time, until the table fits."""
-    widths = list(widths)
-    room = width - len(GAP) * (len(widths) - 1)
-    while sum(widths) > room:
-        widest = max(range(len(widths)), key=lambda i: widths[i])
-        if widths[widest] <= MIN_COLUMN:
-            break
-        widths[widest] -= 1
+def _fitted(grid: list[list[str]], width: int) -> list[int]:
+    """Narrow, one character at a time, the column with the most to give in each pass
+    (see the module's docstring) until the table fits or nothing may give."""
+    count = len(grid[0])
+    widths = [max(len(r[i]) for r in grid) for i in range(count)]
+    words = [max((len(w) for r in grid for w in r[i].split()), default=0) for i in range(count)]
+    long = [w > SHORT for w in widths]
+    passes = (
+        [max(words[i], PROSE) if long[i] else widths[i] for i in range(count)],
+        [MIN_COLUMN if long[i] else widths[i] for i in range(count)],
+        [min(MIN_COLUMN, widths[i]) for i in range(count)],
+    )
+    room = width - len(GAP) * (count - 1)
+    for floors in passes:
+        while sum(widths) > room:
+            give = max(range(count), key=lambda i: widths[i] - floors[i])
+            if widths[give] <= floors[give]:
+                break
+            widths[give] -= 1
     return widths
 
 

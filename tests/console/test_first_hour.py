@@ -55,7 +55,7 @@ def test_2_a_guardrail_that_decides_is_named(tmp_path: Path) -> None:
     assert "Denied because this channel's guardrail does not allow it" in out, out
     assert "deny (guardrail)" in out and "implicit_deny" not in out
     whoami = out.split("> whoami", 1)[1]
-    assert re.search(r"dismiss\s+no\s+deny \(guardrail\)", whoami), whoami
+    assert re.search(r"dismiss\s+no\s+the channel guardrail does not allow", whoami), whoami
 
 
 def test_3_kicking_someone_not_there_says_who(tmp_path: Path) -> None:
