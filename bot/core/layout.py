@@ -1,11 +1,13 @@
 """A table as aligned plain text that fits a width: the console and Slack's code blocks.
 
 Columns keep their natural width while the table fits ``WIDTH`` characters (100: a
-terminal, a Slack code block on a laptop). Past it long columns (prose, ids) give
-way first, wrapping between words down to ``PROSE`` characters, then breaking words
-down to ``MIN_COLUMN``; short columns (a time, a name, an outcome) wrap last. A
-wrapped cell continues on the next lines within its column, so a row never runs off
-the screen and every column stays aligned.
+terminal, a Slack code block on a laptop). Past it long columns (prose) give way
+first, wrapping between words down to ``PROSE`` characters, then down to their
+longest word; short columns (a time, a name, an outcome) wrap last. A wrapped cell
+continues on the next lines within its column, so every column stays aligned.
+Words are never broken: a RequestId or a user id stays whole, to be copied; a
+table whose unbreakable words alone are wider than the width is let run over, its
+prose wrapped only down to ``PROSE``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import textwrap
 from collections.abc import Sequence
 
 WIDTH = 100
-MIN_COLUMN = 8
 SHORT = 24  # a column no wider than this is a short one: it wraps only as a last resort
 PROSE = 16  # a long column narrows between words down to this first
 GAP = "  "
@@ -22,7 +23,7 @@ GAP = "  "
 
 def aligned(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int = WIDTH) -> list[str]:
     """The header, a rule and the rows, each line at most ``width`` characters
-    (unless even the narrowest columns cannot fit)."""
+    (unless the longest words of the columns alone are wider)."""
     grid = [list(columns), *([*r, *[""] * (len(columns) - len(r))] for r in rows)]
     widths = _fitted(grid, width)
     out: list[str] = []
@@ -48,10 +49,12 @@ def _fitted(grid: list[list[str]], width: int) -> list[int]:
     long = [w > SHORT for w in widths]
     passes = (
         [max(words[i], PROSE) if long[i] else widths[i] for i in range(count)],
-        [MIN_COLUMN if long[i] else widths[i] for i in range(count)],
-        [min(MIN_COLUMN, widths[i]) for i in range(count)],
+        [max(words[i], 1) if long[i] else widths[i] for i in range(count)],
+        [max(words[i], 1) for i in range(count)],
     )
     room = width - len(GAP) * (count - 1)
+    if sum(passes[-1]) > room:  # it will run over anyway: wrap prose only, keep it legible
+        passes = passes[:1]
     for floors in passes:
         while sum(widths) > room:
             give = max(range(count), key=lambda i: widths[i] - floors[i])
@@ -68,4 +71,4 @@ def _at(lines: list[str], depth: int) -> str:
 def _wrapped(cell: str, width: int) -> list[str]:
     if len(cell) <= width:
         return [cell]
-    return textwrap.wrap(cell, width, break_on_hyphens=False) or [""]
+    return textwrap.wrap(cell, width, break_long_words=False, break_on_hyphens=False) or [""]
