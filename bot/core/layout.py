@@ -47,11 +47,11 @@ def _fitted(grid: list[list[str]], width: int) -> list[int]:
     widths = [max(len(r[i]) for r in grid) for i in range(count)]
     words = [max((len(w) for r in grid for w in r[i].split()), default=0) for i in range(count)]
     long = [w > SHORT for w in widths]
-    passes = (
+    passes: list[list[int]] = [
         [max(words[i], PROSE) if long[i] else widths[i] for i in range(count)],
         [max(words[i], 1) if long[i] else widths[i] for i in range(count)],
         [max(words[i], 1) for i in range(count)],
-    )
+    ]
     room = width - len(GAP) * (count - 1)
     if sum(passes[-1]) > room:  # it will run over anyway: wrap prose only, keep it legible
         passes = passes[:1]

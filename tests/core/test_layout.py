@@ -49,3 +49,13 @@ async def test_every_console_table_of_the_first_hour_fits(harness: Harness) -> N
         shown = render(Reply("-", tables=reply.tables), lambda _: 1)
         for row in shown.splitlines()[1:]:
             assert len(row) <= WIDTH, (line, row)
+
+
+def test_an_id_is_never_broken() -> None:
+    """A RequestId stays whole to be copied; a table that cannot fit wraps only its prose."""
+    rid = "b2916bed-d3c4-47ee-a7ab-b7514018afcf"
+    rows = [("2026-12-07 13:41 JST", "pressed Confirm on #1: mute 1234 bob --for 10m", rid * 2)]
+    lines = aligned(("When", "Command", "RequestId"), rows, width=60)
+    assert any(rid * 2 in line for line in lines), lines
+    assert rid * 2 in lines[2] and "  pressed Confirm  " in lines[2], lines
+    assert lines[3].strip() == "on #1: mute 1234", lines  # the prose wraps at PROSE
