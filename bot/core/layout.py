@@ -2,8 +2,9 @@
 
 Columns keep their natural width while the table fits ``WIDTH`` characters (100: a
 terminal, a Slack code block on a laptop). Past it long columns (prose) give way
-first, wrapping between words down to ``PROSE`` characters, then down to their
-longest word; short columns (a time, a name, an outcome) wrap last. A wrapped cell
+first, wrapping between words down to ``PROSE`` characters; then headers wider than
+their cells; then short columns (a date and its zone); last, prose down to its
+longest word. A wrapped cell
 continues on the next lines within its column, so every column stays aligned.
 Words are never broken: a RequestId or a user id stays whole, to be copied; a
 table whose unbreakable words alone are wider than the width is let run over, its
@@ -46,12 +47,15 @@ def _fitted(grid: list[list[str]], width: int) -> list[int]:
     count = len(grid[0])
     widths = [max(len(r[i]) for r in grid) for i in range(count)]
     words = [max((len(w) for r in grid for w in r[i].split()), default=0) for i in range(count)]
+    cells = [max((len(r[i]) for r in grid[1:]), default=0) for i in range(count)]
     long = [w > SHORT for w in widths]
-    passes: list[list[int]] = [
-        [max(words[i], PROSE) if long[i] else widths[i] for i in range(count)],
-        [max(words[i], 1) if long[i] else widths[i] for i in range(count)],
-        [max(words[i], 1) for i in range(count)],
-    ]
+    # Prose wraps first, keeping a readable column; then a header wider than its cells;
+    # then short columns (a date and its zone); last, prose down to its longest word.
+    prose = [max(words[i], PROSE) if long[i] else widths[i] for i in range(count)]
+    header = [prose[i] if long[i] else max(words[i], cells[i]) for i in range(count)]
+    short = [prose[i] if long[i] else max(words[i], 1) for i in range(count)]
+    tight = [max(words[i], 1) for i in range(count)]
+    passes = [prose, header, short, tight]
     room = width - len(GAP) * (count - 1)
     if sum(passes[-1]) > room:  # it will run over anyway: wrap prose only, keep it legible
         passes = passes[:1]
