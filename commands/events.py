@@ -12,7 +12,7 @@ from bot.core import (
     Severity,
     Table,
     calls_of,
-    clock_time,
+    when,
 )
 from bot.trtc.events import describe
 from commands.actions import fixed_action
@@ -43,7 +43,7 @@ async def run(ctx: Context, args: Args) -> Reply:
         return Reply(f"No events for {user} in room {room} (call {call.comm_id}).", Severity.INFO)
     rows = tuple(
         (
-            clock_time(e.time / 1000),
+            when(e.time / 1000, seconds=True, now=ctx.now),
             describe(e) + (f" (from {peer})" if peer and peer != user else ""),
         )
         for e, peer in events[-MAX_ROWS:]

@@ -82,7 +82,7 @@ def _whose(user: str, mode: MuteMode) -> str:
 
 
 def _standing(mute: Mute) -> str:
-    until = f"until {when(mute.until)}" if mute.until else "until someone unmutes"
+    until = f"until {when(mute.until, seconds=True)}" if mute.until else "until someone unmutes"
     whose = _whose(mute.user_id, stored_mode(mute.mode))
     return f"{whose} is already muted {until} by {person(mute.muted_by)} (#{mute.operation_id})"
 
@@ -144,7 +144,7 @@ async def run(ctx: Context, args: Args) -> Reply:
         until=now + length if length else None,
         operation_id=ctx.operation_id,
     )
-    until = f" until {when(now + length)}" if length else ""
+    until = f" until {when(now + length, seconds=True)}" if length else ""
     return Reply(
         headline=f"Muted {_whose(user, mode)} in room {room}{until}",
         severity=Severity.SUCCESS,

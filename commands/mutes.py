@@ -17,10 +17,10 @@ from bot.core import (
     Reply,
     Severity,
     Table,
-    clock_time,
     code,
     person,
     run_action,
+    when,
 )
 from bot.core.buttons import action_id
 from bot.core.reply import Action, ActionKind
@@ -69,7 +69,7 @@ async def run(ctx: Context, args: Args) -> Reply:
             m.user_id,
             str(m.room_ref),
             KINDS[stored_mode(m.mode)],
-            clock_time(m.until) if m.until else "until unmuted",
+            when(m.until, seconds=True, now=ctx.now) if m.until else "until unmuted",
             person(m.muted_by),
             f"#{m.operation_id}" if m.operation_id else "",
         )

@@ -233,7 +233,7 @@ async def _chart(
     series = chart.chart_of(worst)
     if not series:
         return ()
-    png = await asyncio.to_thread(chart.render_png, name, window, series)
+    png = await asyncio.to_thread(chart.render_png, name, window, series, len(worst))
     stamp = time.strftime("%Y%m%d-%H%M", time.gmtime(window.start))
     slug = re.sub(r"[^A-Za-z0-9_-]+", "_", name + (f"-{user}" if user else ""))
     title = f"Loss and RTT, room {name}" + (f", {user}" if user else "")

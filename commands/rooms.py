@@ -11,9 +11,9 @@ from bot.core import (
     Reply,
     Severity,
     Table,
-    clock_time,
     format_duration,
     lag_note,
+    when,
 )
 from commands.actions import fixed_action
 
@@ -33,7 +33,7 @@ async def run(ctx: Context, args: Args) -> Reply:
         (
             c.room_string,
             "ended" if c.is_finished else "live",
-            clock_time(c.create_time),
+            when(c.create_time, now=now),
             format_duration((c.destroy_time if c.is_finished else now) - c.create_time),
             c.user_id,
         )

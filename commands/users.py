@@ -1,15 +1,20 @@
-"""`users <room>`: who is in the room now.
+"""`users <room> [--filter text] [--page N]`: who is in the room now.
 
 The answer comes from ``present_users``: the live roster (TRTC's room events)
 when it covers the call, else TRTC's history; the reply says which, and how fresh.
+A 1,000-user webinar is read a page of ``PAGE`` at a time, narrowed by ``--filter``
+(any part of the user id, device or SDK version, any case).
 """
 
 from __future__ import annotations
+
+import shlex
 
 from bot.core import (
     Args,
     CommandSpec,
     Context,
+    Option,
     Param,
     ParamKind,
     Reply,
@@ -18,7 +23,6 @@ from bot.core import (
     Source,
     Table,
     calls_of,
-    clock_time,
     code,
     format_duration,
     lag_note,
@@ -26,9 +30,10 @@ from bot.core import (
     present_users,
     when,
 )
+from bot.trtc.models import UserInformation
 from commands.actions import fixed_action
 
-MAX_ROWS = 50
+PAGE = 50
 
 
 async def run(ctx: Context, args: Args) -> Reply:
@@ -50,32 +55,71 @@ async def run(ctx: Context, args: Args) -> Reply:
                 *lag,
             ),
         )
-    users = sorted(now.users, key=lambda u: u.join_ts)
-    rows = tuple(
-        (u.user_id, clock_time(u.join_ts), u.device_type or "?", u.sdk_version or "?")
-        for u in users[:MAX_ROWS]
-    )
-    more: tuple[str, ...] = (
-        (f"…and {len(users) - MAX_ROWS} more.",) if len(users) > MAX_ROWS else ()
-    )
+    everyone = sorted(now.users, key=lambda u: (u.join_ts, u.user_id))
+    wanted: str | None = args["filter"]
+    users = [u for u in everyone if _matches(u, wanted)] if wanted else everyone
     call = now.call
     if call is not None:
-        about = f" (call {call.comm_id}, since {clock_time(call.create_time)})"
+        about = f" (call {call.comm_id}, since {when(call.create_time, seconds=True)})"
     else:
-        about = f" (since {clock_time(now.since)})" if now.since else ""
-    return Reply(
-        headline=f"{len(users)} in room {room}{about}",
-        tables=(Table(("User", "Joined", "Device", "SDK"), rows),) if rows else (),
-        lines=(*more, now.note, *lag),
+        about = f" (since {when(now.since, seconds=True)})" if now.since else ""
+    count = f"{len(users):,} of {len(everyone):,}" if wanted else f"{len(everyone):,}"
+    match = f" matching {code(wanted)}" if wanted else ""
+    headline = f"{count} in room {room}{match}{about}"
+    pages = max(1, -(-len(users) // PAGE))
+    page: int = args["page"] or 1
+    if page > pages:
+        return Reply(
+            headline,
+            Severity.WARNING,
+            lines=(f"There is no page {page}: the list has {_pages(pages)}.", now.note, *lag),
+        )
+    shown = users[(page - 1) * PAGE : page * PAGE]
+    rows = tuple(
+        (u.user_id, when(u.join_ts, seconds=True), u.device_type or "?", u.sdk_version or "?")
+        for u in shown
     )
+    return Reply(
+        headline=headline,
+        tables=(Table(("User", "Joined", "Device", "SDK"), rows),) if rows else (),
+        lines=(*_paging(args, page, pages), now.note, *lag),
+    )
+
+
+def _matches(user: UserInformation, wanted: str) -> bool:
+    text = wanted.casefold()
+    fields = (user.user_id, user.device_type or "", user.sdk_version or "")
+    return any(text in field.casefold() for field in fields)
+
+
+def _pages(count: int) -> str:
+    return "1 page" if count == 1 else f"{count} pages"
+
+
+def _paging(args: Args, page: int, pages: int) -> tuple[str, ...]:
+    """Where this page sits, and the command for the next one (same room and filter)."""
+    if pages == 1:
+        return ()
+    parts = ["users", args.room.room if " " not in args.room.room else f'"{args.room.room}"']
+    if args["filter"]:
+        parts += ["--filter", shlex.quote(args["filter"])]
+    if page < pages:
+        return (
+            f"Page {page} of {pages}; next: {code(' '.join([*parts, '--page', str(page + 1)]))}",
+        )
+    return (f"Page {page} of {pages} (the last).",)
 
 
 SPEC = CommandSpec(
     name="users",
     summary="List who is in a room now",
-    example="users 1234",
+    example="users 8888 --filter ios --page 2",
     run=run,
     params=(Param("room", ParamKind.ROOM),),
+    options=(
+        Option("filter", ParamKind.TEXT, metavar="text"),
+        Option("page", ParamKind.COUNT, minimum=1, maximum=10_000, metavar="N"),
+    ),
     action=fixed_action("trtc:DescribeUserInfo"),
 )
 

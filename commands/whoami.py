@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core import Args, CommandSpec, Context, Person, Reply, code, person
+from bot.core.approvals import approvable
 from bot.core.elevation import describe
 from bot.core.home import permission_table
 
@@ -12,14 +13,17 @@ async def run(ctx: Context, args: Args) -> Reply:
     groups = ", ".join(sorted(inv.usergroups)) or "none"
     elevated = await ctx.services.store.elevations.active_for(inv.actor, ctx.now)
     shown = (("Elevated", describe(elevated, ctx.now)),) if elevated is not None else ()
+    me = Person(inv.actor, inv.usergroups, inv.channel)
+    approving = ", ".join(approvable(ctx.services, me)) or "nothing"
     return Reply(
         headline=f"You are {person(inv.actor)} in channel {inv.channel}",
         fields=(
             ("Usergroups", groups),
             ("Application", str(ctx.services.grammar.default_app or "none configured")),
+            ("Approving", f"{approving} (when someone else asks here)"),
             *shown,
         ),
-        tables=(permission_table(ctx.services, Person(inv.actor, inv.usergroups, inv.channel)),),
+        tables=(permission_table(ctx.services, me),),
         lines=(f"Room-scoped policies may allow more in particular rooms: ask {code('can')}.",),
     )
 

@@ -29,33 +29,48 @@ class Decision:
     `policy`/`statement` name the deny statement for `explicit_deny`, the identity
     allow statement for `allowed`, and the statement that would allow once approved
     for `needs_approval`; they are None when no statement matched
-    (`implicit_deny`, `guardrail`, `self_approval`).
+    (`implicit_deny`, `guardrail`, `self_approval`). `sid` is that statement's own
+    words (its optional `sid` element), quoted to the person it decided for.
     """
 
     effect: Effect
     reason: Reason
     policy: str | None = None
     statement: int | None = None
+    sid: str | None = None
 
     @property
     def allowed(self) -> bool:
         return self.effect is Effect.ALLOW
 
     def as_dict(self) -> dict[str, str | int | None]:
-        """The CLI's `--json` shape: decision, reason, policy, statement."""
-        return {
+        """The CLI's `--json` shape: decision, reason, policy, statement (and sid, if any)."""
+        shape: dict[str, str | int | None] = {
             "decision": self.effect.value,
             "reason": self.reason.value,
             "policy": self.policy,
             "statement": self.statement,
         }
+        if self.sid is not None:
+            shape["sid"] = self.sid
+        return shape
 
     def explain(self) -> str:
-        """One line for people: what was decided and which statement decided it."""
-        head = f"{self.effect.value} ({self.reason.value})"
+        """One line for people: what was decided and which statement decided it.
+
+        The reason is named only when it adds to the effect ("deny (guardrail)"),
+        never "allow (allowed)"."""
+        head = self.effect.value
+        if self.reason.value != self.effect.value and self.reason is not Reason.ALLOWED:
+            head = f"{head} ({self.reason.value})"
+        return f"{head}: {self.why()}"
+
+    def why(self) -> str:
+        """Which statement decided, with its sid quoted; or why none did."""
         if self.policy is None:
-            return f"{head}: {_NO_STATEMENT[self.reason]}"
-        return f"{head}: policy {self.policy!r} statement[{self.statement}]"
+            return _NO_STATEMENT[self.reason]
+        where = f"policy {self.policy!r} statement[{self.statement}]"
+        return f'{where} "{self.sid}"' if self.sid else where
 
 
 _NO_STATEMENT = {

@@ -4,7 +4,9 @@ Element names and the `effect` value are read without regard to letter case
 (COS returns `Statement`/`Allow`), but one element written twice in different
 cases is refused. `statement` may be one object or a list; `action` and
 `resource` a string or a list. `principal` belongs to resource-side policies and
-is refused: our policies are attached under `attach:`. Unknown elements are
+is refused: our policies are attached under `attach:`. A statement's optional
+`sid` (as in AWS IAM; CAM's syntax reference does not list it) is the author's
+words for it, quoted in the decisions it makes ("no kicks in the webinar"). Unknown elements are
 refused too: a misspelt `conditon` would otherwise widen an allow. A policy
 longer than CAM's 6,144 characters (compact JSON, whitespace not counted) is
 refused.
@@ -31,7 +33,7 @@ from bot.authz.request import APPROVED, CONTEXT_KEYS, ContextLookup
 MAX_POLICY_CHARS = 6144
 VERSION = "2.0"
 _TOP = ("version", "statement")
-_STATEMENT = ("effect", "action", "resource", "condition")
+_STATEMENT = ("sid", "effect", "action", "resource", "condition")
 _KNOWN_VARIABLES = CONTEXT_KEYS | {"uin", "owner_uin"}
 
 
@@ -43,6 +45,7 @@ class Statement:
     actions: ActionMatcher
     resources: ResourceMatcher
     conditions: tuple[Condition, ...]
+    sid: str | None = None  # the author's words for the statement, quoted in decisions
     # derived once, so a decision allocates nothing for them
     uses_approved: bool = field(init=False, compare=False)
     decision: Decision = field(init=False, compare=False, repr=False)
@@ -51,9 +54,11 @@ class Statement:
         uses = any(c.key == APPROVED for c in self.conditions)
         object.__setattr__(self, "uses_approved", uses)
         if self.deny:
-            decision = Decision(Effect.DENY, Reason.EXPLICIT_DENY, self.policy, self.index)
+            decision = Decision(
+                Effect.DENY, Reason.EXPLICIT_DENY, self.policy, self.index, self.sid
+            )
         else:
-            decision = Decision(Effect.ALLOW, Reason.ALLOWED, self.policy, self.index)
+            decision = Decision(Effect.ALLOW, Reason.ALLOWED, self.policy, self.index, self.sid)
         object.__setattr__(self, "decision", decision)
 
     def matches(self, resource: str, ctx: ContextLookup) -> bool:
@@ -164,7 +169,11 @@ def _statement(name: str, index: int, data: object, *, account_uin: str) -> Stat
         _strings(found["resource"], field="resource"), account_uin=account_uin
     )
     conditions = compile_condition(found["condition"]) if "condition" in found else ()
-    return Statement(name, index, effect.lower() == "deny", actions, resources, conditions)
+    sid = found.get("sid")
+    if sid is not None and (not isinstance(sid, str) or not sid.strip()):
+        raise PolicyError(f"{shown(sid)} is not a non-empty string", field="sid")
+    deny = effect.lower() == "deny"
+    return Statement(name, index, deny, actions, resources, conditions, sid)
 
 
 def _strings(value: object, *, field: str) -> list[str]:

@@ -84,7 +84,9 @@ class PolicySet:
             return retry  # the person's own policy would allow it approved: the guardrail decides
         if retry.effect is not Effect.ALLOW:
             return decision
-        return Decision(Effect.NEEDS_APPROVAL, Reason.NEEDS_APPROVAL, retry.policy, retry.statement)
+        return Decision(
+            Effect.NEEDS_APPROVAL, Reason.NEEDS_APPROVAL, retry.policy, retry.statement, retry.sid
+        )
 
     def can_approve(self, approver: AuthzRequest, requester_user_id: str) -> Decision:
         """Allow only if `approver` may `chatops:Approve` and is not the requester.

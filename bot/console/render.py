@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.console.personas import PERSONAS
+from bot.core.layout import WIDTH, aligned
 from bot.core.markup import plain, with_names, with_zone
 from bot.core.reply import Action, Reply, Severity, Table
 
@@ -45,15 +46,8 @@ def render(reply: Reply, number: Callable[[Action], int]) -> str:
 
 
 def _table(table: Table) -> list[str]:
-    rows = [tuple(clean(c) for c in table.columns)] + [
-        tuple(shown(c) for c in row) for row in table.rows
-    ]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(table.columns))]
+    """Aligned, and at most ``WIDTH`` wide: long cells wrap within their column."""
+    rows = [tuple(shown(c) for c in row) for row in table.rows]
+    columns = tuple(clean(c) for c in table.columns)
     lines = [f"  {clean(table.title)}"] if table.title else []
-    for n, row in enumerate(rows):
-        lines.append(
-            "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        )
-        if n == 0:
-            lines.append("  " + "  ".join("-" * w for w in widths))
-    return lines
+    return lines + [f"  {line}" for line in aligned(columns, rows, WIDTH - 2)]

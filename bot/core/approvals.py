@@ -4,9 +4,11 @@ App Home."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.authz.decision import Decision
 from bot.authz.request import CURRENT_TIME, AuthzRequest
-from bot.core.authorizer import build_request, iso_time, room_of
+from bot.core.authorizer import Person, build_request, iso_time, room_of
 from bot.core.context import Services
 from bot.core.spec import Args
 from bot.store import Operation, OperationState
@@ -58,3 +60,28 @@ async def decidable_approvals(
         for op in await waiting(services)
         if op.requester != user
     ]
+
+
+def approvable(services: Services, who: Person) -> tuple[str, ...]:
+    """The changing commands whose requests ``who`` may approve when someone else asks
+    in ``who``'s channel on the default application (what `whoami` calls approving)."""
+    policies = services.policies()
+    names = []
+    for spec in services.registry:
+        auth = services.authorize(spec, Args(), who) if spec.preview is not None else None
+        if auth is None:
+            continue
+        asked = replace(auth[0], user_id=_SOMEONE_ELSE, usergroups=frozenset())
+        approver = policies.approval_request(
+            asked,
+            user_id=who.actor,
+            usergroups=who.usergroups,
+            channel_id=who.channel,
+            context={CURRENT_TIME: iso_time(services.clock())},
+        )
+        if policies.can_approve(approver, _SOMEONE_ELSE).allowed:
+            names.append(spec.name)
+    return tuple(names)
+
+
+_SOMEONE_ELSE = "U0SOMEONE-ELSE"  # a requester who is never the approver

@@ -50,7 +50,7 @@ def permission_table(services: Services, who: Person) -> Table:
         auth = services.authorize(spec, Args(), who)
         if auth is not None:
             decision = auth[1]
-            rows.append((spec.name, _SHOWN[decision.effect], decision.explain()))
+            rows.append((spec.name, _SHOWN[decision.effect], decision.why()))
     return Table(PERMISSION_COLUMNS, tuple(rows))
 
 

@@ -26,7 +26,7 @@ class Kind(StrEnum):
     ASK = "ask"  # a person asked to act
     PERSON = "person"  # a person only named
     CODE = "code"  # a command name, an id, a command line
-    TIME = "time"  # a moment: epoch seconds, "+d" to show the date too
+    TIME = "time"  # a moment: epoch seconds, "+d" to show the date too, "+s" the seconds
 
 
 _NAMED = "\t"  # "U123\tAda": a person with the name an adapter found for them
@@ -60,25 +60,43 @@ def code(text: str) -> str:
     return f"{OPEN}code:{clean(text)}{CLOSE}"
 
 
-def when(timestamp: float, *, with_date: bool = False) -> str:
-    return f"{OPEN}time:{int(timestamp)}{'+d' if with_date else ''}{CLOSE}"
+def when(
+    timestamp: float, *, with_date: bool = False, seconds: bool = False, now: float | None = None
+) -> str:
+    """A moment the reader sees in their zone; ``seconds`` where they matter (a mute's
+    end, an event), ``with_date`` when it may not be today. With ``now`` the date is
+    shown exactly when the moment is not on the reader's today (a list of rooms)."""
+    flags = ("d" if with_date else "") + ("s" if seconds else "")
+    today = f"@{int(now)}" if now is not None else ""
+    tail = f"+{flags}{today}" if flags or today else ""
+    return f"{OPEN}time:{int(timestamp)}{tail}{CLOSE}"
 
 
-def zoned(timestamp: float, zone: tzinfo = UTC, *, with_date: bool = False) -> str:
+def zoned(
+    timestamp: float, zone: tzinfo = UTC, *, with_date: bool = False, seconds: bool = False
+) -> str:
     """``timestamp`` in ``zone``, labelled ("14:05 CET"; "UTC+07" for a bare offset)."""
     moment = datetime.fromtimestamp(timestamp, tz=zone)
     label = moment.strftime("%Z") or "UTC"
     if label[0] in "+-":
         label = f"UTC{label}"
-    return moment.strftime("%Y-%m-%d %H:%M " if with_date else "%H:%M ") + label
+    clock = "%H:%M:%S " if seconds else "%H:%M "
+    return moment.strftime(f"%Y-%m-%d {clock}" if with_date else clock) + label
 
 
 def _moment(token: Token, zone: tzinfo = UTC) -> str:
-    stamp, _, flag = token.value.partition("+")
+    stamp, _, flags = token.value.partition("+")
+    flag, _, today = flags.partition("@")
     try:
-        return zoned(int(stamp), zone, with_date=flag == "d")
+        moment = int(stamp)
+        dated = "d" in flag or (bool(today) and not _same_day(moment, int(today), zone))
+        return zoned(moment, zone, with_date=dated, seconds="s" in flag)
     except (ValueError, OverflowError, OSError):
         return token.value
+
+
+def _same_day(a: int, b: int, zone: tzinfo) -> bool:
+    return datetime.fromtimestamp(a, tz=zone).date() == datetime.fromtimestamp(b, tz=zone).date()
 
 
 def with_zone(text: str, zone: tzinfo) -> str:

@@ -3,7 +3,9 @@ and an operation that closed without running."""
 
 from __future__ import annotations
 
-from bot.authz.decision import Decision, Reason
+from dataclasses import replace
+
+from bot.authz.decision import Decision, Effect, Reason
 from bot.authz.request import AuthzRequest
 from bot.core.actor import SystemActor
 from bot.core.grammar import ParseError
@@ -38,12 +40,16 @@ def denied(spec: CommandSpec, request: AuthzRequest, decision: Decision) -> Repl
             "(approval cannot change that; try another channel)"
         ),
     }.get(decision.reason, decision.reason.value)
+    decided = decision.explain()
+    if decision.sid and decision.effect is Effect.DENY:
+        why = f"policy {decision.policy!r} says: {decision.sid}"
+        decided = replace(decision, sid=None).explain()  # quoted once is enough
     return Reply(
         headline=f"Not allowed: {code(spec.name)} needs {request.action} on {request.resource}",
         severity=Severity.ERROR,
         lines=(
             f"Denied because {why}.",
-            f"Decided by: {decision.explain()}",
+            f"Decided by: {decided}",
             f"Ask an admin to change the policy, or run {code('whoami')} "
             "to see what you may do here.",
         ),

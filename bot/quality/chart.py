@@ -1,15 +1,19 @@
 """The PNG that goes into the thread: loss and RTT over time for the worst users.
 
 Each user has one colour; their bad intervals are shaded in it and an abnormal
-exit is a dotted line. Rendering uses matplotlib's object API on the Agg canvas
-(no pyplot, no global state), so it is safe in a worker thread: the command calls
-``render_png`` through ``asyncio.to_thread``. Kept out of ``bot.quality``'s
-re-exports so that importing the analysis does not import matplotlib.
+exit is a dotted line. Only the worst ``MAX_USERS`` are drawn (the title says of
+how many), and the legend sits beside the plot, not over the curves, its labels
+wrapped: a 1,000-user room stays as readable as a six-user one. Rendering uses
+matplotlib's object API on the Agg canvas (no pyplot, no global state), so it is
+safe in a worker thread: the command calls ``render_png`` through
+``asyncio.to_thread``. Kept out of ``bot.quality``'s re-exports so that importing
+the analysis does not import matplotlib.
 """
 
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +31,7 @@ from bot.quality.window import Window, span
 
 MAX_USERS = 5
 WIDTH_PX, HEIGHT_PX, DPI = 1000, 600, 100
+LABEL_CHARS = 30  # a legend line: the legend takes about a quarter of the width
 _COLOURS = ("#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
 
 
@@ -92,15 +97,31 @@ def render_png(
     room: str,
     window: Window,
     series: Sequence[Series],
+    total: int | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> bytes:
+    """``total``: how many users had problems, when more than are drawn."""
+    figure = draw(room, window, series, total, thresholds)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def draw(
+    room: str,
+    window: Window,
+    series: Sequence[Series],
+    total: int | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> Figure:
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     loss_ax, rtt_ax = figure.subplots(2, 1, sharex=True)
     for index, line in enumerate(series):
         colour = _COLOURS[index % len(_COLOURS)]
         x = [_moment(t) for t in line.times]
-        loss_ax.plot(x, line.loss, color=colour, linewidth=1.4, label=line.label)
+        label = textwrap.fill(line.label, LABEL_CHARS, subsequent_indent="  ")
+        loss_ax.plot(x, line.loss, color=colour, linewidth=1.4, label=label)
         rtt_ax.plot(x, line.rtt, color=colour, linewidth=1.4)
         for start, end in line.shaded:
             for ax in (loss_ax, rtt_ax):
@@ -120,12 +141,12 @@ def render_png(
     # matplotlib.dates ships without type hints.
     rtt_ax.xaxis.set_major_formatter(DateFormatter("%H:%M", tz=UTC))  # type: ignore[no-untyped-call]
     rtt_ax.set_xlabel("UTC (shaded: bad intervals; dotted: dropped out; dashed: poor)")
-    if series:
-        loss_ax.legend(loc="upper right", fontsize="small")
-    loss_ax.set_title(f"Room {room}: loss and RTT, {span(window.start, window.end)} UTC")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    if series:  # beside both panels: constrained layout narrows the plots to make room
+        figure.legend(loc="outside right upper", fontsize="small")
+    shown = len(series)
+    which = f", worst {shown} of {total:,} users" if total is not None and total > shown else ""
+    loss_ax.set_title(f"Room {room}: loss and RTT{which}, {span(window.start, window.end)} UTC")
+    return figure
 
 
 def _moment(ts: float | np.integer) -> datetime:

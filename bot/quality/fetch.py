@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 # only queues at a slow server and holds more bodies in memory.
 CONCURRENCY = 8
 MAX_EVENT_USERS = 60  # DescribeUserEvent is one call per user
+# Users who look fine but left early (why?) get events from a budget of their own, so
+# in a big room the leavers never crowd out the users with problems (issue 19).
+MAX_LEAVER_EVENTS = 60
 REPORT_EVERY_S = 2.0
 LEFT_EARLY_S = 10  # left this long before the end: maybe not by choice
 
@@ -97,6 +100,8 @@ class CallFetch:
     _event_errors: dict[str, TrtcError] = field(default_factory=dict)
     _events_skipped: int = 0
     _events_asked: int = 0
+    _leavers_asked: int = 0
+    _leavers_skipped: int = 0
 
     def __post_init__(self) -> None:
         self.slices = self.window.slices()
@@ -213,16 +218,21 @@ class CallFetch:
             self.no_data.append(user_id)
             return
         assessment = assess(quality, self.thresholds)
-        suspect = self.only or assessment.grade is not Grade.GOOD or self._left_early(quality)
-        if not suspect:
-            self._keep(assessment)
-        elif self._events_asked >= MAX_EVENT_USERS and not self.only:
+        troubled = bool(self.only) or assessment.grade is not Grade.GOOD
+        if troubled and (self.only or self._events_asked < MAX_EVENT_USERS):
+            self._events_asked += 1
+        elif troubled:
             self._events_skipped += 1
             self._keep(assessment)
+            return
+        elif self._left_early(quality) and self._leavers_asked < MAX_LEAVER_EVENTS:
+            self._leavers_asked += 1
         else:
-            assert self._tasks is not None
-            self._events_asked += 1
-            self._tasks.create_task(self._events(quality))
+            self._leavers_skipped += self._left_early(quality)
+            self._keep(assessment)
+            return
+        assert self._tasks is not None
+        self._tasks.create_task(self._events(quality))
 
     def _left_early(self, quality: UserQuality) -> bool:
         info = quality.info
@@ -287,4 +297,10 @@ class CallFetch:
             self.gaps.append(
                 f"events were read for the first {MAX_EVENT_USERS} users with problems; "
                 f"{self._events_skipped:,} more were graded on their metrics alone."
+            )
+        if self._leavers_skipped:
+            self.gaps.append(
+                f"events were read for the first {MAX_LEAVER_EVENTS} users who left early; "
+                f"{self._leavers_skipped:,} more looked fine on their metrics, and whether "
+                "they dropped out is unknown."
             )

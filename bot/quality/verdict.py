@@ -1,6 +1,7 @@
 """The room in one line, then the users with problems, worst first, each with a sparkline.
 
-A problem shared by most of the room (at least ``ROOM_WIDE_MIN`` users and
+With many users with problems, what they share comes first (``groups``). A
+problem shared by most of the room (at least ``ROOM_WIDE_MIN`` users and
 ``ROOM_WIDE_SHARE`` of those graded, the same metric bad at overlapping times) is
 called room-wide: then the likely cause is not any one person's network but
 TRTC's side or a network they all share.
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.quality.findings import Assessment, Finding, Grade
+from bot.quality.groups import group_line
 from bot.quality.sparkline import sparkline
 from bot.quality.thresholds import DEFAULT_THRESHOLDS, Family, Metric, Thresholds
 from bot.quality.window import Window, span
@@ -87,18 +89,23 @@ def verdict(room: RoomQuality) -> str:
     main = worst.main
     headline = main.words.split(" (")[0] if main else worst.grade.value
     problems = len(room.assessments)
-    grades = ", ".join(
-        f"{room.count(g)} {g.value}" for g in (Grade.BAD, Grade.DEGRADED) if room.count(g)
+    bad, degraded = room.count(Grade.BAD), room.count(Grade.DEGRADED)
+    # One grade is said once ("had bad quality"), never as a second count of the same users.
+    had = (
+        f"had problems {when} ({bad:,} bad, {degraded:,} degraded)"
+        if bad and degraded
+        else f"had {worst.grade.value} quality {when}"
     )
     return (
-        f"Room {room.room}: {problems:,} of {room.graded:,} users had problems {when} "
-        f"({grades}); worst: {worst.user.user_id} ({headline})."
+        f"Room {room.room}: {problems:,} of {room.graded:,} users {had}; "
+        f"worst: {worst.user.user_id} ({headline})."
     )
 
 
 def summary_lines(room: RoomQuality, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[str]:
-    lines: list[str] = []
     worst = room.worst
+    group = group_line(worst)
+    lines: list[str] = [f"Together: {group}"] if group else []
     for assessment in worst[:MAX_LISTED]:
         lines.append(assessment.line())
         if assessment.grade is Grade.BAD:
@@ -108,7 +115,8 @@ def summary_lines(room: RoomQuality, thresholds: Thresholds = DEFAULT_THRESHOLDS
     if len(worst) > MAX_LISTED:
         lines.append(f"…and {len(worst) - MAX_LISTED:,} more users with problems.")
     fine = room.fine
-    lines.append("1 user was fine." if fine == 1 else f"{fine:,} users were fine.")
+    if room.assessments:  # else the verdict already said they all were
+        lines.append("1 user was fine." if fine == 1 else f"{fine:,} users were fine.")
     if room.no_data:
         named = ", ".join(room.no_data[:5]) + ("…" if len(room.no_data) > 5 else "")
         lines.append(f"{len(room.no_data):,} in the call had no samples in the window: {named}")

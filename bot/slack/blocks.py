@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.layout import aligned
 from bot.core.markup import plain as unmarked
 from bot.core.reply import Action, ActionKind, Reply, Severity, Table
 from bot.slack.markup import escape, fit, split_mentions, user_mention
@@ -213,15 +214,9 @@ def _tables(tables: Iterable[Table]) -> list[Block]:
 
 
 def table_lines(table: Table) -> list[str]:
-    """Aligned plain-text rows (a header, a rule, the rows), like the console's."""
-    rows = [tuple(table.columns), *(tuple(unmarked(c) for c in r) for r in table.rows)]
-    widths = [max(len(r[i]) if i < len(r) else 0 for r in rows) for i in range(len(table.columns))]
-    out = []
-    for n, row in enumerate(rows):
-        out.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
-        if n == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return out
+    """Aligned plain-text rows (a header, a rule, the rows), like the console's: at most
+    ``layout.WIDTH`` wide, long cells wrapped within their column."""
+    return aligned(table.columns, [tuple(unmarked(c) for c in r) for r in table.rows])
 
 
 def code_chunks(lines: Sequence[str], limit: int = MAX_TEXT) -> list[str]:

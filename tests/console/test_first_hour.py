@@ -34,7 +34,7 @@ def console(script: str, tmp_path: Path, *args: str, **env: str) -> str:
 
 def test_times_are_local_and_labelled(tmp_path: Path) -> None:
     out = console("mute 1234 bob --for 10m\n1\nas lead\naudit\nquit\n", tmp_path, TZ="Asia/Tokyo")
-    assert re.search(r"Muted bob in room 1400000001/1234 until \d\d:\d\d JST", out), out
+    assert re.search(r"Muted bob in room 1400000001/1234 until \d\d:\d\d:\d\d JST", out), out
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d JST", out.split("> audit", 1)[1]), out
 
 
@@ -55,7 +55,7 @@ def test_2_a_guardrail_that_decides_is_named(tmp_path: Path) -> None:
     assert "Denied because this channel's guardrail does not allow it" in out, out
     assert "deny (guardrail)" in out and "implicit_deny" not in out
     whoami = out.split("> whoami", 1)[1]
-    assert re.search(r"dismiss\s+no\s+deny \(guardrail\)", whoami), whoami
+    assert re.search(r"dismiss\s+no\s+the channel guardrail does not allow", whoami), whoami
 
 
 def test_3_kicking_someone_not_there_says_who(tmp_path: Path) -> None:
@@ -244,7 +244,8 @@ def test_10_buttons_as_words_never_collide_with_request_numbers(tmp_path: Path) 
 def test_11_the_audit_records_a_press_as_a_press(tmp_path: Path) -> None:
     out = console("dismiss 1234\nas lead\n3\naudit\n", tmp_path)
     audit = out.split("> audit", 1)[1]
-    assert re.search(r"lead\s+pressed Cancel on #1: dismiss 1234\s+—\s+refused", audit), audit
+    # The table fits 100 columns: the command wraps within its column (issue 19, item 18).
+    assert re.search(r"lead\s+pressed Cancel\s+—\s+refused\n\s+\S+\s+on #1: dismiss", audit), audit
     assert not re.search(r"lead\s+dismiss 1234", audit), audit
 
 

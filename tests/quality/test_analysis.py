@@ -278,7 +278,7 @@ def test_a_problem_most_users_share_is_called_room_wide() -> None:
         "likely TRTC's side or a network they share."
     )
     single = RoomQuality("1234", Window(0, 600), tuple(users[:1]), fine=4)
-    assert verdict(single).startswith("Room 1234: 1 of 5 users had problems 00:00–00:10 UTC")
+    assert verdict(single).startswith("Room 1234: 1 of 5 users had bad quality 00:00–00:10 UTC")
 
 
 def test_from_and_to_are_the_latest_such_times_in_utc() -> None:

@@ -41,7 +41,7 @@ async def test_summary_names_exactly_the_scripted_users(xyz: Summary) -> None:
     causes and minute windows; the thirty others are counted as fine."""
     reply, start, end = xyz.reply, xyz.start, xyz.end
     assert reply.severity is Severity.WARNING
-    assert reply.headline.startswith(f"Room {XYZ_ROOM}: 3 of 33 users had problems")
+    assert reply.headline.startswith(f"Room {XYZ_ROOM}: 3 of 33 users had bad quality")
     lines = named(reply)
     assert set(lines) == {"xavier", "yolanda", "zeno"}
     assert "30 users were fine." in reply.lines
@@ -118,5 +118,6 @@ async def test_a_healthy_room_is_said_to_be_healthy(xyz: Summary) -> None:
     reply = await h.say("oncall", "quality 1212")
     assert reply.severity is Severity.SUCCESS
     assert reply.headline.startswith("Room 1212 looks healthy: all 12 users were fine")
+    assert not any("were fine" in line for line in reply.lines)  # said once (issue 19)
     assert reply.files == () and reply.actions == ()
     assert calls(h).get("DescribeUserEvent", 0) == before

@@ -162,7 +162,8 @@ async def test_times_show_in_the_readers_time_zone_labelled(world: World) -> Non
     await world.slack.slash(LEAD, "mute 1234 bob --for 1h")
     await world.bot.adapter.drain()
     texts = [t for call in _calls(world) for _, t in text_objects(call.blocks)]
-    assert any(re.search(r"already muted until \d\d:\d\d JST by Olive Oncall", t) for t in texts)
+    already = r"already muted until \d\d:\d\d:\d\d JST by Olive Oncall"
+    assert any(re.search(already, t) for t in texts)
     await world.slack.slash(LEAD, "audit")
     await world.bot.adapter.drain()
     tables = [t for call in _calls(world) for t in _mrkdwn(call.blocks) if t.startswith("```")]
