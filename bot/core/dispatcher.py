@@ -36,7 +36,7 @@ from bot.core.markup import code
 from bot.core.notice import Notice, Notify
 from bot.core.presses import Presses
 from bot.core.reply import ActionKind, Reply, Severity
-from bot.core.rooms import live_call
+from bot.core.rooms import present_users
 from bot.core.spec import CommandSpec
 from bot.core.values import BadValue
 from bot.logs import request_id
@@ -228,7 +228,8 @@ class Core:
                 ctx, parsed, request, decision, elevation=elevated
             )
         room = room_of(parsed.spec, parsed.args)
-        if room is not None and await live_call(ctx.trtc, room, ctx.now) is None:
+        # The roster first: a room created seconds ago is live before history shows it.
+        if room is not None and not room.everywhere and not (await present_users(ctx, room)).live:
             why = f"room {room} is not live: there is nothing to approve"
             auth = (request, decision)
             await self._audit(ctx.invocation, parsed.spec, auth, outcome=Outcome.REFUSED, note=why)
