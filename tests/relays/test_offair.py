@@ -117,3 +117,28 @@ async def test_ingest_start_show_and_stop(onair: OnAir) -> None:
     assert "Stopped 1 of 1" in stopped.headline
     after = await h.say("oncall", "ingest 1234")
     assert "no stream ingest known" in after.headline
+
+
+async def test_the_typed_url_stays_only_while_the_operation_may_still_run(onair: OnAir) -> None:
+    """Pending, the operation keeps the URL as typed (it must send it once approved); once
+    final — run, rejected, cancelled — its stored arguments hold the masked URL."""
+    h = onair.harness
+    url = "rtmp://push.example.net/live/NEWSECRETKEY?txSecret=NEWTOKEN"
+    masked = "rtmp://push.example.net/live/***?txSecret=***"
+
+    async def stored_url(reply: Reply) -> str:
+        op = await h.store.operations.get(reply.operation_id or 0)
+        assert op is not None
+        return str(op.args["url"])
+
+    ran = await h.say("oncall", f"relay start 1234 --url {url} --mix")
+    assert await stored_url(ran) == url
+    assert (await h.press("lead", ran, ActionKind.APPROVE)).severity is Severity.SUCCESS
+    assert await stored_url(ran) == masked
+    rejected = await h.say("oncall", f"relay start 1234 --url {url} --mix")
+    await h.press("lead", rejected, ActionKind.REJECT)
+    assert await stored_url(rejected) == masked
+    cancelled = await h.say("lead", f"relay start 1234 --url {url} --mix")
+    assert await stored_url(cancelled) == url
+    await h.press("lead", cancelled, ActionKind.CANCEL)
+    assert await stored_url(cancelled) == masked
