@@ -123,8 +123,6 @@ async def stop(ctx: Context, args: Args) -> Reply:
 
 
 def _check_start(args: Args, _now: float) -> None:
-    if args.get("url") is None:
-        raise BadValue("--url is missing: the stream to pull in (rtmp, http(s) or srt)")
     if not args["url"].lower().startswith(("rtmp://", "rtmps://", "http://", "https://", "srt://")):
         raise BadValue("--url must be an rtmp, http(s) or srt URL")
 
@@ -195,7 +193,7 @@ START_SPEC = CommandSpec(
     preview=start_preview,
     params=(Param("room", ParamKind.ROOM),),
     options=(
-        Option("url", ParamKind.URL, metavar="…"),
+        Option("url", ParamKind.URL, metavar="rtmp|http(s)|srt://…", required=True),
         Option("user", ParamKind.USER, default=DEFAULT_USER, metavar="user"),
     ),
     check=_check_start,

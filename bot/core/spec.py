@@ -62,12 +62,15 @@ class Option:
     minimum: int = 0
     maximum: int = 0
     metavar: str = ""
+    # Always needed (``relay start --url``): shown without brackets, refused when absent.
+    required: bool = False
 
     @property
     def usage(self) -> str:
         if self.kind is ParamKind.FLAG:
             return f"[--{self.name}]"
-        return f"[--{self.name} {self.metavar or self.name}]"
+        shown = f"--{self.name} {self.metavar or self.name}"
+        return shown if self.required else f"[{shown}]"
 
 
 class Args(dict[str, Any]):
