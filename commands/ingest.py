@@ -29,7 +29,7 @@ from bot.trtc import relays as api
 from bot.trtc.masking import mask_url
 from bot.trtc.usersig import user_sig
 from commands.actions import fixed_action
-from commands.broadcast import GONE, describe, short
+from commands.broadcast import GONE, describe, located, short
 
 DEFAULT_USER = "bot_ingest"
 
@@ -172,6 +172,7 @@ SHOW_SPEC = CommandSpec(
     example="ingest 1234",
     run=show,
     params=(Param("target", ParamKind.ROOM_OR_TASK),),
+    locate=located(INGEST, "target"),
     action=fixed_action("trtc:DescribeStreamIngest"),
 )
 
@@ -182,6 +183,7 @@ STOP_SPEC = CommandSpec(
     run=stop,
     preview=stop_preview,
     params=(Param("target", ParamKind.ROOM_OR_TASK),),
+    locate=located(INGEST, "target"),
     action=fixed_action("trtc:StopStreamIngest"),
 )
 

@@ -27,7 +27,7 @@ from bot.trtc import relays as api
 from bot.trtc.masking import mask_url
 from bot.trtc.usersig import user_sig
 from commands.actions import fixed_action
-from commands.broadcast import describe, stop_relays, tasks
+from commands.broadcast import describe, located, stop_relays, tasks
 
 ROBOT_PREFIX = "chatops_relay_"
 
@@ -187,5 +187,6 @@ STOP_SPEC = CommandSpec(
     run=stop,
     preview=stop_preview,
     params=(Param("task", ParamKind.TASK),),
+    locate=located(RELAY, "task"),
     action=fixed_action("trtc:StopPublishCdnStream"),
 )

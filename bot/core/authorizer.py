@@ -14,7 +14,7 @@ from bot.authz.request import (
     SDKAPPID,
     AuthzRequest,
 )
-from bot.core.spec import AUTHORIZE_AS, Args, CommandSpec, ParamKind
+from bot.core.spec import AUTHORIZE_AS, AUTHORIZE_ROOM, Args, CommandSpec, ParamKind
 from bot.trtc.rooms import RoomRef
 
 if TYPE_CHECKING:
@@ -84,12 +84,14 @@ def build_request(
 
 
 def room_of(spec: CommandSpec, args: Args) -> RoomRef | None:
+    """The room named in the arguments, else the one the spec's ``locate`` found."""
     for param in spec.params:
         if param.kind.names_room and isinstance(args.get(param.name), RoomRef):
             value = args[param.name]
             assert isinstance(value, RoomRef)
             return value
-    return None
+    located = args.get(AUTHORIZE_ROOM)
+    return located if isinstance(located, RoomRef) else None
 
 
 def authorize(

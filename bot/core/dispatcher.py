@@ -189,6 +189,8 @@ class Core:
             return replies.bad_input(exc)
         spec = parsed.spec
         ctx = Context(services, inv, progress=progress)
+        if spec.locate is not None:  # where a TaskId's task is, before anyone is asked
+            parsed = replace(parsed, args=await spec.locate(ctx, parsed.args))
         auth = services.authorize(spec, parsed.args, inv)
         if spec.weigh is not None and auth is not None and auth[1].effect is not Effect.DENY:
             try:  # what it would really do (a kick of everyone is a dismiss), from TRTC

@@ -87,7 +87,7 @@ class Args(dict[str, Any]):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], spec: CommandSpec) -> Args:
-        rooms = {p.name for p in spec.params if p.kind.names_room}
+        rooms = {p.name for p in spec.params if p.kind.names_room} | {AUTHORIZE_ROOM}
         return cls(
             {
                 k: (RoomRef.from_json(v) if k in rooms and isinstance(v, dict) else v)
@@ -99,6 +99,10 @@ class Args(dict[str, Any]):
 # An argument a spec's ``weigh`` hook adds: a further CAM action the request is also
 # authorized as (a kick of everyone in a room is a dismiss); the stricter decision wins.
 AUTHORIZE_AS = "authorize_as"
+# An argument a spec's ``locate`` hook adds: the room a command acts in when its own
+# arguments name none (``relay stop <task>``: the stored task's room), authorized as if
+# typed, so a room's or an application's deny applies.
+AUTHORIZE_ROOM = "authorize_room"
 
 Handler = Callable[["Context", Args], Awaitable["Reply"]]
 Preview = Callable[["Context", Args], Awaitable[tuple[str, list[str]]]]
@@ -138,6 +142,9 @@ class CommandSpec:
     # the arguments to authorize and store, maybe with ``AUTHORIZE_AS`` (kick: everyone
     # in the room is a dismiss). Stored with the operation, so a run is judged the same.
     weigh: Callable[[Context, Args], Awaitable[Args]] | None = None
+    # Before authorization, where the command acts when its arguments do not say, read
+    # from the store: returns the arguments with ``AUTHORIZE_ROOM``. Stored likewise.
+    locate: Callable[[Context, Args], Awaitable[Args]] | None = None
 
     @property
     def mutating(self) -> bool:
