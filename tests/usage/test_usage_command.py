@@ -10,6 +10,7 @@ from bot.console.personas import PERSONAS
 from bot.core.invocation import Press
 from bot.core.reply import ActionKind, Reply, Severity
 from bot.settings import Settings
+from bot.store.roster import Move, MoveKind
 from bot.trtc.usage import beijing_date
 from tests.support.harness import CHANNEL, THREAD, Harness, open_harness
 from tests.usage.conftest import IDLE_ROOM, config
@@ -93,7 +94,7 @@ async def test_idle_finds_the_ghost_room_and_its_dismiss_asks_first(harness: Har
     rooms = [row[0] for row in reply.tables[0].rows]
     assert str(IDLE_ROOM) in rooms
     row = reply.tables[0].rows[rooms.index(str(IDLE_ROOM))]
-    assert row[2:] == ("1", "ghost")
+    assert row[2:] == ("1", "ghost", "TRTC history")  # no TRTC event of it seen
     button = next(a for a in reply.actions if a.label == f"Dismiss {IDLE_ROOM}")
     assert button.kind is ActionKind.RUN and button.danger
     persona = PERSONAS["oncall"]
@@ -117,3 +118,45 @@ async def test_the_viewer_pressing_dismiss_is_refused(harness: Harness) -> None:
     )
     assert refused.severity is Severity.ERROR and refused.private
     assert harness.mutations() == []
+
+
+async def _roster(harness: Harness, *moves: tuple[MoveKind, str, int, str | None]) -> None:
+    """Room events as the callback intake stores them: (kind, room, minutes ago, user)."""
+    now = harness.clock()
+    await harness.store.roster.apply(
+        [
+            Move(kind, 1400000001, room, room.isdigit(), int((now - ago * 60) * 1000), user)
+            for kind, room, ago, user in moves
+        ],
+        now=now,
+    )
+
+
+async def test_idle_answers_from_the_live_roster_where_it_covers_a_room(harness: Harness) -> None:
+    """The roster saw room 5150 begin: ghost has left and zed came in, which history does
+    not show yet; "lonely" is live by its events only. Both are answered from the roster
+    (no DescribeUserInfo for them) and say so; a room the roster saw dismissed is not
+    listed though history still shows it live."""
+    await _roster(
+        harness,
+        (MoveKind.CREATE, str(IDLE_ROOM), 200, None),
+        (MoveKind.ENTER, str(IDLE_ROOM), 199, "ghost"),
+        (MoveKind.EXIT, str(IDLE_ROOM), 1, "ghost"),
+        (MoveKind.ENTER, str(IDLE_ROOM), 1, "zed"),
+        (MoveKind.CREATE, "lonely", 150, None),
+        (MoveKind.ENTER, "lonely", 150, "host"),
+    )
+    reply = await harness.say("oncall", "idle --for 2h --max-users 1")
+    rows = {row[0]: row for row in reply.tables[0].rows}
+    assert rows[str(IDLE_ROOM)][1:] == ("3h20m", "1", "zed", "TRTC events")
+    assert rows["lonely"][1:] == ("2h30m", "1", "host", "TRTC events")
+    assert "from TRTC events where the bot saw the call begin" in _text(reply)
+    asked = [
+        r.params.get("CommId")
+        for r in harness.sim.simulator.requests
+        if r.action == "DescribeUserInfo"
+    ]
+    assert asked and all(str(IDLE_ROOM) not in str(c) for c in asked)
+    await _roster(harness, (MoveKind.DISMISS, str(IDLE_ROOM), 0, None))
+    again = await harness.say("oncall", "idle --for 2h --max-users 1")
+    assert str(IDLE_ROOM) not in [row[0] for row in again.tables[0].rows]
