@@ -107,7 +107,9 @@ def authorize(
     approved: bool = False,
 ) -> tuple[AuthzRequest, Decision] | None:
     """None when the command needs no authorization (help, whoami). Arguments that say
-    the request is also another action (``AUTHORIZE_AS``) get the stricter of both."""
+    the request is also another action (``AUTHORIZE_AS``), and the further actions a spec
+    calls (``also``), are each decided: the strictest wins (of equals, the first), so a
+    refusal names the action refused."""
     if spec.action is None:
         return None
     room = room_of(spec, args)
@@ -117,7 +119,7 @@ def authorize(
         default_app,
     )
     extra = dict(spec.context(args)) if spec.context is not None else None
-    actions = [spec.action(args)]
+    actions = [spec.action(args), *(spec.also(args) if spec.also is not None else ())]
     if isinstance(args.get(AUTHORIZE_AS), str):
         actions.insert(0, args[AUTHORIZE_AS])
     decided = []

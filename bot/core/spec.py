@@ -119,6 +119,9 @@ class CommandSpec:
     # The CAM action the command performs, from its arguments (numeric or string
     # room variant). None: nothing to authorize (help, whoami).
     action: Callable[[Args], str] | None = None
+    # Further CAM actions its run calls (``usage``: every usage API the view reads): each
+    # is authorized too, and a refusal names the one refused.
+    also: Callable[[Args], tuple[str, ...]] | None = None
     # Mutating commands are confirmed first; preview says exactly what will happen.
     preview: Preview | None = None
     # Reverses a successful run (mute → unmute); offered as an Undo button.

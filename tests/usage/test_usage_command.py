@@ -6,7 +6,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bot.console.personas import PERSONAS
+import yaml
+
+from bot.authz import PolicyReloader
+from bot.console.personas import PERSONAS, sample_policy_path
 from bot.core.invocation import Press
 from bot.core.reply import ActionKind, Reply, Severity
 from bot.settings import Settings
@@ -160,3 +163,42 @@ async def test_idle_answers_from_the_live_roster_where_it_covers_a_room(harness:
     await _roster(harness, (MoveKind.DISMISS, str(IDLE_ROOM), 0, None))
     again = await harness.say("oncall", "idle --for 2h --max-users 1")
     assert str(IDLE_ROOM) not in [row[0] for row in again.tables[0].rows]
+
+
+async def test_usage_authorizes_every_action_its_view_calls(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The type view reads four usage APIs: a person denied one is refused up front, told
+    which, and nothing is asked of TRTC; the room view needs only its own; the app view
+    leaves out the applications the person may not read, naming them."""
+    policy = yaml.safe_load(sample_policy_path().read_text())
+    policy["policies"]["limited"] = {
+        "version": "2.0",
+        "statement": [
+            {"effect": "deny", "action": ["trtc:DescribeRelayUsage"], "resource": "*"},
+            {
+                "effect": "deny",
+                "action": ["trtc:DescribeTrtcUsage"],
+                "resource": ["qcs::trtc::uin/100000000001:sdkappid/1400000002"],
+            },
+        ],
+    }
+    policy["attach"]["users"]["U0VIEWER"].append("limited")
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(policy))
+    reloader = PolicyReloader(path)
+    apps = {"prod": 1400000001, "staging": 1400000002}
+    settings = Settings(_env_file=None, trtc_chatops_apps=apps)  # type: ignore[call-arg]
+    async with open_harness(config(), database_url, settings=settings) as harness:
+        harness.core.services.policies = lambda: reloader.current
+        refused = await harness.say("viewer", "usage --days 2")
+        assert refused.severity is Severity.ERROR
+        assert "trtc:DescribeRelayUsage" in refused.headline, refused.headline
+        assert harness.sim.simulator.requests == []
+        rooms = await harness.say("viewer", "usage --days 1 --by room")
+        assert rooms.severity is not Severity.ERROR and rooms.tables
+        by_app = await harness.say("viewer", "usage --days 2 --by app")
+        assert [row[0] for row in by_app.tables[0].rows] == ["prod"]
+        assert "Not shown: staging (1400000002): trtc:DescribeTrtcUsage" in _text(by_app)
+        allowed = await harness.say("oncall", "usage --days 2")  # on-call reads all four
+        assert allowed.severity is not Severity.ERROR and allowed.tables
