@@ -335,11 +335,11 @@ class Simulator:
         self._check_region_and_language(headers, spec.regions(site), action)
         self._scripted_failure(action)
         key = rate_key(self.config.rate_limit_scope, action, record.params.get("SdkAppId"))
-        if self._limiter is not None and (count := self._limiter.admit(key)) is not None:
+        if self._limiter is not None and (over := self._limiter.admit_call(key, action)):
             raise ApiError(
                 "RequestLimitExceeded",
-                f"Your current request times equals to `{count}` in a second, which exceeds "
-                f"the frequency limit `{self._limiter.limit}` for a second. "
+                f"Your current request times equals to `{over[0]}` in a second, which exceeds "
+                f"the frequency limit `{over[1]}` for a second. "
                 "Please reduce the frequency of calls.",
             )
         if self.config.error_rate and self._faults.random() < self.config.error_rate:
