@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -103,6 +103,12 @@ class Bans:
             stmt = stmt.where(_covers(*room))
         async with self._sessions() as session:
             return (await session.scalars(stmt.order_by(Ban.id))).all()
+
+    async def count(self, now: float) -> int:
+        """Bans in force now, every application."""
+        stmt = select(func.count()).select_from(Ban).where(_in_force(now))
+        async with self._sessions() as session:
+            return int(await session.scalar(stmt) or 0)
 
     async def active_of(self, operation_id: int) -> Sequence[Ban]:
         stmt = select(Ban).where(Ban.operation_id == operation_id, Ban.state == ACTIVE)
