@@ -55,3 +55,11 @@ class SlidingWindow:
         if 1 <= cap < self.limit and (count := self.admit(f"{action}@{key}", cap)) is not None:
             return count, cap
         return None
+
+
+def limit_message(count: int, limit: int) -> str:
+    """TRTC's words for a request over the limit (RequestLimitExceeded)."""
+    return (
+        f"Your current request times equals to `{count}` in a second, which exceeds "
+        f"the frequency limit `{limit}` for a second. Please reduce the frequency of calls."
+    )
