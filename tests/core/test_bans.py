@@ -188,4 +188,5 @@ def test_policy_check_knows_the_ban_actions() -> None:
         "statement": [{"effect": "allow", "action": "chatops:Bann", "resource": "*"}],
     }
     [warning] = parse_document("p", typo, account_uin="1").warnings
-    assert "'chatops:bann' is not a trtc-chatops action" in warning and "chatops:Ban" in warning
+    assert "'chatops:bann' matches no known chatops: action" in warning
+    assert "did you mean chatops:Ban?" in warning
