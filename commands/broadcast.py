@@ -6,10 +6,10 @@ a URL a person typed is masked before it is stored or shown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.core import Context, TrtcApiError, TrtcError, clock_time, code
+from bot.core import AUTHORIZE_ROOM, Args, Context, TrtcApiError, TrtcError, clock_time, code
 from bot.store.relays import RELAY
 from bot.store.tables import RelayTask
 from bot.trtc import relays as api
@@ -21,6 +21,21 @@ GONE = ("ResourceNotFound", "FailedOperation.TaskFinished")  # the task had alre
 def short(task_id: str) -> str:
     """Enough of a TaskId to tell tasks apart in a sentence."""
     return task_id if len(task_id) <= 14 else f"{task_id[:12]}…"
+
+
+def located(kind: str, param: str) -> Callable[[Context, Args], Awaitable[Args]]:
+    """A spec's ``locate``: a TaskId is authorized in the room and application the bot
+    stored for it, so a deny on that room or application applies; a task the bot never
+    heard of stays on the default application."""
+
+    async def locate(ctx: Context, args: Args) -> Args:
+        task = args.get(param)
+        if not isinstance(task, str):
+            return args  # a room, named as such
+        rows = await ctx.services.store.relays.task(kind, task)
+        return Args({**args, AUTHORIZE_ROOM: rows[0].room_ref}) if rows else args
+
+    return locate
 
 
 def tasks(rows: Sequence[RelayTask]) -> dict[str, list[RelayTask]]:

@@ -1,5 +1,8 @@
 """`idle [--for 2h] [--max-users 1] [--app …]`: rooms live for long with (almost) nobody in them.
 
+Who is in a room comes from the live roster where it covers the room, else from TRTC's
+history; each row says which (bot.usage.idle).
+
 Each room found gets a Dismiss button; pressing it runs `dismiss` as the person who
 pressed, so it asks for confirmation (or approval) exactly as typing it would.
 """
@@ -21,7 +24,7 @@ from bot.core import (
     lag_note,
     run_action,
 )
-from bot.usage import idle_rooms
+from bot.usage import IdleRoom, idle_rooms
 from bot.usage.idle import MAX_ROOMS
 from commands.actions import fixed_action
 
@@ -31,13 +34,29 @@ def dismiss_command(app: int, room: str, why: str) -> str:
     return f"dismiss {app}/{shlex.quote(room)} --reason {shlex.quote(why)}"
 
 
+LIVE, HISTORY = "TRTC events", "TRTC history"
+
+
+def _sources(found: list[IdleRoom], lag_s: int) -> tuple[str, ...]:
+    """Which source answered (the "From" column), and how far behind history may be."""
+    if found and all(r.live for r in found):
+        return (f"Who is in each room: live, from {LIVE} (the bot's roster).",)
+    line = (
+        f"Who is in each room: from {LIVE} where the bot saw the call begin, else from {HISTORY}."
+    )
+    return (line, *lag_note(lag_s))
+
+
 async def run(ctx: Context, args: Args) -> Reply:
     app = args["app"] or ctx.services.grammar.default_app
     if app is None:
         return Reply("No application: name one with --app.", Severity.ERROR)
     older: int = args["for"]
     most: int = args["max-users"]
-    found = await idle_rooms(ctx.trtc, app, ctx.now, older_than_s=older, max_users=most)
+    rosters = await ctx.services.store.roster.rooms(app)
+    found = await idle_rooms(
+        ctx.trtc, app, ctx.now, older_than_s=older, max_users=most, rosters=rosters
+    )
     people = "nobody" if most == 0 else f"at most {most} user{'s' if most != 1 else ''}"
     headline = (
         f"{len(found)} room{'s' if len(found) != 1 else ''} of application {app} live for "
@@ -45,7 +64,13 @@ async def run(ctx: Context, args: Args) -> Reply:
     )
     shown = found[:MAX_ROOMS]
     rows = tuple(
-        (r.room, format_duration(r.age_s), str(len(r.users)), ", ".join(r.users) or "—")
+        (
+            r.room,
+            format_duration(r.age_s),
+            str(len(r.users)),
+            ", ".join(r.users) or "—",
+            LIVE if r.live else HISTORY,
+        )
         for r in shown
     )
     actions = tuple(
@@ -61,11 +86,11 @@ async def run(ctx: Context, args: Args) -> Reply:
     lines: tuple[str, ...] = ()
     if len(found) > len(shown):
         lines += (f"…and {len(found) - len(shown)} more.",)
-    lines += lag_note(ctx.services.history.lag_s)
+    lines += _sources(found, ctx.services.history.lag_s)
     return Reply(
         headline=headline,
         severity=Severity.WARNING if found else Severity.SUCCESS,
-        tables=(Table(("Room", "Live for", "Users", "Who"), rows),) if rows else (),
+        tables=(Table(("Room", "Live for", "Users", "Who", "From"), rows),) if rows else (),
         lines=lines,
         actions=actions,
     )

@@ -29,7 +29,7 @@ from bot.trtc import relays as api
 from bot.trtc.masking import mask_url
 from bot.trtc.usersig import user_sig
 from commands.actions import fixed_action
-from commands.broadcast import GONE, describe, short
+from commands.broadcast import GONE, describe, located, short
 
 DEFAULT_USER = "bot_ingest"
 
@@ -123,8 +123,6 @@ async def stop(ctx: Context, args: Args) -> Reply:
 
 
 def _check_start(args: Args, _now: float) -> None:
-    if args.get("url") is None:
-        raise BadValue("--url is missing: the stream to pull in (rtmp, http(s) or srt)")
     if not args["url"].lower().startswith(("rtmp://", "rtmps://", "http://", "https://", "srt://")):
         raise BadValue("--url must be an rtmp, http(s) or srt URL")
 
@@ -174,6 +172,7 @@ SHOW_SPEC = CommandSpec(
     example="ingest 1234",
     run=show,
     params=(Param("target", ParamKind.ROOM_OR_TASK),),
+    locate=located(INGEST, "target"),
     action=fixed_action("trtc:DescribeStreamIngest"),
 )
 
@@ -184,6 +183,7 @@ STOP_SPEC = CommandSpec(
     run=stop,
     preview=stop_preview,
     params=(Param("target", ParamKind.ROOM_OR_TASK),),
+    locate=located(INGEST, "target"),
     action=fixed_action("trtc:StopStreamIngest"),
 )
 
@@ -195,7 +195,7 @@ START_SPEC = CommandSpec(
     preview=start_preview,
     params=(Param("room", ParamKind.ROOM),),
     options=(
-        Option("url", ParamKind.URL, metavar="…"),
+        Option("url", ParamKind.URL, metavar="rtmp|http(s)|srt://…", required=True),
         Option("user", ParamKind.USER, default=DEFAULT_USER, metavar="user"),
     ),
     check=_check_start,

@@ -27,7 +27,7 @@ from bot.trtc import relays as api
 from bot.trtc.masking import mask_url
 from bot.trtc.usersig import user_sig
 from commands.actions import fixed_action
-from commands.broadcast import describe, stop_relays, tasks
+from commands.broadcast import describe, located, stop_relays, tasks
 
 ROBOT_PREFIX = "chatops_relay_"
 
@@ -54,9 +54,7 @@ async def show(ctx: Context, args: Args) -> Reply:
 
 
 def _check_start(args: Args, _now: float) -> None:
-    url = args.get("url")
-    if url is None:
-        raise BadValue("--url is missing: the RTMP push URL of the CDN, e.g. rtmp://host/live/key")
+    url = args["url"]  # required: the grammar refuses the command without it
     if not url.lower().startswith("rtmp://"):
         raise BadValue("TRTC relays to RTMP only: --url must start with rtmp://")
     if args.get("mix") and args.get("user"):
@@ -174,7 +172,7 @@ START_SPEC = CommandSpec(
     preview=start_preview,
     params=(Param("room", ParamKind.ROOM),),
     options=(
-        Option("url", ParamKind.URL, metavar="rtmp://…"),
+        Option("url", ParamKind.URL, metavar="rtmp://…", required=True),
         Option("mix", ParamKind.FLAG),
         Option("user", ParamKind.USER, metavar="user"),
     ),
@@ -189,5 +187,6 @@ STOP_SPEC = CommandSpec(
     run=stop,
     preview=stop_preview,
     params=(Param("task", ParamKind.TASK),),
+    locate=located(RELAY, "task"),
     action=fixed_action("trtc:StopPublishCdnStream"),
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
+from bot.authz.decision import Effect
 from bot.core import (
     Args,
     Attachment,
@@ -36,6 +37,12 @@ from bot.usage import (
     verdict,
 )
 
+# The CAM actions each view calls. ``--by type`` reads all four usage APIs (and names the
+# spike day's rooms if DescribeTrtcRoomUsage is allowed too); ``--by app`` reads each
+# application it may (``_allowed``).
+TRTC_USAGE, ROOM_USAGE = "trtc:DescribeTrtcUsage", "trtc:DescribeTrtcRoomUsage"
+BY_TYPE = ("trtc:DescribeRecordingUsage", "trtc:DescribeMixTranscodingUsage",
+           "trtc:DescribeRelayUsage")  # fmt: skip
 DEFAULT_DAYS = 7
 MAX_DAYS = 92  # DescribeTrtcRoomUsage looks back about 3 months
 TOP_ROOMS = 10
@@ -114,7 +121,9 @@ async def _by_type(ctx: Context, app: int | None, start: date, end: date) -> Rep
     rooms: list[RoomUsage] = []
     notes: list[str] = []
     room_app = app or ctx.services.grammar.default_app
-    if spike is not None and room_app is not None:
+    if spike is not None and room_app is not None and not _allowed(ctx, "room", room_app):
+        notes.append(f"Rooms of that day not named: {ROOM_USAGE} is not allowed for you here.")
+    elif spike is not None and room_app is not None:
         try:
             rooms = await ctx.trtc.usage.rooms(room_app, spike.day)
         except TrtcError as exc:
@@ -195,17 +204,31 @@ async def _by_app(ctx: Context, start: date, end: date) -> Reply:
         apps["(default)"] = grammar.default_app
     if not apps:
         return Reply("No applications configured: set TRTC_CHATOPS_APPS.", Severity.ERROR)
-    rows = []
+    rows, refused = [], []
     for name, app in sorted(apps.items()):
+        if not _allowed(ctx, "app", app):
+            refused.append(f"{name} ({app})")
+            continue
         table = await ctx.trtc.usage.trtc(start, end, app)
         per_day = table.per_day()
         total = sum(sum(v.values()) for v in per_day.values())
         peak = max(per_day, key=lambda d: sum(per_day[d].values()), default=None)
         rows.append((name, str(app), _n(total), peak.isoformat() if peak else "—"))
+    lines = (f"Not shown: {', '.join(refused)}: {TRTC_USAGE} is not allowed for you there.",)
     return Reply(
         headline=f"Audio/video minutes per application, {_span(start, end)}",
+        severity=Severity.WARNING if refused else Severity.INFO,
+        lines=lines if refused else (),
         tables=(Table(("Application", "SdkAppId", "Minutes", "Busiest day"), tuple(rows)),),
     )
+
+
+def _allowed(ctx: Context, by: str, app: int) -> bool:
+    """May the person read ``app``'s usage the way ``--by`` reads it? (The command was
+    authorized for one application; a view that reads more asks for each.)"""
+    args = Args({"by": by, "app": app, "days": None, "from": None, "to": None})
+    auth = ctx.services.authorize(SPEC, args, ctx.invocation)
+    return auth is None or auth[1].effect is Effect.ALLOW
 
 
 SPEC = CommandSpec(
@@ -221,7 +244,6 @@ SPEC = CommandSpec(
         Option("by", ParamKind.TEXT, default="type", metavar="type|room|app"),
         Option("app", ParamKind.APP, metavar="app"),
     ),
-    action=lambda args: (
-        "trtc:DescribeTrtcRoomUsage" if args.get("by") == "room" else "trtc:DescribeTrtcUsage"
-    ),
+    action=lambda args: ROOM_USAGE if args.get("by") == "room" else TRTC_USAGE,
+    also=lambda args: BY_TYPE if args.get("by", "type") == "type" else (),
 )

@@ -42,7 +42,10 @@ async def run(ctx: Context, args: Args) -> Reply:
     lag = lag_note(ctx.services.history.lag_s) if now.source is Source.HISTORY else ()
     if not now.live:
         # The roster saw it end: say so without asking history; else history tells how.
-        ended = None if now.source is Source.LIVE else await _last_ended(ctx, room)
+        if now.source is Source.LIVE:
+            ended = await _seen_ending(ctx, room, now.began, now.ended)
+        else:
+            ended = await _last_ended(ctx, room)
         if ended is not None:
             return Reply(ended, Severity.INFO, lines=(now.note, *lag))
         why = "" if now.source is Source.LIVE else " (no call in the last 24 h)"
@@ -137,6 +140,20 @@ async def _last_ended(ctx: Context, room: RoomRef) -> str | None:
         f"Room {room} is not live: its last call ({last.comm_id}) ended at "
         f"{when(last.destroy_time)}, {ago} ago, after "
         f"{format_duration(last.destroy_time - last.create_time)}; {how}."
+    )
+
+
+async def _seen_ending(
+    ctx: Context, room: RoomRef, began: int | None, ended: int | None
+) -> str | None:
+    """The call's end as TRTC's room events told it (no history read)."""
+    if ended is None:
+        return None
+    ago = format_duration(max(0, ctx.now - ended))
+    lasted = f", after {format_duration(ended - began)}" if began is not None else ""
+    how = await _dismissed_by(ctx, room, began if began is not None else ended - 86400, ended)
+    return (
+        f"Room {room} is not live: its last call ended at {when(ended)}, {ago} ago{lasted}; {how}."
     )
 
 

@@ -13,6 +13,7 @@ from bot.pacing import Pacer
 from bot.settings import Settings, TrtcMode
 from bot.store import Store
 from bot.trtc.client import TrtcClient
+from bot.trtc.pacer import ActionPacer
 from bot.trtc.simulator import RunningSimulator, SimulatorConfig, serve_simulator
 from bot.trtc.transport import trtc_pace
 
@@ -50,8 +51,14 @@ class Backend:
 
 def trtc_pacer(settings: Settings, store: Store) -> Pacer:
     """``TRTC_RATE_LIMIT`` for the whole fleet: every replica on this database
-    paces on the same counters (``TRTC_RATE_LIMIT_SCOPE``)."""
-    return store.pacer(trtc_pace(settings.trtc_rate_limit, shared=True), prefix="trtc")
+    paces on the same counters (``TRTC_RATE_LIMIT_SCOPE``); an action TRTC documents
+    slower (usage: 5/s) also on its own shared counter."""
+
+    def make(rate: float, action: str) -> Pacer:
+        prefix = f"trtc@{action}" if action else "trtc"
+        return store.pacer(trtc_pace(rate, shared=True), prefix=prefix)
+
+    return ActionPacer(settings.trtc_rate_limit, make)
 
 
 @asynccontextmanager

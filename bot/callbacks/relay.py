@@ -26,6 +26,7 @@ from bot.core.markup import code
 from bot.core.notice import Notice
 from bot.core.reply import Reply
 from bot.core.values import format_duration
+from bot.store.bans import Bans
 from bot.store.callbacks import KEEP_S, Callbacks
 from bot.store.roster import Roster
 from bot.store.tables import Watch
@@ -50,9 +51,11 @@ class Relay:
         gap_s: float = 0.05,
         housekeeping_s: float = 10.0,
         roster: Roster | None = None,
+        bans: Bans | None = None,
         learn: Callable[[Sequence[CallbackEvent], float], Awaitable[None]] | None = None,
     ) -> None:
         self.roster = roster
+        self.bans = bans
         self.records = records
         self.watches = watches
         self.feed = feed
@@ -84,7 +87,7 @@ class Relay:
 
     async def housekeeping(self) -> None:
         """End watches whose time is up (saying so in their thread); prune old records and
-        the roster's ended rooms."""
+        the roster's ended rooms, and the rejoins of bans long over."""
         now = self.clock()
         due = await self.watches.due(now)
         for watch_id in await self.watches.end([w.id for w in due], "expired", now):
@@ -93,6 +96,8 @@ class Relay:
         await self.records.prune(now - KEEP_S)
         if self.roster is not None:
             await self.roster.prune(now)
+        if self.bans is not None:
+            await self.bans.prune(now)
         self._last_housekeeping = now
 
     async def run(self) -> None:

@@ -67,6 +67,7 @@ class CallbackService:
             clock=clock,
             poll_s=poll_s,
             roster=store.roster,
+            bans=store.bans,
             learn=OnAir(store.relays).learn,
         )
         self.intake = Intake(

@@ -15,13 +15,14 @@ from bot.core.rooms import (
     live_presence,
     present_users,
 )
-from bot.core.spec import AUTHORIZE_AS, Args, CommandSpec, Option, Param, ParamKind
+from bot.core.spec import AUTHORIZE_AS, AUTHORIZE_ROOM, Args, CommandSpec, Option, Param, ParamKind
 from bot.core.values import BadValue, clock_time, format_duration
 from bot.trtc.errors import TrtcApiError, TrtcError
 from bot.trtc.rooms import RoomRef
 
 __all__ = [
     "AUTHORIZE_AS",
+    "AUTHORIZE_ROOM",
     "Args",
     "Attachment",
     "BadValue",

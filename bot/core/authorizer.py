@@ -14,7 +14,7 @@ from bot.authz.request import (
     SDKAPPID,
     AuthzRequest,
 )
-from bot.core.spec import AUTHORIZE_AS, Args, CommandSpec, ParamKind
+from bot.core.spec import AUTHORIZE_AS, AUTHORIZE_ROOM, Args, CommandSpec, ParamKind
 from bot.trtc.rooms import RoomRef
 
 if TYPE_CHECKING:
@@ -84,12 +84,14 @@ def build_request(
 
 
 def room_of(spec: CommandSpec, args: Args) -> RoomRef | None:
+    """The room named in the arguments, else the one the spec's ``locate`` found."""
     for param in spec.params:
         if param.kind.names_room and isinstance(args.get(param.name), RoomRef):
             value = args[param.name]
             assert isinstance(value, RoomRef)
             return value
-    return None
+    located = args.get(AUTHORIZE_ROOM)
+    return located if isinstance(located, RoomRef) else None
 
 
 def authorize(
@@ -105,7 +107,9 @@ def authorize(
     approved: bool = False,
 ) -> tuple[AuthzRequest, Decision] | None:
     """None when the command needs no authorization (help, whoami). Arguments that say
-    the request is also another action (``AUTHORIZE_AS``) get the stricter of both."""
+    the request is also another action (``AUTHORIZE_AS``), and the further actions a spec
+    calls (``also``), are each decided: the strictest wins (of equals, the first), so a
+    refusal names the action refused."""
     if spec.action is None:
         return None
     room = room_of(spec, args)
@@ -115,7 +119,7 @@ def authorize(
         default_app,
     )
     extra = dict(spec.context(args)) if spec.context is not None else None
-    actions = [spec.action(args)]
+    actions = [spec.action(args), *(spec.also(args) if spec.also is not None else ())]
     if isinstance(args.get(AUTHORIZE_AS), str):
         actions.insert(0, args[AUTHORIZE_AS])
     decided = []

@@ -36,7 +36,7 @@ from bot.core.markup import code
 from bot.core.notice import Notice, Notify
 from bot.core.presses import Presses
 from bot.core.reply import ActionKind, Reply, Severity
-from bot.core.rooms import live_call
+from bot.core.rooms import present_users
 from bot.core.spec import CommandSpec
 from bot.core.values import BadValue
 from bot.logs import request_id
@@ -189,6 +189,8 @@ class Core:
             return replies.bad_input(exc)
         spec = parsed.spec
         ctx = Context(services, inv, progress=progress)
+        if spec.locate is not None:  # where a TaskId's task is, before anyone is asked
+            parsed = replace(parsed, args=await spec.locate(ctx, parsed.args))
         auth = services.authorize(spec, parsed.args, inv)
         if spec.weigh is not None and auth is not None and auth[1].effect is not Effect.DENY:
             try:  # what it would really do (a kick of everyone is a dismiss), from TRTC
@@ -228,7 +230,8 @@ class Core:
                 ctx, parsed, request, decision, elevation=elevated
             )
         room = room_of(parsed.spec, parsed.args)
-        if room is not None and await live_call(ctx.trtc, room, ctx.now) is None:
+        # The roster first: a room created seconds ago is live before history shows it.
+        if room is not None and not room.everywhere and not (await present_users(ctx, room)).live:
             why = f"room {room} is not live: there is nothing to approve"
             auth = (request, decision)
             await self._audit(ctx.invocation, parsed.spec, auth, outcome=Outcome.REFUSED, note=why)

@@ -135,13 +135,7 @@ class Execution:
         outcome = Outcome.PARTIAL if reply.partial else Outcome.SUCCEEDED
         note = plain("; ".join(reply.lines)) if reply.partial else None
         await self.record(
-            by,
-            op,
-            outcome,
-            auth=auth,
-            approver=shown,
-            request_ids=reply.request_ids,
-            note=note,
+            by, op, outcome, auth=auth, approver=shown, request_ids=reply.request_ids, note=note
         )
         who = (
             f"Requested by {person(op.requester)}, approved by {person(approver)}."

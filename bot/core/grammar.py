@@ -131,6 +131,9 @@ class Grammar:
                 raise BadValue(f"<{param.name}> is missing")
         if queue:
             raise BadValue(f"unexpected {' '.join(queue)!r}")
+        missing = [o for o in spec.options if o.required and o.name not in raw_options]
+        if missing:
+            raise BadValue(f"--{missing[0].name} is missing")
         return args
 
     def _value(self, kind: ParamKind, raw: str, where: Param | Option) -> Any:

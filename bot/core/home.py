@@ -15,7 +15,7 @@ from bot.core.approvals import approver_decision, decidable_approvals
 from bot.core.authorizer import Person
 from bot.core.context import Services
 from bot.core.elevation import describe
-from bot.core.markup import when
+from bot.core.markup import code, when
 from bot.core.reply import Table
 from bot.core.spec import Args
 from bot.store import Operation
@@ -41,6 +41,7 @@ class HomeContent:
     recent: Table  # this person's last actions (empty rows: nothing yet)
     now: float
     elevation: str | None = None  # their break-glass elevation in force, described
+    on_now: str | None = None  # recordings, relays, ingests and bans in force, counted
 
 
 def permission_table(services: Services, who: Person) -> Table:
@@ -88,4 +89,24 @@ async def home_content(
     now = services.clock()
     elevated = await services.store.elevations.active_for(user, now)
     shown = describe(elevated, now) if elevated is not None else None
-    return HomeContent(approvals, permissions, recent, now, shown)
+    return HomeContent(approvals, permissions, recent, now, shown, await on_now(services, now))
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+async def on_now(services: Services, now: float) -> str | None:
+    """What the bot keeps going right now, in one line (None: nothing); three counts."""
+    store = services.store
+    relays = await store.relays.live_count()
+    counted = [
+        (await store.recordings.live_count(), "recording", "recordings"),
+        (relays.get("relay", 0), "CDN relay", "relays <room>"),
+        (relays.get("ingest", 0), "stream ingest", "ingest <room>"),
+        (await store.bans.count(now), "ban", "bans"),
+    ]
+    shown = [(_count(n, what), command) for n, what, command in counted if n]
+    if not shown:
+        return None
+    return "In force now: " + ", ".join(f"{text} ({code(command)})" for text, command in shown)

@@ -66,6 +66,9 @@ class Presence:
     note: str  # one line for the reply: which source, how fresh
     call: RoomState | None = None  # the call as history shows it (not asked when LIVE)
     since: int | None = None  # when the call began (Unix s), when known
+    # The roster's own record of a call it saw end: when it began (if seen) and ended.
+    began: int | None = None
+    ended: int | None = None
 
     @property
     def user_ids(self) -> set[str]:
@@ -96,6 +99,8 @@ def _live(roster: RoomRoster) -> Presence:
         source=Source.LIVE,
         note=f"Live, from TRTC events (the latest at {last}).",
         since=created // 1000 if created is not None and roster.live else None,
+        began=created // 1000 if created is not None else None,
+        ended=roster.room.ended_ms // 1000 if roster.room.ended_ms and not roster.live else None,
     )
 
 

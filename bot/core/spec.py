@@ -62,12 +62,15 @@ class Option:
     minimum: int = 0
     maximum: int = 0
     metavar: str = ""
+    # Always needed (``relay start --url``): shown without brackets, refused when absent.
+    required: bool = False
 
     @property
     def usage(self) -> str:
         if self.kind is ParamKind.FLAG:
             return f"[--{self.name}]"
-        return f"[--{self.name} {self.metavar or self.name}]"
+        shown = f"--{self.name} {self.metavar or self.name}"
+        return shown if self.required else f"[{shown}]"
 
 
 class Args(dict[str, Any]):
@@ -84,7 +87,7 @@ class Args(dict[str, Any]):
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], spec: CommandSpec) -> Args:
-        rooms = {p.name for p in spec.params if p.kind.names_room}
+        rooms = {p.name for p in spec.params if p.kind.names_room} | {AUTHORIZE_ROOM}
         return cls(
             {
                 k: (RoomRef.from_json(v) if k in rooms and isinstance(v, dict) else v)
@@ -96,6 +99,10 @@ class Args(dict[str, Any]):
 # An argument a spec's ``weigh`` hook adds: a further CAM action the request is also
 # authorized as (a kick of everyone in a room is a dismiss); the stricter decision wins.
 AUTHORIZE_AS = "authorize_as"
+# An argument a spec's ``locate`` hook adds: the room a command acts in when its own
+# arguments name none (``relay stop <task>``: the stored task's room), authorized as if
+# typed, so a room's or an application's deny applies.
+AUTHORIZE_ROOM = "authorize_room"
 
 Handler = Callable[["Context", Args], Awaitable["Reply"]]
 Preview = Callable[["Context", Args], Awaitable[tuple[str, list[str]]]]
@@ -112,6 +119,9 @@ class CommandSpec:
     # The CAM action the command performs, from its arguments (numeric or string
     # room variant). None: nothing to authorize (help, whoami).
     action: Callable[[Args], str] | None = None
+    # Further CAM actions its run calls (``usage``: every usage API the view reads): each
+    # is authorized too, and a refusal names the one refused.
+    also: Callable[[Args], tuple[str, ...]] | None = None
     # Mutating commands are confirmed first; preview says exactly what will happen.
     preview: Preview | None = None
     # Reverses a successful run (mute → unmute); offered as an Undo button.
@@ -135,6 +145,9 @@ class CommandSpec:
     # the arguments to authorize and store, maybe with ``AUTHORIZE_AS`` (kick: everyone
     # in the room is a dismiss). Stored with the operation, so a run is judged the same.
     weigh: Callable[[Context, Args], Awaitable[Args]] | None = None
+    # Before authorization, where the command acts when its arguments do not say, read
+    # from the store: returns the arguments with ``AUTHORIZE_ROOM``. Stored likewise.
+    locate: Callable[[Context, Args], Awaitable[Args]] | None = None
 
     @property
     def mutating(self) -> bool:

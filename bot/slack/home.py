@@ -116,6 +116,7 @@ class AppHome:
             *label_block(self.core.services.label),
             *_banner_blocks(banner),
             *([section(f"🚨 {content.elevation}")] if content.elevation else []),
+            *([section(f"🔴 {content.on_now}")] if content.on_now else []),
             *_approvals(content, names),
             *_permissions(content),
             *_recent(content),

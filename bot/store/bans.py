@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,6 +25,10 @@ from bot.trtc.rooms import EVERY_ROOM
 
 ACTIVE = "active"
 ENDED = "ended"
+# A rejoin's row is the claim that stops a redelivered callback removing twice; TRTC
+# retries for minutes, not days, so a day after its ban ended (or once told) it has done
+# its job. The ban keeps the count (``attempts``).
+KEEP_REJOINS_S = 24 * 3600.0
 
 
 def _in_force(now: float) -> ColumnElement[bool]:
@@ -99,6 +103,12 @@ class Bans:
             stmt = stmt.where(_covers(*room))
         async with self._sessions() as session:
             return (await session.scalars(stmt.order_by(Ban.id))).all()
+
+    async def count(self, now: float) -> int:
+        """Bans in force now, every application."""
+        stmt = select(func.count()).select_from(Ban).where(_in_force(now))
+        async with self._sessions() as session:
+            return int(await session.scalar(stmt) or 0)
 
     async def active_of(self, operation_id: int) -> Sequence[Ban]:
         stmt = select(Ban).where(Ban.operation_id == operation_id, Ban.state == ACTIVE)
@@ -182,3 +192,23 @@ class Bans:
         for row in sorted(taken, key=lambda r: r.id):
             claimed[row.ban_id].append(row)
         return dict(claimed)
+
+    async def prune(self, now: float) -> int:
+        """Forget rejoins a day after their ban ended (or whose ban is gone), and told or
+        abandoned ones a day old; how many rows went."""
+        old = now - KEEP_REJOINS_S
+        over = select(Ban.id).where(Ban.state == ENDED, Ban.ended_at < old)
+        alive = select(Ban.id)
+        stmt = delete(BanRejoin).where(
+            or_(
+                BanRejoin.ban_id.in_(over),
+                BanRejoin.ban_id.not_in(alive),
+                and_(
+                    BanRejoin.at < old,
+                    or_(BanRejoin.told.is_not(None), BanRejoin.outcome.is_(None)),
+                ),
+            )
+        )
+        async with self._sessions.begin() as session:
+            result = await session.execute(stmt)
+        return int(getattr(result, "rowcount", 0) or 0)

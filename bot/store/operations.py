@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import OPERATIONS
 from bot.store.replicas import dead_ids
+from bot.store.scrub import STILL_TO_RUN, scrubbed
 from bot.store.tables import Operation, OperationState
 
 
@@ -56,7 +57,9 @@ class Operations:
         )
         async with self._sessions.begin() as session:
             result = await session.execute(stmt)
-        won = bool(getattr(result, "rowcount", 0) == 1)
+            won = bool(getattr(result, "rowcount", 0) == 1)
+            if won and to_state not in STILL_TO_RUN:
+                await _scrub(session, op_id)
         if won:
             OPERATIONS.labels(state=to_state.value).inc()
         return won
@@ -105,3 +108,10 @@ class Operations:
         )
         async with self._sessions() as session:
             return (await session.scalars(stmt)).all()
+
+
+async def _scrub(session: AsyncSession, op_id: int) -> None:
+    """Final: the typed URLs in its arguments give way to their masked form."""
+    args = await session.scalar(select(Operation.args).where(Operation.id == op_id))
+    if args and (clean := scrubbed(args)) != args:
+        await session.execute(update(Operation).where(Operation.id == op_id).values(args=clean))

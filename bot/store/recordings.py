@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.store.custody import Custody
@@ -70,6 +70,12 @@ class Recordings:
         )
         async with self._sessions() as session:
             return (await session.scalars(stmt)).all()
+
+    async def live_count(self) -> int:
+        """How many tasks are recording (or starting) now, every application."""
+        stmt = select(func.count()).select_from(Recording).where(Recording.state.in_(LIVE))
+        async with self._sessions() as session:
+            return int(await session.scalar(stmt) or 0)
 
     async def files(self, task_id: str) -> Sequence[RecordingFile]:
         return await self.custody.files(task_id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -148,6 +148,16 @@ class Relays:
         )
         async with self._sessions() as session:
             return list((await session.scalars(stmt)).all())
+
+    async def live_count(self) -> dict[str, int]:
+        """Tasks on air (relays) or running (ingests) now, every room: kind → count."""
+        stmt = (
+            select(RelayTask.kind, func.count(func.distinct(RelayTask.task_id)))
+            .where(RelayTask.state.in_(LIVE_STATES))
+            .group_by(RelayTask.kind)
+        )
+        async with self._sessions() as session:
+            return {kind: int(n) for kind, n in (await session.execute(stmt)).all()}
 
     async def task(self, kind: str, task_id: str) -> Sequence[RelayTask]:
         """Every row of one task (one per URL); empty when the bot never heard of it."""

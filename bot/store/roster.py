@@ -197,6 +197,24 @@ class Roster:
             )
             return RoomRoster(found, rows.all())
 
+    async def rooms(self, sdkappid: int) -> list[RoomRoster]:
+        """Every room of the application the roster knows, with its users (two queries)."""
+        async with self._sessions() as session:
+            rooms = (
+                await session.scalars(select(RosterRoom).where(RosterRoom.sdkappid == sdkappid))
+            ).all()
+            users = (
+                await session.scalars(
+                    select(RosterUser)
+                    .where(RosterUser.sdkappid == sdkappid)
+                    .order_by(RosterUser.joined_ms, RosterUser.user_id)
+                )
+            ).all()
+        by_room: dict[tuple[str, bool], list[RosterUser]] = {}
+        for user in users:
+            by_room.setdefault((user.room, user.numeric), []).append(user)
+        return [RoomRoster(r, tuple(by_room.get((r.room, r.numeric), ()))) for r in rooms]
+
     async def prune(self, now: float) -> None:
         """Forget absent users and ended rooms after a while, silent rooms after a day."""
         ended = now - KEEP_ENDED_S

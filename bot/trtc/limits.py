@@ -13,7 +13,15 @@ from bot.trtc.errors import TrtcLimitError
 
 T = TypeVar("T")
 
-REQUESTS_PER_SECOND = 20  # every API used here
+REQUESTS_PER_SECOND = 20  # every API used here, but for those below
+# Actions documented slower (trtc-server-api-2.md §1 and §7): the usage statistics.
+SLOWER_ACTIONS: dict[str, float] = {
+    "DescribeTrtcUsage": 5,
+    "DescribeRecordingUsage": 5,
+    "DescribeMixTranscodingUsage": 5,
+    "DescribeRelayUsage": 5,
+    "DescribeTrtcRoomUsage": 1 / 15,  # one request per 15 s
+}
 REMOVE_USER_BATCH = 10  # RemoveUser / RemoveUserByStrRoomId: UserIds max 10
 METRICS_USER_BATCH = 6  # DescribeCallDetailInfo with DataType: at most 6 users
 LOOKBACK_S = 14 * 86400  # history APIs: at most 14 days back
@@ -23,6 +31,12 @@ USER_INFO_WINDOW_S = 4 * 3600  # DescribeUserInfo: <= 4 h
 METRICS_WINDOW_S = 3600 - 1
 MAX_PAGE_SIZE = 100
 METRICS_PAGE_SIZE = 6
+
+
+def requests_per_second(action: str, general: float) -> float:
+    """How many ``action`` calls may leave per second: its documented limit where TRTC
+    gives one below ``general`` (the configured TRTC_RATE_LIMIT), else ``general``."""
+    return min(general, SLOWER_ACTIONS.get(action, general))
 
 
 def batches(items: Sequence[T], size: int) -> Iterator[list[T]]:

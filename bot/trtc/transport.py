@@ -25,6 +25,7 @@ from bot.metrics import TRTC_CALLS, TRTC_SECONDS
 from bot.pacing import LocalPacer, Pace, Pacer
 from bot.settings import RateLimitScope
 from bot.trtc.errors import TrtcApiError, TrtcError, TrtcOutcomeUnknown, TrtcTransportError
+from bot.trtc.pacer import ActionPacer, pace_call
 from bot.trtc.signing import sign_request
 
 log = logging.getLogger(__name__)
@@ -157,7 +158,7 @@ class Transport:
 
     def __post_init__(self) -> None:
         if self.pacer is None and self.rate_limit is not None:
-            self.pacer = LocalPacer(trtc_pace(self.rate_limit))
+            self.pacer = ActionPacer(self.rate_limit, lambda rate, _: LocalPacer(trtc_pace(rate)))
 
     def _session(self) -> aiohttp.ClientSession:
         if self.session is None or self.session.closed:
@@ -226,7 +227,7 @@ class Transport:
 
     async def _attempt(self, action: str, key: str, body: bytes, decode: Decode) -> dict[str, Any]:
         if self.pacer is not None:
-            await self.pacer.wait(key)
+            await pace_call(self.pacer, key, action)
         creds = self.credentials
         signed = sign_request(
             secret_id=creds.secret_id,

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 import pytest
+from sqlalchemy import func, select
 
 from bot.app import Bot
 from bot.callbacks import BANNED_PATH, CallbackService, sign_query
@@ -24,6 +25,8 @@ from bot.core.notice import Notice
 from bot.core.reply import ActionKind, Severity
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.bans import KEEP_REJOINS_S
+from bot.store.tables import BanRejoin
 from bot.trtc.simulator.callbacks import Delivery
 from tests.callbacks.conftest import APP, KEY, Live
 from tests.support.harness import bots
@@ -245,3 +248,22 @@ async def test_the_ban_list_is_off_without_its_key(store: Store) -> None:
         url = callback_url.replace("/trtc/callback", BANNED_PATH)
         status, _ = await _ask(url, {"sdkappid": str(APP), "room": "1234", "user": "alice"})
         assert status == 404
+
+
+async def test_housekeeping_forgets_the_rejoins_of_a_ban_long_over(live: Live) -> None:
+    """The relay's housekeeping prunes ``ban_rejoins`` a day after the ban ended."""
+    h = live.harness
+    await _ban(live, "ban 1234 troll")
+    assert h.sim.simulator.join(APP, 1234, "troll")
+    await _gone(live, "troll")
+    assert (await h.say("lead", "unban 1234 troll")).severity is Severity.SUCCESS
+    await live.service.relay.housekeeping()
+    assert await _rejoin_rows(live) == 1  # ended just now: kept
+    h.clock.advance(KEEP_REJOINS_S + 60)
+    await live.service.relay.housekeeping()
+    assert await _rejoin_rows(live) == 0
+
+
+async def _rejoin_rows(live: Live) -> int:
+    async with live.harness.store.engine.connect() as conn:
+        return int(await conn.scalar(select(func.count()).select_from(BanRejoin)) or 0)

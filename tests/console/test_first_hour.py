@@ -72,7 +72,8 @@ def test_4_users_of_a_call_that_just_ended_says_when_and_how(tmp_path: Path) -> 
     out = console("dismiss standup\nas lead\n1\nusers standup\n", tmp_path)
     shown = out.split("> users standup", 1)[1]
     assert "no running call" not in shown and "not live: its last call" in shown, shown
-    assert re.search(r"ended at \d\d:\d\d \w+, \d+s ago, after 12m", shown), shown
+    # The bot saw the room end (TRTC's 102): when, and how; how long when it saw it begin.
+    assert re.search(r"ended at \d\d:\d\d(:\d\d)? \w+, \d+s ago", shown), shown
     assert "dismissed through the bot (#1, asked by oncall)" in shown
 
 

@@ -80,9 +80,22 @@ def test_two_word_commands_flags_urls_and_tasks() -> None:
         ("relay start 1234 --url rtmp://h.example.com/l/KEY --mix --user alice", "mixes everyone"),
         ("relay stop has space'", "quote"),
         ("ingest start 1234 --url ftp://h.example.com/x", "rtmp, http"),
+        ("ingest start 1234", "--url is missing"),
+        ("relay start --mix", "<room> is missing"),
     ],
 )
 def test_bad_lines(line: str, message: str) -> None:
     with pytest.raises(ParseError, match=message) as err:
         GRAMMAR.parse(line)
     assert "KEY" not in str(err.value)
+
+
+def test_help_shows_a_required_option_without_brackets() -> None:
+    """`--url` is required for relay start and ingest start: no square brackets, which
+    say optional; the optional ones keep theirs."""
+    relay = GRAMMAR.spec("relay start")
+    ingest = GRAMMAR.spec("ingest start")
+    assert relay is not None and ingest is not None
+    assert relay.usage == "relay start <room> --url rtmp://… [--mix] [--user user]"
+    assert ingest.usage.startswith("ingest start <room> --url ") and "[--url" not in ingest.usage
+    assert "[--user user]" in ingest.usage

@@ -4,8 +4,17 @@ through approval, stream ingest."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
+from bot.authz import PolicyReloader
+from bot.console.personas import sample_policy_path
 from bot.core.markup import plain
 from bot.core.reply import ActionKind, Reply, Severity
+from bot.core.values import parse_room
+from bot.store.relays import INGEST, RELAY
+from bot.trtc.rooms import RoomRef
 from bot.trtc.simulator.relay import desk_of
 from tests.callbacks.test_watch import feed_notices
 from tests.relays.conftest import OnAir
@@ -117,3 +126,87 @@ async def test_ingest_start_show_and_stop(onair: OnAir) -> None:
     assert "Stopped 1 of 1" in stopped.headline
     after = await h.say("oncall", "ingest 1234")
     assert "no stream ingest known" in after.headline
+
+
+async def test_the_typed_url_stays_only_while_the_operation_may_still_run(onair: OnAir) -> None:
+    """Pending, the operation keeps the URL as typed (it must send it once approved); once
+    final — run, rejected, cancelled — its stored arguments hold the masked URL."""
+    h = onair.harness
+    url = "rtmp://push.example.net/live/NEWSECRETKEY?txSecret=NEWTOKEN"
+    masked = "rtmp://push.example.net/live/***?txSecret=***"
+
+    async def stored_url(reply: Reply) -> str:
+        op = await h.store.operations.get(reply.operation_id or 0)
+        assert op is not None
+        return str(op.args["url"])
+
+    ran = await h.say("oncall", f"relay start 1234 --url {url} --mix")
+    assert await stored_url(ran) == url
+    assert (await h.press("lead", ran, ActionKind.APPROVE)).severity is Severity.SUCCESS
+    assert await stored_url(ran) == masked
+    rejected = await h.say("oncall", f"relay start 1234 --url {url} --mix")
+    await h.press("lead", rejected, ActionKind.REJECT)
+    assert await stored_url(rejected) == masked
+    cancelled = await h.say("lead", f"relay start 1234 --url {url} --mix")
+    assert await stored_url(cancelled) == url
+    await h.press("lead", cancelled, ActionKind.CANCEL)
+    assert await stored_url(cancelled) == masked
+
+
+async def _task_of(onair: OnAir, room: int | str) -> str:
+    await onair.settle()
+    ref = parse_room(str(room), apps={}, default_app=1400000001)
+    [row, *_] = await onair.harness.store.relays.live(ref, RELAY)
+    return row.task_id
+
+
+async def test_relay_stop_is_authorized_in_the_stored_tasks_room(
+    onair: OnAir, tmp_path: Path
+) -> None:
+    """`relay stop <task>` names no room: it is authorized in the room the bot stored for
+    the task, so a deny on room 1234 holds for its relay and not for standup's."""
+    h = onair.harness
+    policy = yaml.safe_load(sample_policy_path().read_text())
+    policy["policies"]["oncall"]["statement"].append(
+        {
+            "effect": "deny",
+            "action": ["trtc:StopPublishCdnStream"],
+            "resource": "*",
+            "condition": {"string_equal": {"trtc:room_id": "1234"}},
+        }
+    )
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(policy))
+    reloader = PolicyReloader(path)
+    h.core.services.policies = lambda: reloader.current
+    webinar, standup = await _task_of(onair, 1234), await _task_of(onair, "standup")
+    refused = await h.say("oncall", f"relay stop {webinar}")
+    assert refused.severity is Severity.ERROR and "an explicit deny" in text(refused)
+    [record] = await h.store.audit.recent(1, actor="U0ONCALL")
+    assert record.outcome == "denied" and record.reason == "explicit_deny"
+    asked = await h.say("oncall", f"relay stop {standup}")
+    assert asked.headline.startswith("Confirm: "), asked.headline
+    assert h.mutations() == []
+
+
+async def test_relay_stop_of_another_applications_task_is_judged_there(onair: OnAir) -> None:
+    """On-call may stop relays of application 1400000001 only: a task the bot stored for
+    1400000002 is refused, though the default application would have allowed it."""
+    h = onair.harness
+    task = "k-staging-task-0000000000000000000000000000000000000000000000000000000"
+    await h.store.relays.started(
+        kind=RELAY, room=RoomRef(1400000002, "1234", True), task_id=task,
+        url="rtmp://cdn.example.com/live/***", robot=None, by="lead", state="on air",
+        now=h.clock(),
+    )  # fmt: skip
+    refused = await h.say("oncall", f"relay stop {task}")
+    assert refused.severity is Severity.ERROR
+    assert "sdkappid/1400000002" in text(refused)
+    await h.store.relays.started(
+        kind=INGEST, room=RoomRef(1400000002, "1234", True), task_id=task,
+        url="https://media.example.com/***", robot=None, by="lead", state="running",
+        now=h.clock(),
+    )  # fmt: skip
+    ingest = await h.say("oncall", f"ingest stop {task}")  # the same for an ingest's TaskId
+    assert ingest.severity is Severity.ERROR and "sdkappid/1400000002" in text(ingest)
+    assert h.mutations() == []

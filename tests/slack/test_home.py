@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 from bot.store import OperationState
+from bot.trtc.rooms import RoomRef
 from tests.slack.conftest import CHANNEL, LEAD, ONCALL, VIEWER, World, button
 from tests.support.fake_slack import Call, buttons, text_objects
 
@@ -102,6 +103,24 @@ async def test_home_shows_a_break_glass_elevation(world: World) -> None:
     )
     lead = [t for _, t in text_objects((await _open_home(world, LEAD))["blocks"])]
     assert not any("Break-glass" in t for t in lead)
+
+
+async def test_home_counts_what_is_in_force_now(world: World) -> None:
+    """A relay on air and a ban in force show on Home, each with the command that lists
+    them; with nothing in force there is no such line."""
+    quiet = [t for _, t in text_objects((await _open_home(world, ONCALL))["blocks"])]
+    assert not any("In force now" in t for t in quiet)
+    now = world.clock()
+    await world.store.bans.add(
+        now=now, sdkappid=1400000001, room="1234", numeric=True, user_id="troll",
+        until=None, created_by="U0LEAD", channel=CHANNEL,
+    )  # fmt: skip
+    await world.store.relays.started(
+        kind="relay", room=RoomRef(1400000001, "1234", True), task_id="task-1",
+        url="rtmp://cdn.example.com/live/***", robot=None, by="U0LEAD", state="on air", now=now,
+    )  # fmt: skip
+    texts = [t for _, t in text_objects((await _open_home(world, VIEWER))["blocks"])]
+    assert "🔴 In force now: 1 CDN relay (`relays &lt;room&gt;`), 1 ban (`bans`)" in texts
 
 
 async def test_home_is_republished_only_where_the_view_changed(world: World) -> None:

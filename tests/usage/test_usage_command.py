@@ -6,10 +6,14 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bot.console.personas import PERSONAS
+import yaml
+
+from bot.authz import PolicyReloader
+from bot.console.personas import PERSONAS, sample_policy_path
 from bot.core.invocation import Press
 from bot.core.reply import ActionKind, Reply, Severity
 from bot.settings import Settings
+from bot.store.roster import Move, MoveKind
 from bot.trtc.usage import beijing_date
 from tests.support.harness import CHANNEL, THREAD, Harness, open_harness
 from tests.usage.conftest import IDLE_ROOM, config
@@ -93,7 +97,7 @@ async def test_idle_finds_the_ghost_room_and_its_dismiss_asks_first(harness: Har
     rooms = [row[0] for row in reply.tables[0].rows]
     assert str(IDLE_ROOM) in rooms
     row = reply.tables[0].rows[rooms.index(str(IDLE_ROOM))]
-    assert row[2:] == ("1", "ghost")
+    assert row[2:] == ("1", "ghost", "TRTC history")  # no TRTC event of it seen
     button = next(a for a in reply.actions if a.label == f"Dismiss {IDLE_ROOM}")
     assert button.kind is ActionKind.RUN and button.danger
     persona = PERSONAS["oncall"]
@@ -117,3 +121,84 @@ async def test_the_viewer_pressing_dismiss_is_refused(harness: Harness) -> None:
     )
     assert refused.severity is Severity.ERROR and refused.private
     assert harness.mutations() == []
+
+
+async def _roster(harness: Harness, *moves: tuple[MoveKind, str, int, str | None]) -> None:
+    """Room events as the callback intake stores them: (kind, room, minutes ago, user)."""
+    now = harness.clock()
+    await harness.store.roster.apply(
+        [
+            Move(kind, 1400000001, room, room.isdigit(), int((now - ago * 60) * 1000), user)
+            for kind, room, ago, user in moves
+        ],
+        now=now,
+    )
+
+
+async def test_idle_answers_from_the_live_roster_where_it_covers_a_room(harness: Harness) -> None:
+    """The roster saw room 5150 begin: ghost has left and zed came in, which history does
+    not show yet; "lonely" is live by its events only. Both are answered from the roster
+    (no DescribeUserInfo for them) and say so; a room the roster saw dismissed is not
+    listed though history still shows it live."""
+    await _roster(
+        harness,
+        (MoveKind.CREATE, str(IDLE_ROOM), 200, None),
+        (MoveKind.ENTER, str(IDLE_ROOM), 199, "ghost"),
+        (MoveKind.EXIT, str(IDLE_ROOM), 1, "ghost"),
+        (MoveKind.ENTER, str(IDLE_ROOM), 1, "zed"),
+        (MoveKind.CREATE, "lonely", 150, None),
+        (MoveKind.ENTER, "lonely", 150, "host"),
+    )
+    reply = await harness.say("oncall", "idle --for 2h --max-users 1")
+    rows = {row[0]: row for row in reply.tables[0].rows}
+    assert rows[str(IDLE_ROOM)][1:] == ("3h20m", "1", "zed", "TRTC events")
+    assert rows["lonely"][1:] == ("2h30m", "1", "host", "TRTC events")
+    assert "from TRTC events where the bot saw the call begin" in _text(reply)
+    asked = [
+        r.params.get("CommId")
+        for r in harness.sim.simulator.requests
+        if r.action == "DescribeUserInfo"
+    ]
+    assert asked and all(str(IDLE_ROOM) not in str(c) for c in asked)
+    await _roster(harness, (MoveKind.DISMISS, str(IDLE_ROOM), 0, None))
+    again = await harness.say("oncall", "idle --for 2h --max-users 1")
+    assert str(IDLE_ROOM) not in [row[0] for row in again.tables[0].rows]
+
+
+async def test_usage_authorizes_every_action_its_view_calls(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The type view reads four usage APIs: a person denied one is refused up front, told
+    which, and nothing is asked of TRTC; the room view needs only its own; the app view
+    leaves out the applications the person may not read, naming them."""
+    policy = yaml.safe_load(sample_policy_path().read_text())
+    policy["policies"]["limited"] = {
+        "version": "2.0",
+        "statement": [
+            {"effect": "deny", "action": ["trtc:DescribeRelayUsage"], "resource": "*"},
+            {
+                "effect": "deny",
+                "action": ["trtc:DescribeTrtcUsage"],
+                "resource": ["qcs::trtc::uin/100000000001:sdkappid/1400000002"],
+            },
+        ],
+    }
+    policy["attach"]["users"]["U0VIEWER"].append("limited")
+    path = tmp_path / "policy.yaml"
+    path.write_text(yaml.safe_dump(policy))
+    reloader = PolicyReloader(path)
+    apps = {"prod": 1400000001, "staging": 1400000002}
+    settings = Settings(_env_file=None, trtc_chatops_apps=apps)  # type: ignore[call-arg]
+    async with open_harness(config(), database_url, settings=settings) as harness:
+        harness.core.services.policies = lambda: reloader.current
+        refused = await harness.say("viewer", "usage --days 2")
+        assert refused.severity is Severity.ERROR
+        assert "trtc:DescribeRelayUsage" in refused.headline, refused.headline
+        assert harness.sim.simulator.requests == []
+        rooms = await harness.say("viewer", "usage --days 1 --by room")
+        assert rooms.severity is not Severity.ERROR and rooms.tables
+        by_app = await harness.say("viewer", "usage --days 2 --by app")
+        assert [row[0] for row in by_app.tables[0].rows] == ["prod"]
+        assert "Not shown: staging (1400000002): trtc:DescribeTrtcUsage" in _text(by_app)
+        allowed = await harness.say("oncall", "usage --days 2")  # on-call reads all four
+        assert allowed.severity is not Severity.ERROR and allowed.tables

@@ -37,7 +37,7 @@ from bot.trtc.simulator.legacy import COMMON, is_legacy, verify_legacy
 from bot.trtc.simulator.lost import Losses, LostAnswer, LostAnswers
 from bot.trtc.simulator.params import BODY_ERROR, read_params, unflatten
 from bot.trtc.simulator.presence import Presence, comebacks
-from bot.trtc.simulator.ratelimit import SlidingWindow
+from bot.trtc.simulator.ratelimit import SlidingWindow, limit_message
 from bot.trtc.simulator.recording import install_recorder
 from bot.trtc.simulator.relay import open_desk
 from bot.trtc.simulator.site import check_action, check_params
@@ -321,13 +321,8 @@ class Simulator:
         self._check_region_and_language(headers, spec.regions(site), action)
         self._scripted_failure(action)
         key = rate_key(self.config.rate_limit_scope, action, record.params.get("SdkAppId"))
-        if self._limiter is not None and (count := self._limiter.admit(key)) is not None:
-            raise ApiError(
-                "RequestLimitExceeded",
-                f"Your current request times equals to `{count}` in a second, which exceeds "
-                f"the frequency limit `{self._limiter.limit}` for a second. "
-                "Please reduce the frequency of calls.",
-            )
+        if self._limiter is not None and (over := self._limiter.admit_call(key, action)):
+            raise ApiError("RequestLimitExceeded", limit_message(*over))
         if self.config.error_rate and self._faults.random() < self.config.error_rate:
             raise ApiError("InternalError", _MESSAGES["InternalError"])
         if bad_body is not None:

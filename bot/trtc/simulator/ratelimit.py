@@ -11,6 +11,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from bot.trtc import limits
+
 
 class SlidingWindow:
     """Counts admitted requests per key over the last ``window_s`` (monotonic time,
@@ -30,13 +32,34 @@ class SlidingWindow:
         self._monotonic = monotonic
         self._seen: dict[str, deque[float]] = {}
 
-    def admit(self, key: str) -> int | None:
-        """None if admitted, else how many requests the window would hold with this one."""
+    def admit(self, key: str, limit: int | None = None) -> int | None:
+        """None if admitted, else how many requests the window would hold with this one.
+        ``limit``: this key's own, when lower than the general one (usage actions: 5)."""
         now = self._monotonic()
         seen = self._seen.setdefault(key, deque())
         while seen and seen[0] <= now - self.window_s:
             seen.popleft()
-        if len(seen) >= self.limit:
+        if len(seen) >= (limit or self.limit):
             return len(seen) + 1
         seen.append(now)
         return None
+
+    def admit_call(self, key: str, action: str) -> tuple[int, int] | None:
+        """``admit`` for one call of ``action`` counted on ``key``, and on the action's own
+        counter where TRTC documents it slower (usage: 5/s); None if admitted, else (how
+        many the window would hold, the limit it exceeds)."""
+        if (count := self.admit(key)) is not None:
+            return count, self.limit
+        cap = int(limits.requests_per_second(action, self.limit))
+        # Below one a second (DescribeTrtcRoomUsage: one per 15 s) is the action's own rule.
+        if 1 <= cap < self.limit and (count := self.admit(f"{action}@{key}", cap)) is not None:
+            return count, cap
+        return None
+
+
+def limit_message(count: int, limit: int) -> str:
+    """TRTC's words for a request over the limit (RequestLimitExceeded)."""
+    return (
+        f"Your current request times equals to `{count}` in a second, which exceeds "
+        f"the frequency limit `{limit}` for a second. Please reduce the frequency of calls."
+    )
