@@ -38,7 +38,7 @@ class Vocabulary:
             words = words[1:]
         if not words:
             return self.commands
-        first, at = words[0].lower(), len(words) - 1  # at: the argument being typed
+        first, at = words[0].lower(), len(words) - 1  # at: the argument being typed, from 0
         fixed: dict[str, tuple[Iterable[str], ...]] = {
             "as": (PERSONAS,),
             "help": (self.commands,),
@@ -46,17 +46,17 @@ class Vocabulary:
             "sim": (("join", "leave"), self.rooms, self.users),
         }
         if first in fixed:
-            return list(fixed[first][at - 1]) if at <= len(fixed[first]) else ()
+            return list(fixed[first][at]) if at < len(fixed[first]) else ()
         subs = [s.name.split()[1] for s in self.grammar.registry if s.name.startswith(first + " ")]
         spec = self.grammar.spec(first)
-        if subs and at == 1:
+        if subs and at == 0:
             return [*subs, *(self.rooms if spec is not None else ())]
-        if subs and at > 1 and self.grammar.spec(f"{first} {words[1].lower()}") is not None:
+        if subs and self.grammar.spec(f"{first} {words[1].lower()}") is not None:
             spec, at = self.grammar.spec(f"{first} {words[1].lower()}"), at - 1
-        if spec is None or not spec.params or at < 1:
+        if spec is None or not spec.params:
             return ()
-        param = spec.params[min(at, len(spec.params)) - 1]
-        if at > len(spec.params) and not param.variadic:
+        param = spec.params[min(at, len(spec.params) - 1)]
+        if at >= len(spec.params) and not param.variadic:
             return ()
         if param.kind.names_room:
             return list(self.rooms)
