@@ -245,13 +245,14 @@ class Console:
 
     async def run(self) -> None:
         """On a terminal: the editing prompt (terminal.py). Piped: line by line, each echoed."""
-        if sys.stdin.isatty() and sys.stdout.isatty():
+        if sys.stdin.isatty():
             try:
                 from bot.console.terminal import run_terminal
             except ImportError:  # prompt_toolkit missing: a plain prompt still works
                 await self._plain_prompt()
                 return
-            await run_terminal(self)
+            # Typed but written to a file (`| tee`): the plain prompt, as before.
+            await (run_terminal(self) if sys.stdout.isatty() else self._plain_prompt())
             return
         loop = asyncio.get_running_loop()
         while True:
