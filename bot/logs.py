@@ -37,3 +37,6 @@ def configure(level: int = logging.INFO, *, json: bool | None = None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Alembic's step-by-step lines only when debugging; the store says the outcome once.
+    quiet = logging.DEBUG if level <= logging.DEBUG else logging.WARNING
+    logging.getLogger("alembic").setLevel(quiet)

@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
 
     trtc_chatops_policy_file: Path | None = None
+    # Where the console writes the charts (PNG) of replies; files older than a day are
+    # removed at start and hourly. Unset: $XDG_RUNTIME_DIR/trtc-chatops, else
+    # <tmp>/trtc-chatops-<uid> (bot/console/files.py). Slack uploads charts instead.
+    trtc_chatops_chart_dir: Path | None = None
     trtc_chatops_approvals_channel: str | None = None
     # A usergroup (S…) mentioned when a pending approval reaches 3/4 of its time unanswered.
     trtc_chatops_escalation_usergroup: str | None = None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from bot import loops
 from bot.app.root import open_bot
 from bot.authz import PolicyReloader
+from bot.console.files import private_folder, sweep
 from bot.console.personas import PERSONAS, sample_policy_path
 from bot.console.repl import Console, Identity
 from bot.core.context import StaticDirectory
@@ -21,6 +24,16 @@ def policy_path(settings: Settings, given: Path | None) -> tuple[Path, bool]:
 # The names README and help use (prod/1234, staging/1234), for the simulator's two
 # applications, unless TRTC_CHATOPS_APPS names applications itself.
 SAMPLE_APPS = {"prod": 1400000001, "staging": 1400000002}
+
+
+SWEEP_S = 3600  # charts older than a day go at start and then every hour
+
+
+def swept(folder: Path) -> Callable[[], Awaitable[int]]:
+    async def sweep_once() -> int:
+        return sweep(folder)
+
+    return sweep_once
 
 
 def with_sample_apps(settings: Settings) -> Settings:
@@ -49,7 +62,8 @@ async def run_console(
     ) as bot:
         simulator = bot.backend.simulator
         moves = simulator.simulator if simulator is not None else None  # `sim join …`
-        console = Console(bot.core, Identity.of(who, groups), channel, people=moves)
+        charts = settings.trtc_chatops_chart_dir or private_folder()
+        console = Console(bot.core, Identity.of(who, groups), channel, files=charts, people=moves)
         print(
             f"trtc-chatops console · TRTC: {bot.backend.label} · policy: {path}"
             + (" (bundled sample)" if is_sample else "")
@@ -57,6 +71,7 @@ async def run_console(
         if is_sample:
             print("Personas: " + ", ".join(f"{p.name} ({p.about})" for p in PERSONAS.values()))
             print("Switch with `as lead`; press an action by its number; `help` lists commands.")
-        async with bot.running():
+        sweeping = loops.every(SWEEP_S, swept(charts), "chart sweep")
+        async with bot.running(), loops.running(sweeping, "trtc-chatops-chart-sweep"):
             await console.run()
         await bot.settle()  # show callbacks still in flight

@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 # sub-command name -> module in this package that implements it
 SUBCOMMANDS: dict[str, str] = {
@@ -30,6 +31,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="Slack chat-ops for Tencent Cloud TRTC. With no sub-command, "
         "start in the mode the configuration selects.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module in SUBCOMMANDS.items():
         if only is not None and name != only:
@@ -39,8 +41,20 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def version() -> str:
+    try:
+        return metadata.version("trtc-chatops")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
+    if args_in[:1] == ["help"]:  # `trtc-chatops help [COMMAND]`, as `--help`
+        if len(args_in) > 1 and args_in[1] in SUBCOMMANDS:
+            build_parser(only=args_in[1]).parse_args([args_in[1], "--help"])
+        build_parser().print_help()
+        return 0
     chosen = args_in[0] if args_in and args_in[0] in SUBCOMMANDS else None
     if chosen is None and (not args_in or not args_in[0].startswith("-")):
         chosen, args_in = "run", ["run", *args_in]

@@ -13,6 +13,7 @@ from bot.app.console_mode import run_console
 from bot.authz import PolicyError
 from bot.cli.configured import configured
 from bot.console.personas import DEFAULT_CHANNEL, DEFAULT_PERSONA
+from bot.console.repl import unknown_persona
 
 
 def register(sub: Any) -> None:
@@ -37,6 +38,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    refused = None if args.group else unknown_persona(args.who)
+    if refused is not None:
+        print(f"trtc-chatops console: {refused}", file=sys.stderr)
+        return 2
     settings = configured()
     if settings is None:
         return 2

@@ -1,10 +1,11 @@
 """Files that come with a reply (a PNG chart), written where only this user can read them.
 
-The folder is private to the user: ``$XDG_RUNTIME_DIR/trtc-chatops`` or
-``<tmp>/trtc-chatops-<uid>``, created 0700. In a shared /tmp another user could
-have made that path first (a symlink to somewhere we would then write, or a
-folder they can read or swap files in), so it is refused unless it is a real
-directory we own that nobody else can write; files are created with
+The folder is ``TRTC_CHATOPS_CHART_DIR`` if set, else private to the user:
+``$XDG_RUNTIME_DIR/trtc-chatops`` or ``<tmp>/trtc-chatops-<uid>``, created 0700; files
+older than a day are removed from it at start and every hour (``sweep``). In a shared
+/tmp another user could have made that path first (a symlink to somewhere we would
+then write, or a folder they can read or swap files in), so it is refused unless it is
+a real directory we own that nobody else can write; files are created with
 ``O_NOFOLLOW | O_CREAT | O_EXCL``, never through a link, never over a file.
 """
 
@@ -14,6 +15,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 from bot.core.reply import Reply
@@ -21,6 +23,7 @@ from bot.core.reply import Reply
 # Only the base name is used, made of safe characters: a filename in a reply
 # can never point outside the folder.
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+KEEP_S = 86400  # a chart is for the incident at hand; a day later it is swept
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
@@ -34,6 +37,29 @@ def private_folder() -> Path:
     if runtime and os.path.isabs(runtime) and os.path.isdir(runtime):
         return Path(runtime) / "trtc-chatops"
     return Path(tempfile.gettempdir()) / f"trtc-chatops-{os.getuid()}"
+
+
+def sweep(folder: Path, *, older_than: float = KEEP_S, now: float | None = None) -> int:
+    """Remove the files in ``folder`` last changed more than ``older_than`` seconds ago;
+    how many. Only regular files directly in it, never through a link; a folder that is
+    missing or not private to this user is left alone."""
+    if not folder.is_dir():
+        return 0
+    try:
+        folder_fd = _open_private(folder)
+    except UnsafeFolder:
+        return 0
+    cutoff = (time.time() if now is None else now) - older_than
+    removed = 0
+    try:
+        for name in os.listdir(folder_fd):
+            info = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+                os.unlink(name, dir_fd=folder_fd)
+                removed += 1
+    finally:
+        os.close(folder_fd)
+    return removed
 
 
 def save_attachments(reply: Reply, folder: Path) -> list[Path]:

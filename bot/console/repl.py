@@ -11,7 +11,9 @@ someone enters or leaves now, and TRTC's callback follows), and `quit`.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import itertools
+import re
 import shlex
 import sys
 from collections.abc import Callable
@@ -21,9 +23,11 @@ from typing import Protocol
 
 from bot.console.files import UnsafeFolder, private_folder, save_attachments
 from bot.console.personas import PERSONAS
+from bot.console.progress import ProgressLines
 from bot.console.render import clean, render
 from bot.core.buttons import action_id, parse_action_id
 from bot.core.dispatcher import Core
+from bot.core.grammar import SLASH
 from bot.core.invocation import Invocation, Origin, Press
 from bot.core.notice import Notice
 from bot.core.reply import Action, ActionKind, Reply
@@ -42,6 +46,20 @@ class People(Protocol):
     def leave(self, sdkappid: int, room: int | str, user: str) -> bool: ...
 
 
+# A Slack user id, as `as U123 S0GROUP` names someone who is not a persona.
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def unknown_persona(who: str) -> str | None:
+    """Why ``as who`` names nobody (``as laed``), with the personas; None if it is fine."""
+    if who.lower().lstrip("@") in PERSONAS or _USER_ID.match(who):
+        return None
+    close = difflib.get_close_matches(who.lower(), list(PERSONAS), n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    names = ", ".join(PERSONAS)
+    return f"no persona {who}: {hint}personas are {names}; or a Slack user id (U123 S0GROUP)"
+
+
 @dataclass
 class Identity:
     user_id: str
@@ -50,7 +68,7 @@ class Identity:
 
     @classmethod
     def of(cls, who: str, groups: list[str] | None = None) -> Identity:
-        persona = PERSONAS.get(who)
+        persona = PERSONAS.get(who.lower().lstrip("@"))
         if persona is not None and not groups:
             return cls(persona.user_id, persona.groups, persona.name)
         return cls(who, frozenset(groups or ()), who)
@@ -68,6 +86,8 @@ class Console:
     files: Path = field(default_factory=private_folder)
     # The embedded simulator, for `sim join`/`sim leave` (None on Tencent Cloud).
     people: People | None = None
+    # Told every reply shown (the terminal learns rooms and users for Tab from them).
+    seen: list[Callable[[Reply], None]] = field(default_factory=list)
     _actions: dict[int, str] = field(default_factory=dict)
     _numbers: dict[str, int] = field(default_factory=dict)
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -89,6 +109,8 @@ class Console:
         return self._numbers[action.id]
 
     def show(self, reply: Reply) -> None:
+        for hook in self.seen:
+            hook(reply)
         self.write(render(reply, self._number))
         if any(t.columns[:1] == ("Id",) for t in reply.tables):
             self.write("  Decide one with `approve N` or `reject N` (N: its #); [N] is a button.")
@@ -106,6 +128,8 @@ class Console:
     async def line(self, text: str) -> bool:
         """Handle one line; False when the session should end."""
         text = text.strip()
+        if text[:5].lower() == SLASH and text[5:6] in ("", " "):  # `/trtc users 1234`
+            text = text[5:].strip()
         if not text or text.startswith("#"):
             return True
         word = text.split()[0].lower()
@@ -135,7 +159,8 @@ class Console:
                 origin=Origin.CONSOLE,
                 usergroups=self.identity.groups,
                 thread=self.thread,
-            )
+            ),
+            progress=ProgressLines(self.write),  # `quality 8888` is not silent
         )
         self.show(reply)
         return True
@@ -148,6 +173,10 @@ class Console:
         if not words:
             names = ", ".join(PERSONAS)
             self.write(f"✖ say who: as oncall | as lead | as viewer ({names}) or as U123 S0GROUP")
+            return
+        refused = unknown_persona(words[0])
+        if refused is not None:
+            self.write(f"✖ {clean(refused)}")
             return
         self.identity = Identity.of(words[0], words[1:])
         groups = ", ".join(sorted(self.identity.groups)) or "no usergroups"
@@ -212,25 +241,37 @@ class Console:
                 origin=Origin.CONSOLE,
                 usergroups=self.identity.groups,
                 thread=self.thread,
-            )
+            ),
         )
         self.show(reply)
 
     async def run(self) -> None:
-        """Prompt on a terminal; read line by line (echoing each) when piped."""
+        """On a terminal: the editing prompt (terminal.py). Piped: line by line, each echoed."""
+        if sys.stdin.isatty():
+            try:
+                from bot.console.terminal import run_terminal
+            except ImportError:  # prompt_toolkit missing: a plain prompt still works
+                await self._plain_prompt()
+                return
+            # Typed but written to a file (`| tee`): the plain prompt, as before.
+            await (run_terminal(self) if sys.stdout.isatty() else self._plain_prompt())
+            return
         loop = asyncio.get_running_loop()
-        interactive = sys.stdin.isatty()
         while True:
-            if interactive:
-                try:
-                    text = await loop.run_in_executor(None, input, self.prompt)
-                except EOFError:
-                    return
-            else:
-                text = await loop.run_in_executor(None, sys.stdin.readline)
-                if not text:
-                    return
-                self.write(f"{self.prompt}{text.rstrip()}")
+            text = await loop.run_in_executor(None, sys.stdin.readline)
+            if not text:
+                return
+            self.write(f"{self.prompt}{text.rstrip()}")
+            if not await self.line(text):
+                return
+
+    async def _plain_prompt(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                text = await loop.run_in_executor(None, input, self.prompt)
+            except EOFError:
+                return
             if not await self.line(text):
                 return
 

@@ -22,6 +22,7 @@ from bot.core.values import BadValue
 from bot.settings import Site
 from bot.trtc import sites
 
+SLASH = "/trtc"  # the slash command's name, accepted in front of any command
 MAX_TEXT = 2000  # a command longer than this is not something a person typed
 MAX_REASON = 500
 # Commands the grammar reserves for features still to come.
@@ -75,6 +76,8 @@ class Grammar:
             tokens = shlex.split(ascii_quoting(text))
         except ValueError:
             raise ParseError('a quote is not closed: write --reason "like this"') from None
+        if tokens and tokens[0].lower() == SLASH:  # `/trtc users 1234` typed or pasted
+            tokens.pop(0)
         if not tokens:
             raise ParseError(f"say what to do, e.g. {code('help')}")
         name = tokens[0].lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import weakref
 from pathlib import Path
 
@@ -14,6 +15,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+log = logging.getLogger(__name__)
+# Alembic tells each step at INFO ("Context impl SQLiteImpl.", "Running upgrade …"): noise
+# on every start. ``logs.configure`` shows them at DEBUG only; ``upgrade`` says the
+# outcome once at INFO instead.
 # Alembic keeps its running context in module globals: two migrations in one
 # process must not interleave (across processes the database's own lock serialises).
 _locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -28,15 +33,25 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the database to ``revision``; a no-op when it is there already."""
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> str | None:
+    """Bring the database to ``revision``; a no-op when it is there already.
 
-    def run(connection: Connection) -> None:
+    Logs one line at INFO ("database up to date at 0011" or "database migrated to 0011
+    from 0005") and returns the revision reached."""
+
+    def run(connection: Connection) -> tuple[str | None, str | None]:
+        before = MigrationContext.configure(connection).get_current_revision()
         command.upgrade(_config(connection), revision)
+        return before, MigrationContext.configure(connection).get_current_revision()
 
     lock = _locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
     async with lock, engine.begin() as conn:
-        await conn.run_sync(run)
+        before, after = await conn.run_sync(run)
+    if before == after:
+        log.info("database up to date at %s", after)
+    else:
+        log.info("database migrated to %s from %s", after, before or "empty")
+    return after
 
 
 async def current(engine: AsyncEngine) -> str | None:
