@@ -106,9 +106,9 @@ async def child(url: str, room: int, minutes: int, rate: int) -> dict[str, Any]:
     sent: Counter[str] = Counter()
     attempt = client.transport._attempt  # count every HTTP request, retries included
 
-    async def counted(action: str, body: bytes, decode: Any) -> dict[str, Any]:
+    async def counted(action: str, *rest: Any) -> dict[str, Any]:
         sent[action] += 1
-        return await attempt(action, body, decode)
+        return await attempt(action, *rest)
 
     client.transport._attempt = counted  # type: ignore[method-assign]
     folder = Path(tempfile.mkdtemp(prefix="bench-quality-"))
