@@ -255,7 +255,9 @@ def main() -> None:
     if not 1 <= args.replicas <= len(NAMES) or (args.kill and args.replicas < 2):
         parser.error(f"--replicas must be 1-{len(NAMES)}, and at least 2 unless --no-kill")
     if args.requests < 1 or args.concurrency < 1 or args.latency_ms < 0 or args.responders < 1:
-        parser.error("--requests and --concurrency must be positive, --latency-ms not negative")
+        parser.error(
+            "--requests, --concurrency and --responders must be positive, --latency-ms not negative"
+        )
     random.seed(args.seed)
     try:
         code = asyncio.run(asyncio.wait_for(run(args, args.database_url), args.deadline_s + 120))

@@ -109,7 +109,10 @@ class Balancer:
         """Slack delivers an acknowledged event again (it thought the ack was lost)."""
         others = [r for r in self.replicas if r.name != first.replica] or self.replicas
         same = [r for r in self.replicas if r.name == first.replica]
-        replica = random.choice(others) if random.random() < 0.7 else same[0]
+        if random.random() < 0.7:  # as before for two replicas: one draw only
+            replica = others[0] if len(others) == 1 else random.choice(others)
+        else:
+            replica = same[0]
         self.redeliveries.append(await self.post(replica, out.redelivered(1)))
 
     async def post(self, replica: Replica, out: Outgoing) -> Attempt:
