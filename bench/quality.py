@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -66,8 +67,19 @@ def simulator(scenario_file: Path, *, latency_ms: float, rate: int) -> tuple[Any
     )  # fmt: skip
 
 
-def measure(url: str, room: int, minutes: int, rate: int | None) -> dict[str, Any]:
-    """One fresh child process: run the command once, return its figures."""
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far; 0 when not on Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(url: str, room: int, minutes: int, rate: int | None, server: Any) -> dict[str, Any]:
+    """One fresh child process: run the command once, return its figures (with the CPU
+    the simulator spent meanwhile)."""
+    before = cpu_s(server.pid)
     command = [sys.executable, __file__, "--child", url, str(room), str(minutes), str(rate or 0)]
     done = subprocess.run(  # noqa: S603 (this script, fixed arguments)
         command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False
@@ -75,6 +87,7 @@ def measure(url: str, room: int, minutes: int, rate: int | None) -> dict[str, An
     if done.returncode != 0:
         raise SystemExit(f"child failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["simulator_cpu_s"] = cpu_s(server.pid) - before
     return result
 
 
@@ -106,9 +119,9 @@ async def child(url: str, room: int, minutes: int, rate: int) -> dict[str, Any]:
     sent: Counter[str] = Counter()
     attempt = client.transport._attempt  # count every HTTP request, retries included
 
-    async def counted(action: str, body: bytes, decode: Any) -> dict[str, Any]:
+    async def counted(action: str, *rest: Any) -> dict[str, Any]:
         sent[action] += 1
-        return await attempt(action, body, decode)
+        return await attempt(action, *rest)
 
     client.transport._attempt = counted  # type: ignore[method-assign]
     folder = Path(tempfile.mkdtemp(prefix="bench-quality-"))
@@ -128,6 +141,7 @@ async def child(url: str, room: int, minutes: int, rate: int) -> dict[str, Any]:
     async def progress(line: str) -> None:
         reports.append(line)
 
+    used = resource.getrusage(resource.RUSAGE_SELF)
     began = time.perf_counter()
     reply = await core.handle(
         Invocation(
@@ -141,10 +155,13 @@ async def child(url: str, room: int, minutes: int, rate: int) -> dict[str, Any]:
         progress=progress,
     )
     wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
     await client.close()
     await store.close()
     return {
         "wall_s": wall,
+        "cpu_s": cpu,
         "calls": dict(sent),
         "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "baseline_rss_kb": baseline_kb,
@@ -182,8 +199,8 @@ def main() -> None:
     try:
         rows = {}
         for size in (args.users, args.big):
-            rows[size] = measure(paced_url, 90000 + size, args.minutes, RATE)
-        unpaced = measure(free_url, 90000 + args.users, args.minutes, None)
+            rows[size] = measure(paced_url, 90000 + size, args.minutes, RATE, paced)
+        unpaced = measure(free_url, 90000 + args.users, args.minutes, None, free)
     finally:
         for proc in (paced, free):
             proc.terminate()
@@ -205,6 +222,10 @@ def main() -> None:
             "(goal ≤ 1.25×)"
         )
         print(
+            f"  CPU:    the command {row['cpu_s']:.2f} s, "
+            f"the simulator {row['simulator_cpu_s']:.2f} s ({os.cpu_count()} CPUs here)"
+        )
+        print(
             f"  peak RSS: {row['peak_rss_kb'] / 1024:.0f} MB "
             f"(after imports: {row['baseline_rss_kb'] / 1024:.0f} MB; "
             f"+{(row['peak_rss_kb'] - row['baseline_rss_kb']) / 1024:.0f} MB for the command)"
@@ -214,7 +235,9 @@ def main() -> None:
     print(
         f"\n{args.users:,} users against an unpaced simulator (no latency, no limit): "
         f"{unpaced['wall_s']:.2f} s for {sum(unpaced['calls'].values())} calls — computation "
-        "(the simulator making samples, the client parsing them) that pacing cannot hide"
+        "(the simulator making samples, the client parsing them) that pacing cannot hide; "
+        f"CPU: the command {unpaced['cpu_s']:.2f} s, "
+        f"the simulator {unpaced['simulator_cpu_s']:.2f} s"
     )
 
 

@@ -31,6 +31,12 @@ DEADLINE s pass first (it prints what it has).
     .venv/bin/python bench/soak.py [--requests 10000] [--concurrency 32]
         [--latency-ms 200] [--error-rate 0.05] [--kill-at 0.4] [--deadline-s 1200]
         [--seed 0] [--database-url postgresql+asyncpg://…] [--keep-database]
+        [--replicas 2] [--no-kill] [--responders 1]
+
+For a capacity figure, ``--no-kill`` and ``--replicas N`` (1–8, all pacing on the
+account's one TRTC rate limit through the database): the Throughput section gives
+acks/s, operations/s and callbacks/s over the sending phase, and the CPU seconds each
+replica and the load generator spent in it.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -61,8 +68,8 @@ from soak_parts.balancer import Balancer, now_s
 from soak_parts.database import create_database, drop_database, plain
 from soak_parts.figures import read_audit, takeovers
 from soak_parts.flows import Users
-from soak_parts.plan import LEAD, ONCALL, Plan, make_plan
-from soak_parts.processes import RATE_LIMIT, ReplicaDown, replicas
+from soak_parts.plan import LEAD, Plan, make_plan, responders
+from soak_parts.processes import NAMES, RATE_LIMIT, ReplicaDown, replicas
 from soak_parts.report import Report
 from soak_parts.run import VICTIM, Run
 from soak_parts.settle import settle
@@ -77,7 +84,7 @@ SETTLE_S = 300.0
 
 async def run(args: argparse.Namespace, server: str) -> int:
     started = time.monotonic()
-    plan = make_plan(args.requests, random.Random(args.seed))
+    plan = make_plan(args.requests, random.Random(args.seed), args.responders)
     name, database_url = await create_database(server)
     folder = Path(tempfile.mkdtemp(prefix="trtc-soak-"))
     code = 1
@@ -107,14 +114,15 @@ async def _run(
         rate_limit=ACCOUNT_RATE_LIMIT,
         scenario=plan.scenario(),
     )
-    fake = SoakSlack(usergroups={"S0ONCALL": [ONCALL], "S0LEADS": [LEAD]})
+    oncall = responders(args.responders)
+    fake = SoakSlack(usergroups={"S0ONCALL": oncall, "S0LEADS": [LEAD]})
     connector = aiohttp.TCPConnector(limit=0)
     async with (
         serve_simulator(config) as sim,
         serve_fake_slack(fake),
         aiohttp.ClientSession(connector=connector) as http,
     ):
-        bots = replicas(fake.url, sim.url, database_url, folder)
+        bots = replicas(fake.url, sim.url, database_url, folder, args.replicas)
         try:
             for replica in bots:  # one at a time: the first one migrates the database
                 replica.start()
@@ -139,9 +147,8 @@ async def drive(
     folder: Path,
     started: float,
 ) -> int:
-    helpers = [
-        asyncio.create_task(t) for t in (soak.chaos(http), soak.probe(http), soak.progress())
-    ]
+    chaos = soak.chaos(http) if args.kill else asyncio.sleep(0)
+    helpers = [asyncio.create_task(t) for t in (chaos, soak.probe(http), soak.progress())]
     budget = args.deadline_s - (time.monotonic() - started)
     finished = True
     try:
@@ -149,6 +156,9 @@ async def drive(
     except TimeoutError:
         finished = False
         soak.say("deadline: stopped sending")
+    soak.cpu_s = {r.name: r.spent_s + r.cpu_s() for r in soak.replicas}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soak.cpu_s["load generator"] = usage.ru_utime + usage.ru_stime
     for task in helpers[1:]:
         task.cancel()
     soak.say(f"{len(soak.users.balancer.acked)} acknowledged; waiting for the bot to settle")
@@ -178,8 +188,9 @@ async def drive(
 
 
 def header(args: argparse.Namespace, soak: Run, settled: str) -> list[str]:
-    kill, plan, victim = soak.users.record.kill, soak.plan, soak.replicas[VICTIM].name
-    killed = f"replica {victim} was not killed"
+    kill, plan = soak.users.record.kill, soak.plan
+    victim = soak.replicas[VICTIM].name if len(soak.replicas) > VICTIM else "-"
+    killed = f"replica {victim} was not killed" if args.kill else "none (--no-kill)"
     if kill is not None:
         back = f"healthy again at {kill.back:.1f} s" if kill.back else "not back"
         killed = f"replica {victim} SIGKILLed at {kill.at:.1f} s, restarted, {back}"
@@ -194,7 +205,8 @@ def header(args: argparse.Namespace, soak: Run, settled: str) -> list[str]:
         f"{plan.kick_rooms + plan.dismiss_rooms} scenario rooms",
         f"kill: {killed}",
         f"run: {now_s(soak.start):.1f} s; {settled}",
-        f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}",
+        f"machine: {os.cpu_count()} CPUs (every process above shares them), "
+        f"Python {sys.version.split()[0]}",
     ]
 
 
@@ -222,6 +234,13 @@ def main() -> None:
     parser.add_argument("--keep-database", action="store_true", help="for a post-mortem")
     parser.add_argument("--deadline-s", type=float, default=1200.0, help="the run stops by then")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--replicas", type=int, default=2, help="bot replicas (1-8)")
+    parser.add_argument(
+        "--responders", type=int, default=1, help="on-call people sending the flows"
+    )
+    parser.add_argument(
+        "--no-kill", dest="kill", action="store_false", help="no SIGKILL (capacity runs)"
+    )
     args = parser.parse_args()
     if not args.database_url:
         parser.exit(
@@ -233,8 +252,12 @@ def main() -> None:
         parser.error("--database-url must be a postgresql+asyncpg:// URL")
     if not (0 < args.kill_at < 1 and 0 <= args.error_rate <= 1):
         parser.error("--kill-at must be within (0, 1) and --error-rate within [0, 1]")
-    if args.requests < 1 or args.concurrency < 1 or args.latency_ms < 0:
-        parser.error("--requests and --concurrency must be positive, --latency-ms not negative")
+    if not 1 <= args.replicas <= len(NAMES) or (args.kill and args.replicas < 2):
+        parser.error(f"--replicas must be 1-{len(NAMES)}, and at least 2 unless --no-kill")
+    if args.requests < 1 or args.concurrency < 1 or args.latency_ms < 0 or args.responders < 1:
+        parser.error(
+            "--requests, --concurrency and --responders must be positive, --latency-ms not negative"
+        )
     random.seed(args.seed)
     try:
         code = asyncio.run(asyncio.wait_for(run(args, args.database_url), args.deadline_s + 120))

@@ -84,7 +84,7 @@ class Balancer:
 
     def order(self, prefer: int | None) -> list[Replica]:
         first = next(self._turn) if prefer is None else prefer
-        return [self.replicas[(first + i) % 2] for i in range(ATTEMPTS)]
+        return [self.replicas[(first + i) % len(self.replicas)] for i in range(ATTEMPTS)]
 
     async def send(self, make: Callable[[], Outgoing], *, prefer: int | None = None) -> Ack | None:
         """Until a replica acknowledges the request (None after ATTEMPTS failures)."""
@@ -107,8 +107,12 @@ class Balancer:
 
     async def redeliver(self, out: Outgoing, first: Ack) -> None:
         """Slack delivers an acknowledged event again (it thought the ack was lost)."""
-        other = next(i for i, r in enumerate(self.replicas) if r.name != first.replica)
-        replica = self.replicas[other if random.random() < 0.7 else 1 - other]
+        others = [r for r in self.replicas if r.name != first.replica] or self.replicas
+        same = [r for r in self.replicas if r.name == first.replica]
+        if random.random() < 0.7:  # as before for two replicas: one draw only
+            replica = others[0] if len(others) == 1 else random.choice(others)
+        else:
+            replica = same[0]
         self.redeliveries.append(await self.post(replica, out.redelivered(1)))
 
     async def post(self, replica: Replica, out: Outgoing) -> Attempt:

@@ -19,7 +19,7 @@ from bot.callbacks.event import parse_event
 from bot.slack.payloads import delivery_key
 from soak_parts.accounts import APP
 from soak_parts.balancer import Ack, Balancer, Outgoing
-from soak_parts.plan import LEAD, ONCALL, Flow
+from soak_parts.plan import LEAD, Flow
 from soak_parts.slack import SoakSlack
 from tests.slack.conftest import SlackPeer, message
 from tests.support.fake_slack import buttons, text_objects
@@ -82,7 +82,7 @@ class Users:
         shown = await self.buttons_for(flow, "Confirm")
         if shown is None:
             return
-        ack = await self.balancer.send(self.click(ONCALL, shown, "Confirm", flow.text))
+        ack = await self.balancer.send(self.click(flow.user, shown, "Confirm", flow.text))
         if ack is not None:
             self.record.confirmed[operation_of(shown, "Confirm")] = ack
 

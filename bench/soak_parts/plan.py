@@ -34,6 +34,12 @@ MENTIONS = ("users {room}", "whoami", "help")
 REDELIVERED = 0.3
 
 
+def responders(count: int) -> list[str]:
+    """The on-call people: ONCALL alone, or ONCALL and U0ONCALL02… (the bot runs at
+    most two requests of one person at a time, so one person is a queue of their own)."""
+    return [ONCALL, *(f"U0ONCALL{n:02d}" for n in range(2, count + 1))]
+
+
 @dataclass(frozen=True)
 class Flow:
     kind: str  # read | mention | kick | mute | approval | callback
@@ -59,7 +65,9 @@ class Plan:
         return Scenario.model_validate({"include_defaults": True, "rooms": rooms})
 
 
-def make_plan(requests: int, rng: random.Random) -> Plan:
+def make_plan(requests: int, rng: random.Random, people: int = 1) -> Plan:
+    """The flows; on-call flows go to ``people`` responders in turn."""
+    oncall = responders(people)
     kinds = _kinds(requests, rng)
     kick_rooms = max(1, -(-sum(k in ("kick", "mute") for k in kinds) // USERS_PER_ROOM))
     pairs = (
@@ -71,17 +79,19 @@ def make_plan(requests: int, rng: random.Random) -> Plan:
     for index, kind in enumerate(kinds):
         channel = f"C0SOAK{index % CHANNELS + 1:04d}"
         room = KICK_ROOM0 + rng.randint(1, kick_rooms)
+        person = oncall[index % len(oncall)]
         if kind in ("kick", "mute"):
             target, user = next(pairs)
             text = f"kick {target} {user}" if kind == "kick" else f"mute {target} {user} --for 5m"
-            flows.append(Flow(kind, ONCALL, text, channel))
+            flows.append(Flow(kind, person, text, channel))
         elif kind == "approval":
-            flows.append(Flow(kind, ONCALL, f"dismiss {next(dismissals)} --reason soak", channel))
+            flows.append(Flow(kind, person, f"dismiss {next(dismissals)} --reason soak", channel))
         elif kind == "mention":
             text = rng.choice(MENTIONS).format(room=room)
-            flows.append(Flow(kind, ONCALL, text, channel, extra=rng.random() < REDELIVERED))
+            flows.append(Flow(kind, person, text, channel, extra=rng.random() < REDELIVERED))
         else:
             [(_, who, text)] = rng.choices(READS, weights=[w for w, _, _ in READS])
+            who = person if who == ONCALL else who
             flows.append(Flow(kind, who, text.format(room=room), channel))
         if rng.random() < CALLBACKS_PER_FLOW:
             flows.append(Flow("callback", f"cb{index}", str(room), "", extra=rng.random() < 0.3))

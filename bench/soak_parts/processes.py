@@ -25,10 +25,10 @@ from soak_parts.accounts import (
 )
 from tests.slack.conftest import SIGNING_SECRET
 
-NAMES = "AB"
-# TRTC's 20 calls/s per action is per account, shared by every replica: each of the
-# two takes half (for N replicas, TRTC_RATE_LIMIT is 20/N).
-RATE_LIMIT = ACCOUNT_RATE_LIMIT / len(NAMES)
+NAMES = "ABCDEFGH"
+# TRTC's 20 calls/s per action is per account: the replicas pace on counters shared
+# through PostgreSQL, so each is given the whole account's rate (not 20/N).
+RATE_LIMIT = ACCOUNT_RATE_LIMIT
 
 
 class ReplicaDown(Exception):
@@ -44,6 +44,7 @@ class Replica:
     env: dict[str, str]
     log: Path
     proc: subprocess.Popen[bytes] | None = None
+    spent_s: float = 0.0  # CPU seconds of processes of this replica that were killed
 
     @property
     def url(self) -> str:
@@ -62,8 +63,19 @@ class Replica:
 
     def kill(self) -> None:
         assert self.proc is not None
+        self.spent_s += self.cpu_s()
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
+
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system) of the running process; 0 when not on Linux."""
+        if self.proc is None:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     async def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
@@ -91,10 +103,12 @@ class Replica:
         raise ReplicaDown(f"replica {self.name} did not start; see {self.log}")
 
 
-def replicas(fake_url: str, sim_url: str, database_url: str, folder: Path) -> list[Replica]:
-    """Replica A and B (not started), each on a free port, logging into ``folder``."""
+def replicas(
+    fake_url: str, sim_url: str, database_url: str, folder: Path, count: int = 2
+) -> list[Replica]:
+    """Replicas A, B… (not started), each on a free port, logging into ``folder``."""
     env = replica_env(fake_url, sim_url, database_url)
-    return [Replica(n, free_port(), env, folder / f"replica-{n}.log") for n in NAMES]
+    return [Replica(n, free_port(), env, folder / f"replica-{n}.log") for n in NAMES[:count]]
 
 
 def replica_env(fake_url: str, sim_url: str, database_url: str) -> dict[str, str]:

@@ -54,6 +54,7 @@ class Report:
         self.balancer = run.users.balancer
         self.record = run.users.record
         self.flows = run.plan.flows
+        self.run = run
         self.verdict = Verdict()
 
     def when(self, ack: Ack | Attempt | None) -> str:
@@ -75,6 +76,7 @@ class Report:
             self.errors,
             self.trtc,
             self.callbacks,
+            self.throughput,
             self.stalls,
         )
         for line in header:
@@ -275,6 +277,32 @@ class Report:
             row("distinct events", len(record.callback_keys)),
             row("stored rows (trtc_callbacks)", len(stored), f"(ours: {len(ours)})"),
         ]
+
+    def throughput(self) -> list[str]:
+        """Rates over the sending phase, and the CPU each process spent in it."""
+        seconds = max(self.run.load_s, 1e-9)
+        acked = self.balancer.acked.values()
+        per_replica = Counter(a.replica for a in acked)
+        ended = sum(n for state, n in self.audit.operations.items() if state in TERMINAL)
+        cpu = self.run.cpu_s
+        lines = [
+            f"Throughput over the {seconds:.1f} s of sending ({self.run.args.concurrency} flows "
+            "in flight, closed loop)",
+            row("Slack acks/s", f"{len(acked) / seconds:.1f}", listing(per_replica)),
+            row("  per replica", f"{len(acked) / seconds / max(len(per_replica), 1):.1f}"),
+            row("operations ended/s", f"{ended / seconds:.1f}", f"({ended} operations)"),
+            row("TRTC callbacks acked/s", f"{self.record.callbacks_sent / seconds:.1f}"),
+            row("TRTC calls/s", f"{len(self.requests) / seconds:.1f}"),
+        ]
+        if cpu:
+            lines.append(
+                row(
+                    "CPU s per 1,000 acks",
+                    "",
+                    " · ".join(f"{k} {v * 1000 / max(len(acked), 1):.1f}" for k, v in cpu.items()),
+                )
+            )
+        return lines
 
     def stalls(self) -> list[str]:
         stalls, crashes = self.record.stalls, self.record.crashes

@@ -34,6 +34,8 @@ class Run:
         self.replicas = replicas
         self.start = start
         self.flows_done = 0
+        self.load_s = 0.0  # how long sending took (set when it ends)
+        self.cpu_s: dict[str, float] = {}  # CPU seconds per process, when sending ended
 
     def say(self, text: str) -> None:
         print(f"[{now_s(self.start):7.1f} s] {text}", flush=True)
@@ -46,7 +48,10 @@ class Run:
                 await self.users.run(flow)
                 self.flows_done += 1
 
-        await asyncio.gather(*(worker() for _ in range(self.args.concurrency)))
+        try:
+            await asyncio.gather(*(worker() for _ in range(self.args.concurrency)))
+        finally:
+            self.load_s = now_s(self.start)
 
     async def chaos(self, http: aiohttp.ClientSession) -> None:
         """SIGKILL replica B once KILL_AT of the requests are acknowledged; restart it."""
@@ -71,7 +76,7 @@ class Run:
         """The baseline: GET /healthz, each replica in turn, all through the run."""
         timeout = aiohttp.ClientTimeout(total=5)
         for turn in itertools.count():
-            url = self.replicas[turn % 2].url + "/healthz"
+            url = self.replicas[turn % len(self.replicas)].url + "/healthz"
             started = time.perf_counter()
             try:
                 async with http.get(url, timeout=timeout) as response:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_pascal
 
 from bot.trtc.errors import TrtcApiError, TrtcError, TrtcOutcomeUnknown
+from bot.trtc.numbers import read_numbers as _read_numbers
 
 # A room is numeric (RemoveUser, DismissRoom…) or a string (…ByStrRoomId).
 RoomId = int | str
@@ -215,10 +216,11 @@ def _number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-# Samples in the documented shape are cut out of the body and read by numpy's C
-# text reader: 4 MB of JSON in ~25 ms, against ~1 s for json.loads and a model
-# per point. The shape check is exact (only the two keys, in order, and numbers),
-# so anything else (null, other key order, extra keys) takes the json.loads path.
+# Samples in the documented shape are cut out of the body, and the numbers of all of
+# them read at once (``_read_numbers``): 4 MB of JSON in ~25 ms of CPU, against ~130 ms
+# for json.loads and ~60 ms for numpy's text reader segment by segment. The shape
+# check is exact (only the two keys, in order, and numbers), so anything else (null,
+# other key order, extra keys) takes the json.loads path.
 _CONTENT = re.compile(rb'"Content"\s*:\s*\[')
 _WHITESPACE = b" \t\n\r"
 _NOT_SHAPE = b"0123456789.+-" + _WHITESPACE
@@ -228,21 +230,34 @@ _POINT = b'{"Time":,"Value":}'
 
 def load_call_detail(raw: bytes) -> Any:
     """``json.loads`` of a DescribeCallDetailInfo body, each ``Data[].Content`` as ``Samples``."""
-    cut: list[Samples] = []
+    counts: list[int] = []  # points per Content, in order
+    numbers: list[bytes] = []  # "t,v,t,v,…" of each non-empty one
     parts: list[bytes] = []
     pos = 0
     while (found := _CONTENT.search(raw, pos)) is not None:
         close = raw.find(b"]", found.end())
-        samples = _read_points(raw[found.end() : close]) if close >= 0 else None
-        if samples is None:
+        text = raw[found.end() : close]
+        n = _count_points(text) if close >= 0 else None
+        if n is None:
             return _load_slowly(raw)
-        parts += (raw[pos : found.start()], b'"Content":%d' % len(cut))
-        cut.append(samples)
+        if n:
+            numbers.append(text.translate(None, _NOT_NUMBER))
+        parts += (raw[pos : found.start()], b'"Content":%d' % len(counts))
+        counts.append(n)
         pos = close + 1
-    if not cut:
+    if not counts:
+        return _load_slowly(raw)
+    flat = _read_numbers(b",".join(numbers))
+    if flat is None or flat.size != 2 * sum(counts):
         return _load_slowly(raw)
     parts.append(raw[pos:])
     envelope = json.loads(b"".join(parts))
+    cut: list[Samples] = []
+    at = 0
+    for n in counts:
+        pairs = flat[at : at + 2 * n]
+        cut.append((pairs[0::2].astype(np.int64), np.ascontiguousarray(pairs[1::2])))
+        at += 2 * n
     for item in _data_items(envelope):
         index = item.get("Content")
         if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(cut):
@@ -250,20 +265,22 @@ def load_call_detail(raw: bytes) -> Any:
     return envelope
 
 
-def _read_points(text: bytes) -> Samples | None:
-    """``{"Time":t,"Value":v},…`` → arrays; None when the text has any other shape."""
+def _count_points(text: bytes) -> int | None:
+    """How many ``{"Time":t,"Value":v}`` the text holds; None when it has another shape."""
     shape = text.translate(None, _NOT_SHAPE)
     if not shape:
-        return (np.zeros(0, np.int64), np.zeros(0)) if not text.strip() else None
+        return 0 if not text.strip() else None
     n = (len(shape) + 1) // (len(_POINT) + 1)
     if n == 0 or shape != (_POINT + b",") * (n - 1) + _POINT:
         return None
-    numbers = text.translate(None, _NOT_NUMBER)  # "t,v,t,v,…"
-    try:
-        flat = np.loadtxt([numbers], delimiter=",", comments=None, dtype=np.float64, ndmin=1)
-    except ValueError:
-        return None
-    if flat.size != 2 * n:
+    return n
+
+
+def _read_points(text: bytes) -> Samples | None:
+    """``{"Time":t,"Value":v},…`` → arrays; None when the text has any other shape."""
+    n = _count_points(text)
+    flat = None if n is None else _read_numbers(text.translate(None, _NOT_NUMBER))
+    if n is None or flat is None or flat.size != 2 * n:
         return None
     return flat[0::2].astype(np.int64), np.ascontiguousarray(flat[1::2])
 
