@@ -111,8 +111,11 @@ class Relay:
                 log.exception("relaying callbacks failed; retrying at the next poll")
             # Under load, one claim per gap rather than one per stored batch.
             await asyncio.sleep(self.gap_s)
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+            # cancellation that lands as the wake-up does, and this loop would never stop.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_s)
+                async with asyncio.timeout(self.poll_s):
+                    await self._wake.wait()
 
     async def _relay(self, events: Sequence[CallbackEvent]) -> None:
         await self._keep_out(events)
