@@ -72,6 +72,15 @@ class Custody:
             return False
         return True
 
+    async def catch_up(self, task_id: str) -> None:
+        """Apply the callbacks stored for ``task_id`` before its task was: TRTC may call
+        back (301: started) before the bot has stored the answer to CreateCloudRecording.
+        Each is applied as of when it arrived, so one applied twice changes nothing."""
+        stmt = select(RecordingEvent).where(RecordingEvent.task_id == task_id)
+        async with self._sessions.begin() as session:
+            for event in (await session.scalars(stmt.order_by(RecordingEvent.id))).all():
+                await _apply(session, task_id, event.type, dict(event.payload), event.received_at)
+
     async def claim(self, limit: int = 100) -> list[Told]:
         """Events nobody has told yet, each taken by one caller only."""
         stmt = select(RecordingEvent).where(RecordingEvent.told.is_(False))

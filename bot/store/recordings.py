@@ -33,6 +33,9 @@ class Recordings:
         row = Recording(state=RecordingState.STARTING.value, warned=False, **values)
         async with self._sessions.begin() as session:
             session.add(row)
+        # Callbacks that came before the row; the caller's reply shows the task as created,
+        # and the tick redraws it from those callbacks as it tells them.
+        await self.custody.catch_up(row.task_id)
         return row
 
     async def get(self, recording_id: int) -> Recording | None:

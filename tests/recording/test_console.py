@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -21,5 +22,6 @@ def test_console_records_lists_and_stops(tmp_path: Path) -> None:
     assert "Confirm: record room 1400000001/1234 for 1m?" in out
     assert "Privacy: Everyone in the room is recorded" in out
     assert "TaskId" in out
-    assert "(TRTC: InProgress)" in " ".join(out.split())  # the table may wrap the cell
+    # TRTC's own status of the task, however far the robot has got (the cell may wrap).
+    assert "(TRTC:" in out and re.search(r"\b(Idle|InProgress)\)", out), out
     assert "Stopped recording room 1400000001/1234" in out

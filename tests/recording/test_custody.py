@@ -51,3 +51,36 @@ async def test_retried_callback_is_applied_once_and_told_once(database_url: str)
         assert not await store.recordings.close_custody(rec.id, time.time())
     finally:
         await store.close()
+
+
+async def test_a_callback_before_the_task_is_stored_is_applied_when_it_is(
+    database_url: str,
+) -> None:
+    """TRTC may call back (301: started) before the bot stores CreateCloudRecording's answer:
+    the event is kept, and storing the task applies it."""
+    store = await Store.open(database_url)
+    try:
+        now = time.time()
+        assert await store.recordings.custody.accept("k301", "task-2.", 301, {"Status": 0}, now)
+        rec = await store.recordings.add(
+            task_id="task-2.",
+            sdkappid=1400000001,
+            room="1234",
+            room_numeric=True,
+            users=[],
+            mode="mixed",
+            storage="vod",
+            storage_where="Tencent VOD",
+            robot="bot_recorder",
+            requester="U0LEAD",
+            channel="C1",
+            thread=None,
+            request_ids=["r1"],
+            created_at=now,
+            until=now + 60,
+        )
+        fresh = await store.recordings.get(rec.id)
+        assert fresh is not None and fresh.status is RecordingState.RECORDING
+        assert fresh.started_at == now
+    finally:
+        await store.close()

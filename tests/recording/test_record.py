@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.console.personas import PERSONAS
@@ -45,7 +47,12 @@ async def test_record_confirm_list_stop_files_and_custody(recording_bot: Opener)
         assert any("Privacy: Everyone in the room is recorded" in line for line in confirm.lines)
         done = await h.press("lead", confirm, ActionKind.CONFIRM)
         task_id = dict(done.fields)["TaskId"]
-        await rec.settle()
+        for _ in range(100):  # the simulator starts recording, then calls back (301)
+            await rec.settle()
+            started = await h.store.recordings.by_task(task_id)
+            if started is not None and started.state == "recording":
+                break
+            await asyncio.sleep(0.05)
         listed = await h.say("lead", "recordings")
         row = listed.tables[0].rows[0]
         assert row[1] == task_id and row[2] == "recording (TRTC: InProgress)"
