@@ -37,6 +37,8 @@ def configure(level: int = logging.INFO, *, json: bool | None = None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # Alembic's step-by-step lines only when debugging; the store says the outcome once.
+    # Libraries' chatter only when debugging: Alembic's step-by-step lines (the store says
+    # the outcome once) and matplotlib's notes on how it reads chart axes.
     quiet = logging.DEBUG if level <= logging.DEBUG else logging.WARNING
-    logging.getLogger("alembic").setLevel(quiet)
+    for chatty in ("alembic", "matplotlib"):
+        logging.getLogger(chatty).setLevel(quiet)
