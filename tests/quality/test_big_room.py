@@ -99,14 +99,18 @@ async def test_one_grade_is_said_once(big: Asked) -> None:
 async def test_progress_is_told_while_fetching(big: Asked) -> None:
     """The fetch reports how far it has got (throttled), through the caller's progress."""
     assert big.progress, "no progress line was reported"
-    # "fetched 40/120 users…": the second figure is how many are listed so far (TRTC's user
-    # list is read page by page while the first users' metrics are already being fetched).
-    counts = [re.fullmatch(r"fetched ([\d,]+)/([\d,]+) users…", line) for line in big.progress]
+    # "fetched 40/120+ users…": the second figure is how many are listed so far, with "+" while
+    # TRTC's user list is still being read page by page (the first users' metrics are already
+    # being fetched); without "+" it is the room's whole count.
+    counts = [re.fullmatch(r"fetched ([\d,]+)/([\d,]+)(\+?) users…", line) for line in big.progress]
     assert all(counts), big.progress
-    pairs = [
-        (int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))) for m in counts if m
+    rows = [
+        (int(m.group(1).replace(",", "")), int(m.group(2).replace(",", "")), m.group(3) == "+")
+        for m in counts
+        if m
     ]
-    assert all(done <= listed <= 300 for done, listed in pairs), pairs
+    assert all(done <= listed <= 300 for done, listed, _ in rows), rows
+    assert all(listed == 300 for _, listed, more in rows if not more), rows
 
 
 async def test_the_chart_shows_the_top_users_with_the_legend_beside_the_plot(big: Asked) -> None:
