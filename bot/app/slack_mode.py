@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import signal
 import time
@@ -16,6 +15,7 @@ from contextlib import AbstractAsyncContextManager
 
 import aiohttp
 
+from bot import heap
 from bot.app.root import open_bot
 from bot.authz import PolicyReloader
 from bot.callbacks import CallbackService
@@ -98,17 +98,9 @@ async def run_slack(settings: Settings) -> None:
             f"trtc-chatops: Slack {settings.slack_mode.value} mode · TRTC: {bot.backend.label} "
             f"· policy: {reloader.path}"
         )
-        _settle_heap()
+        heap.settle()
         async with bot.running(), _adopting(slack):
             await _serve(settings, slack, bot.callbacks)
-
-
-def _settle_heap() -> None:
-    """What start-up built lives as long as the process: frozen, the collector no longer
-    walks it. Otherwise a full collection over it (~130 ms here) lands on whichever
-    request allocates next, say mid-burst of Slack acks (bench/ack_latency.py)."""
-    gc.collect()
-    gc.freeze()
 
 
 async def _serve(settings: Settings, bot: SlackBot, callbacks: CallbackService) -> None:

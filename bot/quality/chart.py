@@ -33,6 +33,9 @@ MAX_USERS = 5
 WIDTH_PX, HEIGHT_PX, DPI = 1000, 600, 100
 LABEL_CHARS = 30  # a legend line: the legend takes about a quarter of the width
 _COLOURS = ("#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
+# Fractions of the figure: room for the y labels, the title, the x labels, and on the right
+# for a legend of MAX_USERS labels wrapped at LABEL_CHARS.
+_MARGINS = {"left": 0.07, "right": 0.74, "top": 0.93, "bottom": 0.1, "hspace": 0.12}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +117,15 @@ def draw(
     total: int | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Figure:
-    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
+    # Fixed margins, the right quarter kept for the legend: a layout engine would measure
+    # every label by drawing the figure twice (~60 % of the render, the command's tail).
+    figure.subplots_adjust(**_MARGINS)
     loss_ax, rtt_ax = figure.subplots(2, 1, sharex=True)
     for index, line in enumerate(series):
         colour = _COLOURS[index % len(_COLOURS)]
-        x = [_moment(t) for t in line.times]
+        x = line.times.astype("datetime64[s]")  # one array: no datetime per sample
         label = textwrap.fill(line.label, LABEL_CHARS, subsequent_indent="  ")
         loss_ax.plot(x, line.loss, color=colour, linewidth=1.4, label=label)
         rtt_ax.plot(x, line.rtt, color=colour, linewidth=1.4)
@@ -141,8 +147,9 @@ def draw(
     # matplotlib.dates ships without type hints.
     rtt_ax.xaxis.set_major_formatter(DateFormatter("%H:%M", tz=UTC))  # type: ignore[no-untyped-call]
     rtt_ax.set_xlabel("UTC (shaded: bad intervals; dotted: dropped out; dashed: poor)")
-    if series:  # beside both panels: constrained layout narrows the plots to make room
-        figure.legend(loc="outside right upper", fontsize="small")
+    if series:  # beside both panels, in the margin kept for it
+        figure.legend(loc="upper left", bbox_to_anchor=(_MARGINS["right"] + 0.01, 0.95),
+                      fontsize="small", borderaxespad=0)  # fmt: skip
     shown = len(series)
     which = f", worst {shown} of {total:,} users" if total is not None and total > shown else ""
     loss_ax.set_title(f"Room {room}: loss and RTT{which}, {span(window.start, window.end)} UTC")

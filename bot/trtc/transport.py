@@ -7,7 +7,6 @@ else in the bot sends a TRTC request.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
@@ -18,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+import orjson
 import stamina
 from pydantic import SecretStr
 
@@ -44,9 +44,6 @@ _SHARED_HEADROOM = 1.10
 _THREAD_BYTES = 256 * 1024
 
 Decode = Callable[[bytes], Any]
-
-# json.dumps with options builds a new encoder per call (~5 µs); one, reused.
-_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 # A Prometheus ``labels()`` lookup costs ~5 µs (a lock, label checks); its child is
@@ -176,16 +173,16 @@ class Transport:
             self.session = None
 
     async def call(
-        self, action: str, params: dict[str, Any], *, decode: Decode = json.loads
+        self, action: str, params: dict[str, Any], *, decode: Decode = orjson.loads
     ) -> dict[str, Any]:
         """Send one API call and return its ``Response`` object (RequestId included).
 
-        ``decode`` turns the body into the envelope (``json.loads`` unless an action
+        ``decode`` turns the body into the envelope (``orjson.loads`` unless an action
         has a cheaper reader for its bulk). The first attempt runs outside the retry
         machinery, which costs ~30 µs a call; a retryable failure is replayed into
         stamina as its attempt 1, so the back-off schedule is exactly stamina's.
         """
-        body = _ENCODE(params).encode("utf-8")
+        body = orjson.dumps(params)  # compact UTF-8, ~5x json.dumps: a hot path
         key = rate_key(self.rate_limit_scope, action, params.get("SdkAppId"))
         retry = retry_backoff
         if is_write(action):
