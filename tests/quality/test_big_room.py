@@ -17,6 +17,7 @@ from bot.console.personas import PERSONAS
 from bot.core.invocation import Invocation, Origin
 from bot.core.reply import Reply
 from bot.quality import chart
+from bot.quality.groups import GROUP_MIN
 from bot.quality.verdict import MAX_LISTED
 from bot.quality.window import Window
 from tests.quality.conftest import harness_factory, named, text
@@ -83,7 +84,10 @@ async def test_the_group_is_summarised_before_any_individual(big: Asked) -> None
     assert together < first_user, lines
     group = lines[together]
     found = re.match(r"Together: all (\d+) degraded users are on 3G, Android and SDK ", group)
-    assert found is not None and 10 <= int(found.group(1)) <= len(ON_3G), group
+    # The 3G profile's loss hovers near the degraded line: how many of the fourteen cross
+    # it depends on the simulator's noise in these twelve minutes (9 to 14 seen). A group
+    # line needs GROUP_MIN of them, and no wired viewer may be among them.
+    assert found is not None and GROUP_MIN <= int(found.group(1)) <= len(ON_3G), group
     assert "median RTT 1" in group and "median loss " in group, group
     assert set(named(big.reply)) <= set(ON_3G) and len(named(big.reply)) == MAX_LISTED
 
