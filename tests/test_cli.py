@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_cli as cli
+
 pytestmark = pytest.mark.slow
-
-
-def cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "SLACK_"))}
-    for name in ("DATABASE_URL", "TRTC_CHATOPS_POLICY_FILE", "TRTC_ENDPOINT", "PORT"):
-        env.pop(name, None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        cwd=cwd,
-        check=False,
-    )
 
 
 def test_default_run_is_the_console_on_the_simulator(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.console.test_first_hour import console
+from tests.support.cli import run_console
 
 pytestmark = pytest.mark.slow
 
@@ -15,7 +15,8 @@ pytestmark = pytest.mark.slow
 def test_18_wording_in_the_console(tmp_path: Path) -> None:
     """No "allow (allowed)"; the webinar's kick denial quotes the policy's sid once;
     whoami lists approving; tables stay within 100 columns."""
-    out = console("kick 8888 viewer_0001\nwhoami\nas lead\nwhoami\nrooms --since 3d\n", tmp_path)
+    script = "kick 8888 viewer_0001\nwhoami\nas lead\nwhoami\nrooms --since 3d\n"
+    out = run_console(script, tmp_path)
     assert "allow (allowed)" not in out and "needs_approval (needs_approval)" not in out
     sid = "no kicks in the 1,000-user webinar; use mute"
     assert f"Denied because policy 'oncall' says: {sid}." in out, out
@@ -29,7 +30,7 @@ def test_18_wording_in_the_console(tmp_path: Path) -> None:
 
 def test_19_the_webinar_in_the_console(tmp_path: Path) -> None:
     """users 8888 pages and filters; quality 8888 says what the degraded viewers share first."""
-    out = console("users 8888 --page 2\nusers 8888 --filter host\nquality 8888\n", tmp_path)
+    out = run_console("users 8888 --page 2\nusers 8888 --filter host\nquality 8888\n", tmp_path)
     assert re.search(r"Page 2 of \d+; next: `users 8888 --page 3`", out), out
     assert re.search(r"3 of [\d,]+ in room 1400000001/8888 matching `host`", out), out
     quality = out.split("> quality 8888", 1)[1]

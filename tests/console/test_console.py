@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.console.render import clean, render
 from bot.core.reply import Action, ActionKind, Reply, Table
+from tests.support.cli import run_console
 
 pytestmark = pytest.mark.slow
 
@@ -26,24 +24,6 @@ as lead
 audit 20
 quit
 """
-
-
-def run_console(script: str, tmp_path: Path) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "SLACK_"))}
-    env.pop("DATABASE_URL", None)
-    env.pop("TRTC_CHATOPS_POLICY_FILE", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console"],
-        input=script,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        cwd=tmp_path,  # no .env from the checkout
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def test_scripted_session(tmp_path: Path) -> None:

@@ -5,27 +5,15 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.console.repl import Console, Identity
+from bot.console.repl import Console
 from bot.core.reply import Attachment, Reply
-from bot.trtc.simulator import SimulatorConfig
-from tests.support.credentials import SECRET_ID, SECRET_KEY
-from tests.support.harness import open_harness
 
 CHART = Attachment("quality-1234.png", b"\x89PNG\r\n\x1a\nchart", "chart")
 REPLY = Reply("Room 1234", files=(CHART,))
-
-
-@pytest.fixture
-async def console(database_url: str) -> AsyncIterator[tuple[Console, list[str]]]:
-    config = SimulatorConfig(secret_id=SECRET_ID, secret_key=SECRET_KEY, seed=3, rate_limit=None)
-    async with open_harness(config, database_url) as harness:
-        lines: list[str] = []
-        yield Console(harness.core, Identity.of("oncall"), "C0INCIDENT", write=lines.append), lines
 
 
 def test_the_default_folder_is_per_user(

@@ -11,29 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_console
+
 pytestmark = pytest.mark.slow
 
 
-def console(script: str, tmp_path: Path, *args: str, **env: str) -> str:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "SLACK_"))}
-    for name in ("DATABASE_URL", "TRTC_CHATOPS_POLICY_FILE", "PORT"):
-        clean.pop(name, None)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console", *args],
-        input=script,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**clean, **env},
-        cwd=tmp_path,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def test_times_are_local_and_labelled(tmp_path: Path) -> None:
-    out = console("mute 1234 bob --for 10m\n1\nas lead\naudit\nquit\n", tmp_path, TZ="Asia/Tokyo")
+    script = "mute 1234 bob --for 10m\n1\nas lead\naudit\nquit\n"
+    out = run_console(script, tmp_path, TZ="Asia/Tokyo")
     assert re.search(r"Muted bob in room 1400000001/1234 until \d\d:\d\d:\d\d JST", out), out
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d JST", out.split("> audit", 1)[1]), out
 
@@ -42,7 +27,7 @@ def test_1_can_names_a_person_every_way(tmp_path: Path) -> None:
     """The README's and the error's examples work: @U…, <@U…>, U…, a persona, @persona."""
     lines = ["can @U0VIEWER kick 1234", "can <@U0VIEWER> kick 1234", "can U0VIEWER kick 1234"]
     lines += ["can viewer kick 1234", "can @Lead kick 1234", "can @alice kick 1234"]
-    out = console("\n".join(lines) + "\n", tmp_path)
+    out = run_console("\n".join(lines) + "\n", tmp_path)
     assert out.count("viewer may not run `kick` on room 1400000001/1234") == 4, out
     assert "lead may run `kick` on room 1400000001/1234" in out
     assert "'@alice' is not someone I know here: name a persona (lead, oncall, viewer)" in out
@@ -51,7 +36,7 @@ def test_1_can_names_a_person_every_way(tmp_path: Path) -> None:
 def test_2_a_guardrail_that_decides_is_named(tmp_path: Path) -> None:
     """dismiss as lead in the read-only channel: the guardrail, not "no policy allows it"."""
     script = "dismiss 1234\nwhoami\n"
-    out = console(script, tmp_path, "--as", "lead", "--channel", "C0STATUS")
+    out = run_console(script, tmp_path, "--as", "lead", "--channel", "C0STATUS")
     assert "Denied because this channel's guardrail does not allow it" in out, out
     assert "deny (guardrail)" in out and "implicit_deny" not in out
     whoami = out.split("> whoami", 1)[1]
@@ -60,7 +45,7 @@ def test_2_a_guardrail_that_decides_is_named(tmp_path: Path) -> None:
 
 def test_3_kicking_someone_not_there_says_who(tmp_path: Path) -> None:
     """Nobody named is there: refused, naming them. Some are: only those are removed."""
-    out = console("kick 1234 zed\nkick 1234 alice zed\n1\n", tmp_path)
+    out = run_console("kick 1234 zed\nkick 1234 alice zed\n1\n", tmp_path)
     assert "✖ [SIMULATOR] zed is not in room 1400000001/1234 now: nobody to remove." in out
     assert "Confirm: remove alice from room 1400000001/1234?" in out
     assert "Not in the room now, so left alone: zed." in out
@@ -69,7 +54,7 @@ def test_3_kicking_someone_not_there_says_who(tmp_path: Path) -> None:
 
 
 def test_4_users_of_a_call_that_just_ended_says_when_and_how(tmp_path: Path) -> None:
-    out = console("dismiss standup\nas lead\n1\nusers standup\n", tmp_path)
+    out = run_console("dismiss standup\nas lead\n1\nusers standup\n", tmp_path)
     shown = out.split("> users standup", 1)[1]
     assert "no running call" not in shown and "not live: its last call" in shown, shown
     # The bot saw the room end (TRTC's 102): when, and how; how long when it saw it begin.
@@ -177,7 +162,7 @@ def test_14_one_room_id_rule(tmp_path: Path) -> None:
     """A number is a numeric room (1 … 4294967294, no leading zeros); anything else a
     string room of TRTC's characters, spaces included; the same rule in every command."""
     lines = ["users 0", 'users "room with spaces"', "users café", "kick 007 alice", "watch 0"]
-    out = console("\n".join(lines) + "\n", tmp_path)
+    out = run_console("\n".join(lines) + "\n", tmp_path)
     assert out.count("room 0 is not a numeric room: numeric rooms are 1 to 4294967294") == 2
     assert "room 007 is not a numeric room" in out
     assert "Room 1400000001/room with spaces is not live" in out
@@ -222,7 +207,7 @@ def test_15_every_documented_event_is_described(tmp_path: Path) -> None:
     assert describe(EventMessage(event_id=6001, param_one=1, param_two=0)) == (
         "QoS preference: local, smoothness (video call)"
     )
-    out = console("events 1234 alice\nwatch 1234\nkick 1234 alice\n1\n", tmp_path)
+    out = run_console("events 1234 alice\nwatch 1234\nkick 1234 alice\n1\n", tmp_path)
     assert not re.search(r"event \d+ \(", out), out
     notices = [line for line in out.splitlines() if line[:1] in "·✔⚠✖"]
     assert notices and all("[SIMULATOR]" in line for line in notices), notices
@@ -233,7 +218,7 @@ def test_10_buttons_as_words_never_collide_with_request_numbers(tmp_path: Path) 
     press the latest shown; a listing of requests says how to decide them."""
     script = "kick 1234 alice\ndismiss standup\nas lead\napprovals\napprove 2\n"
     script += "as oncall\ncancel 1\nmute 1234 bob\nconfirm\nundo\nreject\napprove x\n"
-    out = console(script, tmp_path)
+    out = run_console(script, tmp_path)
     assert "Decide one with `approve N` or `reject N` (N: its #)" in out
     assert "Dismissed room 1400000001/standup" in out and "approved by lead" in out
     assert "#1 cancelled by oncall" in out
@@ -243,7 +228,7 @@ def test_10_buttons_as_words_never_collide_with_request_numbers(tmp_path: Path) 
 
 
 def test_11_the_audit_records_a_press_as_a_press(tmp_path: Path) -> None:
-    out = console("dismiss 1234\nas lead\n3\naudit\n", tmp_path)
+    out = run_console("dismiss 1234\nas lead\n3\naudit\n", tmp_path)
     audit = out.split("> audit", 1)[1]
     # The table fits 100 columns: the command wraps within its column (issue 19, item 18).
     assert re.search(r"lead\s+pressed Cancel\s+—\s+refused\n\s+\S+\s+on #1: dismiss", audit), audit
@@ -251,7 +236,7 @@ def test_11_the_audit_records_a_press_as_a_press(tmp_path: Path) -> None:
 
 
 def test_7_quality_states_one_window_limit(tmp_path: Path) -> None:
-    out = console("help\nquality 1234 --since 5h\nquality 1234 --since 30d\n", tmp_path)
+    out = run_console("help\nquality 1234 --since 5h\nquality 1234 --since 30d\n", tmp_path)
     assert "a window of at most 4 h" in out.split("> quality", 1)[0]
     refusals = out.split("> quality", 1)[1]
     assert refusals.count("is out of range: between 1m and 4h") == 2, refusals
@@ -260,7 +245,7 @@ def test_7_quality_states_one_window_limit(tmp_path: Path) -> None:
 
 def test_9_the_sample_app_names_work_and_staging_is_readable(tmp_path: Path) -> None:
     script = "users prod/1234\nusers staging/1234\nkick staging/1234 zoe\nas viewer\n"
-    out = console(script + "users staging/1234\n", tmp_path)
+    out = run_console(script + "users staging/1234\n", tmp_path)
     assert "in room prod/1234 (call 1400000001_1234_" in out
     assert out.count("in room staging/1234 (call 1400000002_1234_") == 2, out
     assert "unknown application" not in out

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,25 +15,14 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot import logs
 from bot.console.files import sweep
 from bot.console.leaving import still_open
-from bot.console.repl import Console, Identity
+from bot.console.repl import Console
 from bot.console.words import Vocabulary
 from bot.core.grammar import Grammar
 from bot.core.reply import Reply, Table
 from bot.store import migrate
-from bot.trtc.simulator import SimulatorConfig
 from commands import REGISTRY
-from tests.support.credentials import SECRET_ID, SECRET_KEY
-from tests.support.harness import open_harness
 
 GRAMMAR = Grammar(REGISTRY, apps={"staging": 1400000002}, default_app=1400000001)
-
-
-@pytest.fixture
-async def console(database_url: str) -> AsyncIterator[tuple[Console, list[str]]]:
-    config = SimulatorConfig(secret_id=SECRET_ID, secret_key=SECRET_KEY, seed=3, rate_limit=None)
-    async with open_harness(config, database_url) as harness:
-        lines: list[str] = []
-        yield Console(harness.core, Identity.of("oncall"), "C0INCIDENT", write=lines.append), lines
 
 
 def test_tab_offers_commands_personas_rooms_and_users() -> None:

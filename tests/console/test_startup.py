@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from bot.store import migrate
+from tests.support.cli import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -19,19 +19,7 @@ pytestmark = pytest.mark.slow
 def cli(
     tmp_path: Path, *args: str, stdin: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "SLACK_"))}
-    for name in ("DATABASE_URL", "TRTC_CHATOPS_POLICY_FILE", "PORT", "TRTC_CHATOPS_APPS"):
-        clean.pop(name, None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**clean, **env},
-        cwd=tmp_path,
-        check=False,
-    )
+    return run_cli(*args, cwd=tmp_path, stdin=stdin, **env)
 
 
 def test_version_and_help(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.console.test_console import run_console
+from tests.support.cli import run_console
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from bot.store import Store
-from bot.store.tables import RecordingState
+from bot.store.tables import Recording, RecordingState
 
 pytestmark = pytest.mark.storage
 
@@ -16,23 +16,7 @@ async def test_retried_callback_is_applied_once_and_told_once(database_url: str)
     """The same 311 twice: one event, one file; claiming it twice hands it out once."""
     store = await Store.open(database_url)
     try:
-        rec = await store.recordings.add(
-            task_id="task-1.",
-            sdkappid=1400000001,
-            room="1234",
-            room_numeric=True,
-            users=[],
-            mode="mixed",
-            storage="vod",
-            storage_where="Tencent VOD",
-            robot="bot_recorder",
-            requester="U0LEAD",
-            channel="C1",
-            thread=None,
-            request_ids=["r1"],
-            created_at=time.time(),
-            until=time.time() + 60,
-        )
+        rec = await _add(store, "task-1.", time.time())
         vod = {"CacheFile": "a.mp4", "VideoUrl": "https://v/a.mp4", "StartTimeStamp": 1}
         payload = {"Status": 0, "TencentVod": vod}
         custody = store.recordings.custody
@@ -62,25 +46,30 @@ async def test_a_callback_before_the_task_is_stored_is_applied_when_it_is(
     try:
         now = time.time()
         assert await store.recordings.custody.accept("k301", "task-2.", 301, {"Status": 0}, now)
-        rec = await store.recordings.add(
-            task_id="task-2.",
-            sdkappid=1400000001,
-            room="1234",
-            room_numeric=True,
-            users=[],
-            mode="mixed",
-            storage="vod",
-            storage_where="Tencent VOD",
-            robot="bot_recorder",
-            requester="U0LEAD",
-            channel="C1",
-            thread=None,
-            request_ids=["r1"],
-            created_at=now,
-            until=now + 60,
-        )
+        rec = await _add(store, "task-2.", now)
         fresh = await store.recordings.get(rec.id)
         assert fresh is not None and fresh.status is RecordingState.RECORDING
         assert fresh.started_at == now
     finally:
         await store.close()
+
+
+async def _add(store: Store, task_id: str, now: float) -> Recording:
+    """A whole-room recording of room 1234 to VOD, started by the lead, for a minute."""
+    return await store.recordings.add(
+        task_id=task_id,
+        sdkappid=1400000001,
+        room="1234",
+        room_numeric=True,
+        users=[],
+        mode="mixed",
+        storage="vod",
+        storage_where="Tencent VOD",
+        robot="bot_recorder",
+        requester="U0LEAD",
+        channel="C1",
+        thread=None,
+        request_ids=["r1"],
+        created_at=now,
+        until=now + 60,
+    )

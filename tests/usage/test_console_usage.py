@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.trtc.usage import beijing_date
-from tests.console.test_console import run_console
+from tests.support.cli import run_console
 
 pytestmark = pytest.mark.slow
 
