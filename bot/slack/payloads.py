@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from yarl import URL
+
 from bot.slack.markup import unescape
 
 # An App Home approval's block id: ``home|<request channel>|<operation id>``.
@@ -74,6 +76,14 @@ class HomeOpened:
 
 
 Incoming = SlashCommand | Mention | ButtonPress | HomeOpened
+
+
+def form_fields(raw: bytes) -> dict[str, str]:
+    """A form-encoded body's fields, the first of a repeated name (as Bolt reads them).
+
+    yarl (aiohttp's own query parser, in C) reads them as ``parse_qsl`` does in half the
+    time, and this runs for each command of a burst before its ack is sent."""
+    return dict(URL.build(query_string=raw.decode("utf-8", "replace"), encoded=True).query)
 
 
 def delivery_key(body: Mapping[str, Any]) -> str | None:

@@ -24,7 +24,6 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import parse_qsl
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -34,7 +33,7 @@ from slack_bolt.response import BoltResponse
 from bot.metrics import exposition
 from bot.slack.app import SlackBot
 from bot.slack.listeners import COMMAND
-from bot.slack.payloads import delivery_key
+from bot.slack.payloads import delivery_key, form_fields
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +152,7 @@ async def _slash_command(
     raw = await request.read()  # read already, within the limit
     if b"command=" not in raw:
         return None
-    fields: dict[str, Any] = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    fields: dict[str, Any] = form_fields(raw)
     if fields.get("command") != COMMAND or "payload" in fields or "ssl_check" in fields:
         return None
     return raw, fields

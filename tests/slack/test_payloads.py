@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from hypothesis import given, settings
@@ -15,6 +16,7 @@ from bot.slack.payloads import (
     SlashCommand,
     bot_user_of,
     delivery_key,
+    form_fields,
     home_block_channel,
     home_block_id,
     parse,
@@ -181,3 +183,36 @@ def test_no_payload_crashes_the_parser(body: dict[str, Any]) -> None:
     parsed = parse(body, BOT)
     assert parsed is None or isinstance(parsed, SlashCommand | Mention | ButtonPress | HomeOpened)
     delivery_key(body)
+
+
+# -- form bodies ------------------------------------------------------------------------
+
+_FORM_CHARS = st.sampled_from([*"ab=&%+;#?/ \t2FfE9zü中\x00", "%2F", "%C3%BC", "%zz", "%E4%B8"])
+
+
+def _first(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        fields.setdefault(name, value)
+    return fields
+
+
+@settings(max_examples=500)
+@given(st.lists(_FORM_CHARS, max_size=40).map("".join))
+def test_a_form_reads_as_the_standard_library_reads_it(text: str) -> None:
+    """Any text, well-formed or not: the fields ``parse_qsl`` finds (first of a repeat)."""
+    raw = text.encode()
+    expected = _first(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    assert form_fields(raw) == expected
+
+
+def test_a_slash_command_form() -> None:
+    raw = urlencode(
+        {"command": "/trtc", "text": "kick 1234 a&b +x ü", "response_url": "https://h/x?a=1"}
+    ).encode()
+    assert form_fields(raw + b"&text=second") == {
+        "command": "/trtc",
+        "text": "kick 1234 a&b +x ü",
+        "response_url": "https://h/x?a=1",
+    }
+    assert form_fields(b"text=%ff") == {"text": "\ufffd"}  # not UTF-8: replaced, not raised
