@@ -106,7 +106,8 @@ def render_png(
     """``total``: how many users had problems, when more than are drawn."""
     figure = draw(room, window, series, total, thresholds)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
+    # zlib level 1: ~30 ms less than the default 6 for a file ~7 % larger.
+    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 

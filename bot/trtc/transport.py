@@ -104,8 +104,11 @@ def rate_key(scope: RateLimitScope, action: str, sdkappid: object) -> str:
 
 def trtc_pace(rate_limit: float, *, shared: bool = False) -> Pace:
     """Burst one: requests leave evenly spaced, a little under the limit, instead of
-    in a burst that a sliding one-second window on the server would count twice."""
-    return Pace(rate_limit / (_SHARED_HEADROOM if shared else _LIMITER_HEADROOM))
+    in a burst that a sliding one-second window on the server would count twice; and
+    never two closer than the limit's own spacing, so no one-second window ever holds
+    more than the limit, however late the loop wakes a waiter."""
+    headroom = _SHARED_HEADROOM if shared else _LIMITER_HEADROOM
+    return Pace(rate_limit / headroom, least=1 / rate_limit)
 
 
 def is_write(action: str) -> bool:
