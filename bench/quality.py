@@ -95,7 +95,7 @@ def measure(url: str, room: int, minutes: int, rate: int | None, server: Any) ->
 
 
 async def child(url: str, room: int, minutes: int, rate: int) -> dict[str, Any]:
-    from bot import heap
+    from bot import runtime
     from bot.app import create_core
     from bot.authz import PolicyReloader
     from bot.console.personas import PERSONAS, sample_policy_path
@@ -142,7 +142,7 @@ async def child(url: str, room: int, minutes: int, rate: int) -> dict[str, Any]:
         directory=StaticDirectory({persona.user_id: persona.groups}),
         mode=TrtcMode.SIMULATOR,
     )
-    heap.settle()  # as `trtc-chatops run` does once started (bot/heap.py)
+    runtime.settle()  # as `trtc-chatops run` does once started (bot/runtime.py)
     reports: list[str] = []
 
     async def progress(line: str) -> None:

@@ -15,7 +15,7 @@ from contextlib import AbstractAsyncContextManager
 
 import aiohttp
 
-from bot import heap
+from bot import runtime
 from bot.app.root import open_bot
 from bot.authz import PolicyReloader
 from bot.callbacks import CallbackService
@@ -98,7 +98,7 @@ async def run_slack(settings: Settings) -> None:
             f"trtc-chatops: Slack {settings.slack_mode.value} mode · TRTC: {bot.backend.label} "
             f"· policy: {reloader.path}"
         )
-        heap.settle()
+        runtime.settle()
         async with bot.running(), _adopting(slack):
             await _serve(settings, slack, bot.callbacks)
 
