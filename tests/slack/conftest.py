@@ -9,7 +9,7 @@ import hmac
 import itertools
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +76,7 @@ class SlackPeer:
     fake: FakeSlack
     session: aiohttp.ClientSession
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    last_headers: Mapping[str, str] = field(default_factory=dict)  # the last answer's
 
     async def send(
         self,
@@ -93,6 +94,7 @@ class SlackPeer:
         elif signature is not None:
             sent["X-Slack-Signature"] = signature
         async with self.session.post(self.url + "/slack/events", data=body, headers=sent) as r:
+            self.last_headers = r.headers.copy()  # names case-insensitive
             return r.status, await r.text()
 
     def slash_body(self, user: str, text: str, channel: str = CHANNEL) -> bytes:

@@ -58,6 +58,9 @@ async def test_a_slash_command_is_told_nothing_was_run(world: World, fault: obje
     status, body = await world.slack.slash(ONCALL, "kick 1234 alice")
     assert status == 200
     assert json.loads(body) == {"response_type": "ephemeral", "text": CANNOT_RECORD}
+    # Slack shows a JSON answer as a message only with its content type; no retry wanted.
+    assert world.slack.last_headers["Content-Type"].startswith("application/json")
+    assert world.slack.last_headers["X-Slack-No-Retry"] == "1"
     await world.bot.adapter.drain()
     assert len(world.sim.simulator.requests) == requests_before
     assert [_written(fd) for fd in files] == before  # not a byte written anywhere
