@@ -89,7 +89,9 @@ async def test_the_group_is_summarised_before_any_individual(big: Asked) -> None
     # line needs GROUP_MIN of them, and no wired viewer may be among them.
     assert found is not None and GROUP_MIN <= int(found.group(1)) <= len(ON_3G), group
     assert "median RTT 1" in group and "median loss " in group, group
-    assert set(named(big.reply)) <= set(ON_3G) and len(named(big.reply)) == MAX_LISTED
+    # Each degraded user is named, up to MAX_LISTED (9 crossed the line in one CI run).
+    listed = named(big.reply)
+    assert set(listed) <= set(ON_3G) and len(listed) == min(MAX_LISTED, int(found.group(1)))
 
 
 async def test_one_grade_is_said_once(big: Asked) -> None:
