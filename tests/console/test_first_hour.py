@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run_console
+from tests.support.cli import run_cli, run_console
 
 pytestmark = pytest.mark.slow
 
@@ -62,22 +62,6 @@ def test_4_users_of_a_call_that_just_ended_says_when_and_how(tmp_path: Path) -> 
     assert "dismissed through the bot (#1, asked by oncall)" in shown
 
 
-def _start(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TENCENTCLOUD_", "SLACK_"))}
-    for name in ("DATABASE_URL", "TRTC_CHATOPS_POLICY_FILE", "PORT", "TRTC_CHATOPS_APPS"):
-        clean.pop(name, None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli"],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**clean, **env},
-        cwd=tmp_path,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize(
     ("env", "said"),
     [
@@ -95,7 +79,7 @@ def test_5_half_configured_starts_are_refused_in_one_line(
     tmp_path: Path, env: dict[str, str], said: str
 ) -> None:
     """Slack settings that cannot start Slack never fall through to the console."""
-    done = _start(tmp_path, **env)
+    done = run_cli(cwd=tmp_path, **env)
     assert done.returncode == 2, done.stdout + done.stderr
     assert said in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) <= 2
